@@ -1,0 +1,77 @@
+// The delivery store: where a webhook delivery's state lives between attempts. The sender and the
+// retry loop only talk to this interface, so the in-memory store can be swapped for a durable one
+// (SQLite, PostgreSQL) without touching them.
+//
+// A record holds everything needed to send the exact same bytes again, and nothing secret:
+// never a signature, a token in a header, an HMAC secret or a private key. Signing material is
+// named by `signing` (mode + key id / credential reference) and resolved by the worker at send time.
+
+export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'failed';
+
+/** How each attempt of this delivery is signed. Resolved to real key material at send time. */
+export type SigningDescriptor =
+  | { readonly mode: 'rfc9421'; readonly keyId: string }
+  | { readonly mode: 'hmac-sha256'; readonly credentialRef: string }
+  | { readonly mode: 'bearer'; readonly credentialRef: string }
+  | { readonly mode: 'none' };
+
+export interface NewDelivery {
+  /** Unique id of this delivery (the store's primary key). */
+  readonly id: string;
+  /** The envelope's `idempotency_key`, repeated on every attempt. */
+  readonly idempotencyKey: string;
+  /** Destination URL, as registered by the buyer. */
+  readonly url: string;
+  /** The exact serialized envelope; every attempt sends these bytes. */
+  readonly body: Uint8Array;
+  readonly signing: SigningDescriptor;
+  /** Epoch milliseconds of the first attempt (usually now). */
+  readonly nextAttemptAt: number;
+  /** Free-form, non-secret labels (task type, operation id) useful for operations. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface DeliveryRecord extends NewDelivery {
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastHttpStatus?: number;
+  /** The error class of the last failed attempt, e.g. `timeout`, `http_503`, `ssrf_blocked`. */
+  readonly lastErrorClass?: string;
+  /** Worker holding the lease while `status === 'in_flight'`. */
+  readonly leaseOwner?: string;
+  readonly leaseExpiresAt?: number;
+}
+
+export interface AttemptOutcome {
+  readonly attempts: number;
+  readonly httpStatus?: number;
+  readonly errorClass?: string;
+}
+
+export interface ListQuery {
+  readonly status?: DeliveryStatus;
+  readonly limit?: number;
+}
+
+export interface DeliveryStore {
+  /** One durable write; after it resolves the delivery survives a crash (for durable stores). */
+  enqueue(delivery: NewDelivery): Promise<void>;
+  /**
+   * Leases up to `limit` deliveries that are due at `now` (pending with nextAttemptAt <= now, or
+   * in flight with an expired lease) to `workerId` until `now + leaseMs`.
+   */
+  claimDue(options: { now: number; limit: number; leaseMs: number; workerId: string }): Promise<DeliveryRecord[]>;
+  markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void>;
+  /** Releases the lease and schedules the next attempt. */
+  markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void>;
+  markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  list(query?: ListQuery): Promise<DeliveryRecord[]>;
+  /** Makes a failed (or pending) delivery due again now; returns false when the id is unknown. */
+  redrive(id: string, now: number): Promise<boolean>;
+  /** Deletes delivered and failed records last updated before `olderThan`; returns how many. */
+  prune(olderThan: number): Promise<number>;
+  close(): Promise<void>;
+}
