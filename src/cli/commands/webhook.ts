@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import { CliError } from '../cli-error.js';
+import { registerWebhookSign } from './webhook-sign.js';
+import { registerWebhookSend } from './webhook-send.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+/** `adcp-codegen webhook sign|send`: the black-box face of the delivery runtime. */
 export function registerWebhook(program: Command): void {
-  program
-    .command('webhook')
-    .description('not implemented yet')
-    .action(() => {
-      throw new CliError('webhook: not implemented yet');
-    });
+  const webhook = program.command('webhook').description('sign or send a single AdCP webhook');
+  registerWebhookSign(webhook);
+  registerWebhookSend(webhook);
 }
