@@ -48,6 +48,12 @@ export interface AttemptOutcome {
   readonly attempts: number;
   readonly httpStatus?: number;
   readonly errorClass?: string;
+  /**
+   * The worker that claimed the delivery. When given, the mark applies only while that worker still
+   * holds the lease: a replica whose lease expired (and was taken over) cannot overwrite the outcome
+   * of the replica that now owns the row.
+   */
+  readonly leaseOwner?: string;
 }
 
 export interface ListQuery {
@@ -56,11 +62,16 @@ export interface ListQuery {
 }
 
 export interface DeliveryStore {
-  /** One durable write; after it resolves the delivery survives a crash (for durable stores). */
+  /**
+   * One durable write; after it resolves the delivery survives a crash (for durable stores).
+   * Idempotent by `id`: enqueueing an id that exists leaves the first record as it is, so a caller
+   * may retry an enqueue whose outcome it does not know.
+   */
   enqueue(delivery: NewDelivery): Promise<void>;
   /**
    * Leases up to `limit` deliveries that are due at `now` (pending with nextAttemptAt <= now, or
-   * in flight with an expired lease) to `workerId` until `now + leaseMs`.
+   * in flight with an expired lease) to `workerId` until `now + leaseMs`, earliest `nextAttemptAt`
+   * first. Never hands one row to two claimers whose leases overlap. `attempts` is left unchanged.
    */
   claimDue(options: { now: number; limit: number; leaseMs: number; workerId: string }): Promise<DeliveryRecord[]>;
   markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void>;
@@ -69,9 +80,19 @@ export interface DeliveryStore {
   markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void>;
   get(id: string): Promise<DeliveryRecord | undefined>;
   list(query?: ListQuery): Promise<DeliveryRecord[]>;
-  /** Makes a failed (or pending) delivery due again now; returns false when the id is unknown. */
+  /**
+   * Makes a failed (or pending) delivery due again at `now` with a fresh attempt budget
+   * (`attempts` back to 0); returns false when the id is unknown or the delivery is delivered or
+   * in flight.
+   */
   redrive(id: string, now: number): Promise<boolean>;
   /** Deletes delivered and failed records last updated before `olderThan`; returns how many. */
   prune(olderThan: number): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Optional: calls `listener` soon after a delivery is enqueued (in this process; for PostgreSQL by
+   * any process sharing the outbox), so a worker can wake before its next poll. Returns an
+   * unsubscribe function. Polling stays the safety net: a missed wake-up only delays delivery.
+   */
+  onEnqueue?(listener: () => void): () => void;
 }

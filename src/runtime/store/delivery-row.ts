@@ -1,0 +1,97 @@
+// The row shape shared by the SQLite and PostgreSQL stores, and its mapping to DeliveryRecord.
+// Signing is stored as a mode plus a reference (key id or credential ref): never key material.
+import { DeliveryStoreError } from './delivery-store-error.js';
+import type { DeliveryRecord, DeliveryStatus, SigningDescriptor } from './delivery-store.js';
+
+export const DEFAULT_TABLE_PREFIX = 'adcp_';
+
+/** A row as a driver returns it; PostgreSQL hands back int8 columns as strings. */
+export interface DeliveryRow {
+  id: string;
+  idempotency_key: string;
+  url: string;
+  body: Uint8Array;
+  signing_mode: string;
+  signing_ref: string | null;
+  /** JSON text (SQLite) or an already parsed jsonb value (PostgreSQL). */
+  labels: string | Record<string, string> | null;
+  status: string;
+  attempts: number | string;
+  next_attempt_at: number | string;
+  created_at: number | string;
+  updated_at: number | string;
+  last_http_status: number | null;
+  last_error_class: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | string | null;
+}
+
+export function signingToColumns(signing: SigningDescriptor): { mode: string; ref: string | null } {
+  switch (signing.mode) {
+    case 'rfc9421':
+      return { mode: signing.mode, ref: signing.keyId };
+    case 'hmac-sha256':
+    case 'bearer':
+      return { mode: signing.mode, ref: signing.credentialRef };
+    case 'none':
+      return { mode: signing.mode, ref: null };
+  }
+}
+
+function signingFromColumns(mode: string, ref: string | null): SigningDescriptor {
+  switch (mode) {
+    case 'rfc9421':
+      return { mode, keyId: ref ?? '' };
+    case 'hmac-sha256':
+    case 'bearer':
+      return { mode, credentialRef: ref ?? '' };
+    default:
+      return { mode: 'none' };
+  }
+}
+
+export function labelsToColumn(labels: Readonly<Record<string, string>> | undefined): string | null {
+  return labels === undefined ? null : JSON.stringify(labels);
+}
+
+export function rowToRecord(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    url: row.url,
+    body: row.body,
+    signing: signingFromColumns(row.signing_mode, row.signing_ref),
+    nextAttemptAt: Number(row.next_attempt_at),
+    ...(row.labels !== null && { labels: parseLabels(row.labels) }),
+    status: row.status as DeliveryStatus,
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    ...(row.last_http_status !== null && { lastHttpStatus: row.last_http_status }),
+    ...(row.last_error_class !== null && { lastErrorClass: row.last_error_class }),
+    ...(row.lease_owner !== null && { leaseOwner: row.lease_owner }),
+    ...(row.lease_expires_at !== null && { leaseExpiresAt: Number(row.lease_expires_at) }),
+  };
+}
+
+function parseLabels(labels: string | Record<string, string>): Record<string, string> {
+  return typeof labels === 'string' ? (JSON.parse(labels) as Record<string, string>) : labels;
+}
+
+/** Claimed rows come back from `UPDATE … RETURNING` in no defined order. */
+export function byNextAttempt(a: DeliveryRecord, b: DeliveryRecord): number {
+  return a.nextAttemptAt - b.nextAttemptAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Table prefixes and schema names end up in SQL text, so only plain lower-case identifiers pass. */
+export function assertIdentifier(kind: 'table prefix' | 'schema', value: string): void {
+  const pattern = kind === 'table prefix' ? /^(?:[a-z_][a-z0-9_]{0,39})?$/ : /^[a-z_][a-z0-9_]{0,39}$/;
+  if (!pattern.test(value)) {
+    throw new DeliveryStoreError('invalid_config', `${kind} must match ${pattern.source}; got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Drivers bind Buffers as BLOB/bytea; wrapping a Uint8Array's memory costs no copy. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
