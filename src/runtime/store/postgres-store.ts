@@ -31,6 +31,8 @@ export interface PostgresDeliveryStoreOptions {
   readonly statementTimeoutMs?: number;
   /** Connections in the pool; default 10. */
   readonly poolSize?: number;
+  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** Connects, migrates and returns the outbox; rejects with DeliveryStoreError (no credentials in it). */
@@ -59,7 +61,7 @@ export async function openPostgresDeliveryStore(
     client = await pool.connect();
     await migratePostgres(client, tables, Date.now());
     client.release();
-    return new PostgresDeliveryStore(pool, tables, config);
+    return new PostgresDeliveryStore(pool, tables, config, options.now ?? Date.now);
   } catch (error) {
     client?.release(true);
     await pool.end().catch(() => undefined);
@@ -72,10 +74,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
   readonly #sql: ReturnType<typeof statements>;
   readonly #listener: PostgresEnqueueListener;
   readonly #connectionString: string;
+  readonly #now: () => number;
   #closed = false;
 
-  constructor(pool: pg.Pool, tables: PostgresTables, config: pg.PoolConfig) {
+  constructor(pool: pg.Pool, tables: PostgresTables, config: pg.PoolConfig, now: () => number) {
     this.#pool = pool;
+    this.#now = now;
     this.#sql = statements(tables);
     this.#connectionString = config.connectionString ?? '';
     this.#listener = new PostgresEnqueueListener(config, tables.channel);
@@ -83,7 +87,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async enqueue(delivery: NewDelivery): Promise<void> {
     const signing = signingToColumns(delivery.signing);
-    const now = Date.now();
+    const now = this.#now();
     await this.#query(this.#sql.enqueue, [
       delivery.id,
       delivery.idempotencyKey,

@@ -35,6 +35,8 @@ export interface SqliteDeliveryStoreOptions {
   readonly synchronous?: 'normal' | 'full';
   /** How long a write waits for another process holding the write lock; default 2000 ms. */
   readonly busyTimeoutMs?: number;
+  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** Opens (creating if needed) and migrates the outbox at `path`; rejects with DeliveryStoreError. */
@@ -50,7 +52,7 @@ export async function openSqliteDeliveryStore(
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     migrateSqlite(db, prefix, Date.now());
-    return new SqliteDeliveryStore(db, prefix);
+    return new SqliteDeliveryStore(db, prefix, options.now ?? Date.now);
   } catch (error) {
     db?.close();
     throw sqliteError(error, path);
@@ -74,10 +76,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
   readonly #db: SqliteDatabase;
   readonly #sql: Statements;
   readonly #listeners = new Set<() => void>();
+  readonly #now: () => number;
 
-  constructor(db: SqliteDatabase, prefix: string) {
+  constructor(db: SqliteDatabase, prefix: string, now: () => number) {
     this.#db = db;
     this.#sql = prepare(db, sqliteTables(prefix).deliveries);
+    this.#now = now;
   }
 
   async enqueue(delivery: NewDelivery): Promise<void> {
@@ -92,7 +96,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         signing_ref: signing.ref,
         labels: labelsToColumn(delivery.labels),
         next_attempt_at: delivery.nextAttemptAt,
-        now: Date.now(),
+        now: this.#now(),
       }),
     );
     for (const listener of this.#listeners) listener();
