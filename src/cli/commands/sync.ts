@@ -1,12 +1,68 @@
 import type { Command } from 'commander';
-import { CliError } from '../cli-error.js';
+import { resolve } from 'node:path';
+import { lockPathFor } from '../../../codegen/cache/lock-file.js';
+import { asCliError, shownPath } from '../codegen-support.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+interface SyncOptions {
+  version: string;
+  from?: string;
+  sha256?: string;
+  schemas: string;
+  lock?: string;
+}
+
 export function registerSync(program: Command): void {
+  // `sync --version V` must reach this command instead of printing the program version, so program
+  // options are only recognised before the subcommand name.
+  program.enablePositionalOptions();
   program
     .command('sync')
-    .description('not implemented yet')
-    .action(() => {
-      throw new CliError('sync: not implemented yet');
+    .description('refresh schemas/cache and its lock to an AdCP release (verified, swapped in atomically)')
+    .requiredOption('--version <version>', 'AdCP release to sync, e.g. 3.1.19')
+    .option('--from <source>', 'release URL, schema directory or local tarball (default: https://adcontextprotocol.org/protocol/<version>.tgz)')
+    .option('--sha256 <hex>', 'expected sha256 of the tarball (default: the published <tarball>.sha256)')
+    .option('--schemas <dir>', 'schema cache to replace', 'schemas/cache')
+    .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
+    .action(async (options: SyncOptions) => {
+      try {
+        await runSync(options, process.cwd());
+      } catch (error) {
+        throw await asCliError(error);
+      }
     });
+}
+
+async function runSync(options: SyncOptions, cwd: string): Promise<void> {
+  const cacheDir = resolve(cwd, options.schemas);
+  const lockPath = options.lock === undefined ? lockPathFor(cacheDir) : resolve(cwd, options.lock);
+  const { syncSchemaCache } = await import('../../../codegen/cache/sync-cache.js');
+  const result = await syncSchemaCache({
+    version: options.version,
+    from: options.from,
+    sha256: options.sha256,
+    cacheDir,
+    lockPath,
+    cwd,
+    onProgress: progressReporter(),
+  });
+  const changes = `${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed`;
+  process.stdout.write(
+    `sync: AdCP ${result.version} from ${result.source}: ${result.fileCount} files (${changes}) → ` +
+      `${shownPath(cacheDir, cwd)}, lock ${shownPath(lockPath, cwd)}\n` +
+      'sync: run `adcp-codegen generate` to refresh the generated code\n',
+  );
+}
+
+/** Download progress on an interactive terminal only; CI logs stay quiet. */
+function progressReporter(): ((received: number, total: number | undefined) => void) | undefined {
+  if (!process.stderr.isTTY || process.env.CI !== undefined) return undefined;
+  let last = 0;
+  return (received, total) => {
+    const now = Date.now();
+    if (now - last < 100 && received !== total) return;
+    last = now;
+    const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
+    process.stderr.write(`\rdownloading ${mb(received)}${total === undefined ? '' : ` / ${mb(total)}`} MB`);
+    if (received === total) process.stderr.write('\n');
+  };
 }

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { CacheError } from './cache-error.js';
+
+export interface DownloadResult {
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+export type ProgressReporter = (received: number, total: number | undefined) => void;
+
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * Streams `url` into `destination`, hashing as it goes. A 404 means the release does not exist; a body
+ * shorter than its Content-Length, or a connection that drops mid-body, is reported as cut short.
+ * `label` is the URL as it may appear in messages (no query string or credentials).
+ */
+export async function downloadToFile(
+  url: URL,
+  label: string,
+  destination: string,
+  onProgress?: ProgressReporter,
+): Promise<DownloadResult> {
+  const response = await get(url, label);
+  const expected = contentLength(response);
+  const hash = createHash('sha256');
+  const file = await open(destination, 'w');
+  let received = 0;
+  try {
+    if (response.body === null) throw new CacheError(`${label}: empty response body`);
+    for await (const chunk of response.body) {
+      hash.update(chunk);
+      await file.write(chunk);
+      received += chunk.byteLength;
+      onProgress?.(received, expected);
+    }
+  } catch (error) {
+    if (error instanceof CacheError) throw error;
+    throw cutShort(url, label, received, expected, error);
+  } finally {
+    await file.close();
+  }
+  if (expected !== undefined && received !== expected) throw cutShort(url, label, received, expected);
+  return { bytes: received, sha256: hash.digest('hex') };
+}
+
+/** Fetches a small text resource such as `<v>.tgz.sha256`. */
+export async function downloadText(url: URL, label: string): Promise<string> {
+  const response = await get(url, label);
+  try {
+    return await response.text();
+  } catch (error) {
+    throw cutShort(url, label, 0, contentLength(response), error);
+  }
+}
+
+async function get(url: URL, label: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(withoutCredentials(url), {
+      redirect: 'follow',
+      headers: basicAuthHeader(url),
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw new CacheError(`${label}: download failed (${causeText(error, url)})`);
+  }
+  if (response.status === 404) {
+    await response.body?.cancel();
+    throw new CacheError(`${label}: not found (HTTP 404): no such release`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new CacheError(`${label}: download failed (HTTP ${response.status})`);
+  }
+  return response;
+}
+
+function contentLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length');
+  if (header === null || !/^\d+$/.test(header)) return undefined;
+  return Number(header);
+}
+
+function cutShort(url: URL, label: string, received: number, expected: number | undefined, error?: unknown): CacheError {
+  const of = expected === undefined ? '' : ` of ${expected}`;
+  const why = error === undefined ? '' : ` (${causeText(error, url)})`;
+  return new CacheError(`${label}: download cut short after ${received}${of} bytes${why}`);
+}
+
+/** `user:password@` in a URL becomes a Basic Authorization header; fetch refuses URLs carrying credentials. */
+function withoutCredentials(url: URL): URL {
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return bare;
+}
+
+function basicAuthHeader(url: URL): Record<string, string> {
+  if (url.username === '' && url.password === '') return {};
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** The error and its cause, with anything secret-bearing from the URL (query, credentials) blanked out. */
+function causeText(error: unknown, url: URL): string {
+  const text =
+    error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+  const secrets = [url.href, withoutCredentials(url).href, url.search, url.username, url.password].filter((s) => s.length > 1);
+  return secrets.reduce((scrubbed, secret) => scrubbed.split(secret).join('<redacted>'), text);
+}

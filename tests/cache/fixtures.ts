@@ -1,0 +1,106 @@
+// Temp projects and tree snapshots shared by the cache and codegen CLI tests.
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Header } from 'tar';
+import { repoRoot } from '../helpers/cli.js';
+
+export const sharedSchemas = '/work/shared/adcp/schemas';
+export const lockFileName = 'adcp-schemas.lock.json';
+
+const created: string[] = [];
+
+/** A throwaway project dir holding copies of the repo's schema cache + lock (and generated code if asked). */
+export function makeProject(options: { cache?: boolean; generated?: boolean } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'adcp-codegen-test-'));
+  created.push(dir);
+  if (options.cache !== false) {
+    cpSync(join(repoRoot, 'schemas', 'cache'), join(dir, 'schemas', 'cache'), { recursive: true });
+    cpSync(join(repoRoot, 'schemas', lockFileName), join(dir, 'schemas', lockFileName));
+  }
+  if (options.generated === true) {
+    cpSync(join(repoRoot, 'src', 'generated'), join(dir, 'src', 'generated'), { recursive: true });
+  }
+  return dir;
+}
+
+export function makeTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'adcp-codegen-test-'));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** path → sha256 of every file under `dir` (directories included as entries, so leftovers show up). */
+export function snapshotTree(dir: string): Record<string, string> {
+  const snapshot: Record<string, string> = {};
+  const walk = (prefix: string): void => {
+    for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+      const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) {
+        snapshot[`${rel}/`] = 'dir';
+        walk(rel);
+      } else {
+        snapshot[rel] = sha256(readFileSync(join(dir, rel)));
+      }
+    }
+  };
+  walk('');
+  return snapshot;
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function readJson<T = Record<string, unknown>>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** Rewrites one cached file and records its new sha256 in the lock, as a legitimate sync would. */
+export function rewriteCachedFile(project: string, rel: string, contents: string): void {
+  writeFileSync(join(project, 'schemas', 'cache', rel), contents);
+  const lockPath = join(project, 'schemas', lockFileName);
+  const lock = readJson<{ sha256: Record<string, string> }>(lockPath);
+  lock.sha256[rel] = sha256(contents);
+  writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
+}
+
+/** Copies a shared schema version into `<dir>/<layout>` and returns `dir`. */
+export function stageSchemaTree(dir: string, version: string, layout: string): string {
+  const target = join(dir, layout);
+  mkdirSync(target, { recursive: true });
+  cpSync(join(sharedSchemas, version), target, { recursive: true });
+  return dir;
+}
+
+/**
+ * A gzipped tar built entry by entry, for archives no well-behaved tool would write (`..` paths,
+ * absolute paths, links). tar's own Header encodes each entry verbatim.
+ */
+export function rawTarball(entries: ReadonlyArray<{ path: string; body?: string; type?: 'File' | 'SymbolicLink' | 'Link'; linkpath?: string }>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of entries) {
+    const body = Buffer.from(entry.body ?? '');
+    const header = Buffer.alloc(512);
+    new Header({
+      path: entry.path,
+      mode: 0o644,
+      size: entry.type === undefined || entry.type === 'File' ? body.length : 0,
+      mtime: new Date(0),
+      type: entry.type ?? 'File',
+      ...(entry.linkpath === undefined ? {} : { linkpath: entry.linkpath }),
+    }).encode(header);
+    blocks.push(header);
+    if (entry.type === undefined || entry.type === 'File') {
+      blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
+    }
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
