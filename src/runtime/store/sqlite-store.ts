@@ -37,6 +37,8 @@ export interface SqliteDeliveryStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Clock for `createdAt` of new deliveries; default `Date.now`. */
   readonly now?: () => number;
+  /** Refuse to create the file (for inspection tools: a typo must not yield an empty outbox). */
+  readonly fileMustExist?: boolean;
 }
 
 /** Opens (creating if needed) and migrates the outbox at `path`; rejects with DeliveryStoreError. */
@@ -48,7 +50,7 @@ export async function openSqliteDeliveryStore(
   assertIdentifier('table prefix', prefix);
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000, fileMustExist: options.fileMustExist === true });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     migrateSqlite(db, prefix, Date.now());
