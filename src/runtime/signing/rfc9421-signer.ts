@@ -13,6 +13,7 @@ import {
   WEBHOOK_SIGNING_TAG,
   type SignatureParams,
 } from './signature-base.js';
+import { canonicalizeUrl } from './target-uri.js';
 import { loadPrivateSigningKey, signBytes, type PrivateSigningKey } from './signing-keys.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
@@ -92,9 +93,12 @@ export function freshNonce(): string {
   return randomBytes(MIN_NONCE_BYTES).toString('base64url');
 }
 
-// Node HTTP clients (undici, node:http) send the WHATWG serialization of the URL, so that is what
-// the receiver sees and canonicalizes; signing the same serialization keeps both sides in step.
+// The URL must pass the profile's strict checks as given (so `https:///p` is refused rather than
+// repaired). What is signed is its WHATWG serialization: node HTTP clients (undici, node:http) put
+// that on the wire, so it is what the receiver sees and canonicalizes; for a valid URI the two only
+// differ in spelling the canonicalizer does not touch (an IPv6 literal's zeros, `'` in a query).
 function wireUrl(url: string): string {
+  canonicalizeUrl(url);
   try {
     return new URL(url).href;
   } catch {
