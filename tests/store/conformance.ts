@@ -30,7 +30,12 @@ export function newDelivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
   };
 }
 
-export function describeDeliveryStoreConformance(name: string, open: StoreFactory): void {
+export interface ConformanceOptions {
+  /** Whether the store implements ClaimOptions.signing (default true). */
+  readonly claimFilter?: boolean;
+}
+
+export function describeDeliveryStoreConformance(name: string, open: StoreFactory, options: ConformanceOptions = {}): void {
   describe(`DeliveryStore conformance: ${name}`, () => {
     let subject: StoreUnderTest;
     let store: DeliveryStore;
@@ -143,6 +148,25 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         const taken = await store.claimDue({ now: T0 + LEASE, limit: 10, leaseMs: LEASE, workerId: 'w2' });
         expect(taken.map((record) => [record.id, record.leaseOwner])).toEqual([[delivery.id, 'w2']]);
         expect(await store.get(delivery.id)).toMatchObject({ status: 'in_flight', leaseOwner: 'w2' });
+      });
+
+      it.runIf(options.claimFilter !== false)('with a signing filter, claims only deliveries it can sign', async () => {
+        const unsigned = newDelivery({ signing: { mode: 'none' }, nextAttemptAt: T0 + 1 });
+        const ourKey = newDelivery({ signing: { mode: 'rfc9421', keyId: 'k-ours' }, nextAttemptAt: T0 + 2 });
+        const otherKey = newDelivery({ signing: { mode: 'rfc9421', keyId: 'k-other' }, nextAttemptAt: T0 });
+        const hmac = newDelivery({ signing: { mode: 'hmac-sha256', credentialRef: 'k-ours' }, nextAttemptAt: T0 });
+        for (const delivery of [unsigned, ourKey, otherKey, hmac]) await store.enqueue(delivery);
+        const signing = [{ mode: 'none' }, { mode: 'rfc9421', keyId: 'k-ours' }] as const;
+
+        const claimed = await store.claimDue({ now: T0 + 10, limit: 10, leaseMs: LEASE, workerId: 'cli', signing });
+        expect(claimed.map((record) => record.id)).toEqual([unsigned.id, ourKey.id]);
+        expect((await store.get(otherKey.id))?.status).toBe('pending');
+        expect((await store.get(hmac.id))?.status).toBe('pending');
+        // Expired leases are filtered the same way.
+        const retaken = await store.claimDue({ now: T0 + 10 + LEASE, limit: 10, leaseMs: LEASE, workerId: 'cli2', signing: [{ mode: 'none' }] });
+        expect(retaken.map((record) => record.id)).toEqual([unsigned.id]);
+        const everything = await store.claimDue({ now: T0 + 10 + LEASE, limit: 10, leaseMs: LEASE, workerId: 'app' });
+        expect(everything.map((record) => record.id).sort()).toEqual([otherKey.id, hmac.id, ourKey.id].sort());
       });
 
       it('never gives one row to two concurrent claimers', async () => {

@@ -50,6 +50,14 @@ function signingFromColumns(mode: string, ref: string | null): SigningDescriptor
   }
 }
 
+/** A claim filter as [mode, ref] pairs, `ref` '' for mode none (matched against COALESCE(signing_ref, '')). */
+export function signingFilterPairs(filter: readonly SigningDescriptor[] | undefined): Array<[string, string]> | undefined {
+  return filter?.map((descriptor) => {
+    const { mode, ref } = signingToColumns(descriptor);
+    return [mode, ref ?? ''];
+  });
+}
+
 export function labelsToColumn(labels: Readonly<Record<string, string>> | undefined): string | null {
   return labels === undefined ? null : JSON.stringify(labels);
 }

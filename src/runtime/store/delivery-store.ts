@@ -56,6 +56,19 @@ export interface AttemptOutcome {
   readonly leaseOwner?: string;
 }
 
+export interface ClaimOptions {
+  readonly now: number;
+  readonly limit: number;
+  readonly leaseMs: number;
+  readonly workerId: string;
+  /**
+   * Claim only deliveries whose signing descriptor equals one of these (mode and key id /
+   * credential ref). For a worker that can sign only some deliveries (the CLI with one JWK): the
+   * others stay untouched for a worker that holds their credentials. Absent: claim any.
+   */
+  readonly signing?: readonly SigningDescriptor[];
+}
+
 export interface ListQuery {
   readonly status?: DeliveryStatus;
   readonly limit?: number;
@@ -73,7 +86,7 @@ export interface DeliveryStore {
    * in flight with an expired lease) to `workerId` until `now + leaseMs`, earliest `nextAttemptAt`
    * first. Never hands one row to two claimers whose leases overlap. `attempts` is left unchanged.
    */
-  claimDue(options: { now: number; limit: number; leaseMs: number; workerId: string }): Promise<DeliveryRecord[]>;
+  claimDue(options: ClaimOptions): Promise<DeliveryRecord[]>;
   markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void>;
   /** Releases the lease and schedules the next attempt. */
   markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void>;

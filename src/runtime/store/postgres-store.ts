@@ -4,7 +4,7 @@
 // NOTIFY (in the same statement) so idle workers wake at once; polling remains the safety net.
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import type { AttemptOutcome, DeliveryRecord, DeliveryStore, ListQuery, NewDelivery } from './delivery-store.js';
+import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, ListQuery, NewDelivery } from './delivery-store.js';
 import { DeliveryStoreError } from './delivery-store-error.js';
 import {
   DEFAULT_TABLE_PREFIX,
@@ -13,6 +13,7 @@ import {
   byNextAttempt,
   labelsToColumn,
   rowToRecord,
+  signingFilterPairs,
   signingToColumns,
   type DeliveryRow,
 } from './delivery-row.js';
@@ -101,12 +102,15 @@ export class PostgresDeliveryStore implements DeliveryStore {
     ]);
   }
 
-  async claimDue(options: { now: number; limit: number; leaseMs: number; workerId: string }): Promise<DeliveryRecord[]> {
+  async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
+    const signing = signingFilterPairs(options.signing);
     const { rows } = await this.#query<DeliveryRow>(this.#sql.claim, [
       options.now,
       options.limit,
       options.workerId,
       options.now + options.leaseMs,
+      signing?.map(([mode]) => mode) ?? null,
+      signing?.map(([, ref]) => ref) ?? null,
     ]);
     return rows.map(rowToRecord).sort(byNextAttempt);
   }
@@ -168,6 +172,9 @@ function statements(t: PostgresTables) {
   const released = 'lease_owner = NULL, lease_expires_at = NULL';
   const outcome = 'attempts = $2, last_http_status = $3, last_error_class = $4, updated_at = $5';
   const stillOwned = "id = $1 AND ($6::text IS NULL OR (status = 'in_flight' AND lease_owner = $6))";
+  const signable = `($5::text[] IS NULL OR EXISTS (
+      SELECT 1 FROM unnest($5::text[], $6::text[]) AS f(mode, ref)
+      WHERE f.mode = signing_mode AND f.ref = COALESCE(signing_ref, '')))`;
   return {
     // The NOTIFY rides in the same statement, and PostgreSQL delivers it only once the row commits.
     enqueue: named(
@@ -186,11 +193,11 @@ function statements(t: PostgresTables) {
       'claim',
       `WITH expired AS (
          SELECT id, next_attempt_at FROM ${table}
-         WHERE status = 'in_flight' AND lease_expires_at <= $1
+         WHERE status = 'in_flight' AND lease_expires_at <= $1 AND ${signable}
          ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
        due AS (
          SELECT id, next_attempt_at FROM ${table}
-         WHERE status = 'pending' AND next_attempt_at <= $1
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND ${signable}
          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED),
        picked AS (
          SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM due) candidates

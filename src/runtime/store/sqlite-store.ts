@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type {
   AttemptOutcome,
+  ClaimOptions,
   DeliveryRecord,
   DeliveryStore,
   ListQuery,
@@ -23,6 +24,7 @@ import {
   byNextAttempt,
   labelsToColumn,
   rowToRecord,
+  signingFilterPairs,
   signingToColumns,
   type DeliveryRow,
 } from './delivery-row.js';
@@ -104,7 +106,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
     for (const listener of this.#listeners) listener();
   }
 
-  async claimDue(options: { now: number; limit: number; leaseMs: number; workerId: string }): Promise<DeliveryRecord[]> {
+  async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
+    const signing = signingFilterPairs(options.signing);
     const rows = this.#run(
       () =>
         this.#sql.claim.all({
@@ -112,6 +115,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           limit: options.limit,
           owner: options.workerId,
           lease_until: options.now + options.leaseMs,
+          signing: signing === undefined ? null : JSON.stringify(signing),
         }) as DeliveryRow[],
     );
     return rows.map(rowToRecord).sort(byNextAttempt);
@@ -177,6 +181,9 @@ function prepare(db: SqliteDatabase, table: string): Statements {
   const released = 'lease_owner = NULL, lease_expires_at = NULL';
   const outcome = 'attempts = @attempts, last_http_status = @http_status, last_error_class = @error_class, updated_at = @now';
   const stillOwned = "id = @id AND (@owner IS NULL OR (status = 'in_flight' AND lease_owner = @owner))";
+  const signable = `(@signing IS NULL OR EXISTS (
+      SELECT 1 FROM json_each(@signing) AS f
+      WHERE f.value ->> 0 = signing_mode AND f.value ->> 1 = IFNULL(signing_ref, '')))`;
   return {
     insert: db.prepare(`
       INSERT INTO ${table} (id, idempotency_key, url, body, signing_mode, signing_ref, labels, status,
@@ -192,11 +199,13 @@ function prepare(db: SqliteDatabase, table: string): Statements {
         SELECT id FROM (
           SELECT id, next_attempt_at FROM (
             SELECT id, next_attempt_at FROM ${table}
-            WHERE status = 'in_flight' AND lease_expires_at <= @now ORDER BY lease_expires_at LIMIT @limit)
+            WHERE status = 'in_flight' AND lease_expires_at <= @now AND ${signable}
+            ORDER BY lease_expires_at LIMIT @limit)
           UNION ALL
           SELECT id, next_attempt_at FROM (
             SELECT id, next_attempt_at FROM ${table}
-            WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @limit)
+            WHERE status = 'pending' AND next_attempt_at <= @now AND ${signable}
+            ORDER BY next_attempt_at LIMIT @limit)
         ) ORDER BY next_attempt_at LIMIT @limit)
       RETURNING *`),
     markDelivered: db.prepare(`UPDATE ${table} SET status = 'delivered', ${outcome}, ${released} WHERE ${stillOwned}`),
