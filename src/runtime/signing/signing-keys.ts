@@ -17,7 +17,7 @@ export const JWK_ALG_FOR: Readonly<Record<SignatureAlgorithm, string>> = {
   'ecdsa-p256-sha256': 'ES256',
 };
 
-/** Loads a private JWK (with `d`) or a private KeyObject; `keyId` overrides nothing, it fills a missing `kid`. */
+/** Loads a private JWK (with `d`) or a private KeyObject. `keyId` names a KeyObject or a JWK without `kid`; it must equal `kid` when both exist. */
 export function loadPrivateSigningKey(key: JsonWebKey | KeyObject, keyId?: string): PrivateSigningKey {
   if (key instanceof KeyObject) {
     if (key.type !== 'private') throw new SigningConfigError('the signing KeyObject must be a private key');
