@@ -1,0 +1,269 @@
+// The worker loop over a DeliveryStore: claim due deliveries (with a lease), attempt each, record
+// the outcome (markDelivered / markRetry / markFailed), and wake up again when the next retry is
+// due or, for a store other processes also write to, every poll interval. Concurrency is bounded;
+// every running attempt is held in `#running` until it settles.
+import type { Logger } from '../logging/logger.js';
+import { redactUrl } from '../logging/logger.js';
+import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, SigningDescriptor } from '../store/delivery-store.js';
+import { attemptDelivery, type AttemptDependencies, type NextStep } from './attempt.js';
+import { messageFor } from './error-class.js';
+import type { DeliveryResult } from './result.js';
+import { TimeHeap } from './time-heap.js';
+
+export interface DeliveryLoopOptions extends AttemptDependencies {
+  readonly store: DeliveryStore;
+  readonly logger: Logger;
+  readonly workerId: string;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  /** Poll interval once `startPolling` is called; until then the loop only wakes for kicks and its own retries. */
+  readonly pollIntervalMs: number | undefined;
+  /** Claim only deliveries signed one of these ways (a worker holding only some credentials). */
+  readonly claimSigning?: readonly SigningDescriptor[];
+  /** Called once per delivery that reached a final state in this loop. */
+  readonly onSettled: (result: DeliveryResult) => void;
+}
+
+export class DeliveryLoop {
+  readonly #options: DeliveryLoopOptions;
+  readonly #running = new Set<Promise<void>>();
+  readonly #retryTimes = new TimeHeap();
+  readonly #idleWaiters: (() => void)[] = [];
+  #claiming = false;
+  #pumpQueued = false;
+  #dueMayRemain = false;
+  #stopped = false;
+  #polling = false;
+  #cancelWake: (() => void) | undefined;
+  #wakeAt: number | undefined;
+
+  constructor(options: DeliveryLoopOptions) {
+    this.#options = options;
+  }
+
+  /** Attempts currently running. */
+  get running(): number {
+    return this.#running.size;
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Something may be due now (an enqueue, a settled attempt freeing a slot): claim soon. */
+  kick(): void {
+    this.#dueMayRemain = true;
+    if (this.#pumpQueued || this.#stopped) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => {
+      this.#pumpQueued = false;
+      void this.#pump();
+    });
+  }
+
+  /** Resolves once nothing is due and nothing is running (future retries do not count). */
+  whenIdle(): Promise<void> {
+    if (this.#stopped) return this.settled();
+    return new Promise((resolve) => {
+      this.#idleWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  /** Also wakes every poll interval, for work other processes enqueue and leases that expire. */
+  startPolling(): void {
+    this.#polling = this.#options.pollIntervalMs !== undefined;
+    this.resume();
+  }
+
+  /** Undoes `stop`. */
+  resume(): void {
+    this.#stopped = false;
+    this.kick();
+  }
+
+  /** Stops claiming, polling and waking up; running attempts continue until they settle. */
+  stop(): void {
+    this.#stopped = true;
+    this.#polling = false;
+    this.#cancelWake?.();
+    this.#cancelWake = undefined;
+    this.#releaseIdleWaiters();
+  }
+
+  /** Resolves when every running attempt has settled. */
+  async settled(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#stopped || this.#claiming) return;
+    const { store, clock } = this.#options;
+    const free = this.#options.concurrency - this.#running.size;
+    if (free <= 0) return;
+    this.#claiming = true;
+    this.#dueMayRemain = false;
+    const now = clock.now();
+    this.#retryTimes.dropUntil(now);
+    let claimed: DeliveryRecord[] = [];
+    try {
+      claimed = await store.claimDue(this.#claimOptions(now, free));
+    } catch (error) {
+      this.#options.logger.log('error', 'webhook delivery store claim failed', { error: errorName(error) });
+      this.#wakeAtTime(now + (this.#options.pollIntervalMs ?? 1_000)); // retry the claim
+    } finally {
+      this.#claiming = false;
+    }
+    for (const record of claimed) this.#start(record);
+    if (claimed.length === free) this.#dueMayRemain = true;
+    if (this.#dueMayRemain && this.#running.size < this.#options.concurrency) {
+      this.kick();
+      return;
+    }
+    this.#armNextWake();
+    if (!this.#dueMayRemain && this.#running.size === 0) this.#releaseIdleWaiters();
+  }
+
+  #claimOptions(now: number, limit: number): ClaimOptions {
+    const { leaseMs, workerId, claimSigning } = this.#options;
+    return claimSigning === undefined ? { now, limit, leaseMs, workerId } : { now, limit, leaseMs, workerId, signing: claimSigning };
+  }
+
+  #start(record: DeliveryRecord): void {
+    const run = this.#process(record).finally(() => {
+      this.#running.delete(run);
+      this.kick();
+    });
+    this.#running.add(run);
+  }
+
+  async #process(record: DeliveryRecord): Promise<void> {
+    let step: NextStep;
+    try {
+      step = await attemptDelivery(record, this.#options);
+    } catch (error) {
+      // attemptDelivery does not throw by design; never let a bug leave a delivery unsettled.
+      this.#options.logger.log('error', 'webhook attempt crashed', { deliveryId: record.id, error: errorName(error) });
+      step = { kind: 'failed', attempts: record.attempts, errorClass: 'network_error', retriesExhausted: false };
+    }
+    if (step.kind === 'failed' && step.errorClass === 'closed') {
+      await this.#releaseOnShutdown(record);
+      return;
+    }
+    await this.#record(record, step);
+  }
+
+  async #record(record: DeliveryRecord, step: NextStep): Promise<void> {
+    const { store, clock, workerId } = this.#options;
+    const now = clock.now();
+    const outcome: AttemptOutcome = {
+      attempts: step.attempts,
+      ...(step.kind === 'delivered' ? {} : { errorClass: step.errorClass }),
+      ...(step.httpStatus === undefined ? {} : { httpStatus: step.httpStatus }),
+      leaseOwner: workerId,
+    };
+    try {
+      if (step.kind === 'delivered') await store.markDelivered(record.id, outcome, now);
+      else if (step.kind === 'retry') await store.markRetry(record.id, outcome, step.at, now);
+      else await store.markFailed(record.id, outcome, now);
+    } catch (error) {
+      this.#options.logger.log('error', 'webhook delivery store update failed', { deliveryId: record.id, error: errorName(error) });
+    }
+    if (step.kind === 'retry') {
+      this.#logRetry(record, step);
+      this.#retryTimes.push(step.at);
+      return;
+    }
+    this.#settle(record, step);
+  }
+
+  /** An attempt cut short by our own shutdown is not counted: the record is due again for the next worker. */
+  async #releaseOnShutdown(record: DeliveryRecord): Promise<void> {
+    const { store, clock, workerId } = this.#options;
+    try {
+      await store.markRetry(record.id, { attempts: record.attempts, leaseOwner: workerId }, clock.now(), clock.now());
+    } catch {
+      // The lease expires on its own; another worker will pick the delivery up.
+    }
+  }
+
+  #settle(record: DeliveryRecord, step: Exclude<NextStep, { kind: 'retry' }>): void {
+    const result: DeliveryResult =
+      step.kind === 'delivered'
+        ? { ...identity(record), delivered: true, attempts: step.attempts, ...statusOf(step.httpStatus) }
+        : {
+            ...identity(record),
+            delivered: false,
+            attempts: step.attempts,
+            ...statusOf(step.httpStatus),
+            errorClass: step.errorClass,
+            errorMessage: messageFor(step.errorClass),
+            ...(step.retriesExhausted ? { retriesExhausted: true } : {}),
+          };
+    const level = result.delivered ? 'debug' : 'warn';
+    this.#options.logger.log(level, result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
+      deliveryId: record.id,
+      url: redactUrl(record.url),
+      attempts: result.attempts,
+      status: result.finalStatus,
+      errorClass: result.errorClass,
+    });
+    this.#options.onSettled(result);
+  }
+
+  #logRetry(record: DeliveryRecord, step: Extract<NextStep, { kind: 'retry' }>): void {
+    this.#options.logger.log('debug', 'webhook attempt failed; retry scheduled', {
+      deliveryId: record.id,
+      url: redactUrl(record.url),
+      attempts: step.attempts,
+      status: step.httpStatus,
+      errorClass: step.errorClass,
+      retryInMs: step.at - this.#options.clock.now(),
+    });
+  }
+
+  #armNextWake(): void {
+    const nextRetry = this.#retryTimes.peek();
+    const poll = this.#polling ? this.#options.pollIntervalMs : undefined;
+    const nextPoll = poll === undefined ? undefined : this.#options.clock.now() + poll;
+    const next = nextRetry === undefined ? nextPoll : nextPoll === undefined ? nextRetry : Math.min(nextRetry, nextPoll);
+    if (next !== undefined) this.#wakeAtTime(next);
+  }
+
+  /** Keeps one timer, for the earliest time anything is known to become due. */
+  #wakeAtTime(at: number): void {
+    if (this.#stopped || (this.#wakeAt !== undefined && this.#wakeAt <= at)) return;
+    this.#cancelWake?.();
+    this.#wakeAt = at;
+    this.#cancelWake = this.#options.clock.setTimer(() => {
+      this.#wakeAt = undefined;
+      this.#cancelWake = undefined;
+      this.kick();
+    }, at - this.#options.clock.now());
+  }
+
+  #releaseIdleWaiters(): void {
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+}
+
+function identity(record: DeliveryRecord) {
+  return {
+    deliveryId: record.id,
+    idempotencyKey: record.idempotencyKey,
+    ...(record.labels === undefined ? {} : { labels: record.labels }),
+  };
+}
+
+function statusOf(httpStatus: number | undefined): { finalStatus?: number } {
+  return httpStatus === undefined ? {} : { finalStatus: httpStatus };
+}
+
+/** Only the error's type name goes to logs: messages can carry addresses or other internals. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name}:${code}` : error.name;
+  }
+  return typeof error;
+}

@@ -1,0 +1,33 @@
+// The SSRF policy the delivery runtime enforces for every outbound webhook, and the one loudly
+// named escape hatch for tests and local development.
+import type { Logger } from '../logging/logger.js';
+
+/** The opt-in hardened destination ports (SPEC-NOTES §2.12). The default allows every port. */
+export const HARDENED_WEBHOOK_PORTS: readonly number[] = Object.freeze([443, 8443]);
+
+export interface SsrfOptions {
+  /**
+   * DANGEROUS — tests and local development only. Allows `http:` URLs and private, loopback and
+   * other denied addresses. Logged as a warning once per process.
+   */
+  readonly unsafeAllowPrivateNetwork?: boolean;
+  /** Destination ports allowed; default: every port. Pass `HARDENED_WEBHOOK_PORTS` to harden. */
+  readonly allowedPorts?: readonly number[];
+}
+
+export interface SsrfPolicy {
+  readonly allowPrivateNetwork: boolean;
+  readonly allowedPorts: ReadonlySet<number> | undefined;
+}
+
+let warnedAboutUnsafeMode = false;
+
+export function resolveSsrfPolicy(options: SsrfOptions = {}, logger?: Logger): SsrfPolicy {
+  const allowPrivateNetwork = options.unsafeAllowPrivateNetwork === true;
+  if (allowPrivateNetwork && !warnedAboutUnsafeMode) {
+    warnedAboutUnsafeMode = true;
+    logger?.log('warn', 'SSRF guard disabled: unsafeAllowPrivateNetwork allows http and private addresses; never use it in production');
+  }
+  const allowedPorts = options.allowedPorts === undefined ? undefined : new Set(options.allowedPorts);
+  return { allowPrivateNetwork, allowedPorts };
+}

@@ -1,0 +1,360 @@
+// The in-process DeliveryStore: the default of the delivery runtime. Lost on exit; bounded in
+// memory: at most `maxActive` pending/in-flight records (enqueue beyond that rejects) and at most
+// `maxSettled` delivered/failed records (the oldest are dropped first).
+import type {
+  AttemptOutcome,
+  ClaimOptions,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  ListQuery,
+  NewDelivery,
+  SigningDescriptor,
+} from './delivery-store.js';
+
+export interface MemoryDeliveryStoreOptions {
+  /** Most pending + in-flight records held at once; default 100,000. */
+  readonly maxActive?: number;
+  /** Most delivered + failed records kept for inspection; default 10,000 (oldest dropped first). */
+  readonly maxSettled?: number;
+  /** Clock for `createdAt`; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_MEMORY_STORE_MAX_ACTIVE = 100_000;
+export const DEFAULT_MEMORY_STORE_MAX_SETTLED = 10_000;
+
+export class MemoryStoreError extends Error {
+  constructor(
+    readonly code: 'full' | 'closed',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MemoryStoreError';
+  }
+}
+
+export function createMemoryDeliveryStore(options: MemoryDeliveryStoreOptions = {}): MemoryDeliveryStore {
+  return new MemoryDeliveryStore(options);
+}
+
+export class MemoryDeliveryStore implements DeliveryStore {
+  readonly #records = new Map<string, DeliveryRecord>();
+  readonly #due = new DueQueue();
+  /** In-flight ids in claim order, which is lease-expiry order for a fixed lease length. */
+  readonly #inFlight = new Set<string>();
+  readonly #settled = new SettledLog();
+  readonly #listeners = new Set<() => void>();
+  readonly #maxActive: number;
+  readonly #maxSettled: number;
+  readonly #now: () => number;
+  #activeCount = 0;
+  #closed = false;
+
+  constructor(options: MemoryDeliveryStoreOptions = {}) {
+    this.#maxActive = options.maxActive ?? DEFAULT_MEMORY_STORE_MAX_ACTIVE;
+    this.#maxSettled = options.maxSettled ?? DEFAULT_MEMORY_STORE_MAX_SETTLED;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Pending + in-flight records currently held. */
+  get activeCount(): number {
+    return this.#activeCount;
+  }
+
+  /** Every record currently held, settled ones included. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  async enqueue(delivery: NewDelivery): Promise<void> {
+    this.#assertOpen();
+    if (this.#records.has(delivery.id)) {
+      return; // idempotent, like the durable stores' ON CONFLICT DO NOTHING
+    }
+    if (this.#activeCount >= this.#maxActive) {
+      throw new MemoryStoreError('full', `the in-memory delivery store holds its maximum of ${this.#maxActive} active deliveries`);
+    }
+    const now = this.#now();
+    const record: DeliveryRecord = { ...delivery, status: 'pending', attempts: 0, createdAt: now, updatedAt: now };
+    this.#records.set(delivery.id, record);
+    this.#activeCount += 1;
+    this.#due.push(record.nextAttemptAt, record.id);
+    for (const listener of this.#listeners) listener();
+  }
+
+  async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
+    this.#assertOpen();
+    const canSign = signingFilter(options.signing);
+    const claimable = (id: string) => {
+      const record = this.#records.get(id);
+      return record !== undefined && canSign(record.signing);
+    };
+    const due = [...this.#expiredLeases(options.now, options.limit, claimable)];
+    const skipped: { at: number; id: string }[] = [];
+    while (due.length < options.limit) {
+      const next = this.#due.popDue(options.now, (id, at) => this.#isPendingAt(id, at));
+      if (next === undefined) break;
+      if (claimable(next.id)) due.push(next.id);
+      else skipped.push(next);
+    }
+    for (const { at, id } of skipped) this.#due.push(at, id);
+    const leaseExpiresAt = options.now + options.leaseMs;
+    return due.map((id) => {
+      const record = this.#update(id, { status: 'in_flight', leaseOwner: options.workerId, leaseExpiresAt, updatedAt: options.now });
+      this.#inFlight.delete(id);
+      this.#inFlight.add(id);
+      return record;
+    });
+  }
+
+  async markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
+    this.#settle(id, 'delivered', outcome, now);
+  }
+
+  async markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void> {
+    this.#assertOpen();
+    const before = this.#records.get(id);
+    if (before === undefined || isSettled(before.status) || !this.#isOwnedBy(id, outcome.leaseOwner)) return;
+    this.#update(id, { ...outcomeFields(outcome, now), status: 'pending', nextAttemptAt, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#inFlight.delete(id);
+    this.#due.push(nextAttemptAt, id);
+  }
+
+  async markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
+    this.#settle(id, 'failed', outcome, now);
+  }
+
+  async get(id: string): Promise<DeliveryRecord | undefined> {
+    this.#assertOpen();
+    return this.#records.get(id);
+  }
+
+  async list(query: ListQuery = {}): Promise<DeliveryRecord[]> {
+    this.#assertOpen();
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const found: DeliveryRecord[] = [];
+    for (const record of this.#records.values()) {
+      if (found.length >= limit) break;
+      if (query.status === undefined || record.status === query.status) found.push(record);
+    }
+    return found;
+  }
+
+  async redrive(id: string, now: number): Promise<boolean> {
+    this.#assertOpen();
+    const record = this.#records.get(id);
+    if (record === undefined || (record.status !== 'pending' && record.status !== 'failed')) {
+      return false;
+    }
+    if (record.status === 'failed') this.#activeCount += 1;
+    this.#inFlight.delete(id);
+    this.#update(id, { status: 'pending', nextAttemptAt: now, attempts: 0, updatedAt: now, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#due.push(now, id);
+    return true;
+  }
+
+  async prune(olderThan: number): Promise<number> {
+    this.#assertOpen();
+    let removed = 0;
+    for (const record of this.#records.values()) {
+      if (isSettled(record.status) && record.updatedAt < olderThan) {
+        this.#records.delete(record.id);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+  }
+
+  onEnqueue(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #settle(id: string, status: 'delivered' | 'failed', outcome: AttemptOutcome, now: number): void {
+    this.#assertOpen();
+    if (!this.#isOwnedBy(id, outcome.leaseOwner)) return;
+    const before = this.#records.get(id);
+    if (before === undefined || isSettled(before.status)) return;
+    this.#update(id, { ...outcomeFields(outcome, now), status, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#inFlight.delete(id);
+    this.#activeCount -= 1;
+    this.#settled.add(id, now);
+    this.#dropOldestSettled();
+  }
+
+  #dropOldestSettled(): void {
+    while (this.#settled.size > this.#maxSettled) {
+      const oldest = this.#settled.shift();
+      if (oldest === undefined) return;
+      const record = this.#records.get(oldest.id);
+      if (record !== undefined && isSettled(record.status) && record.updatedAt === oldest.at) {
+        this.#records.delete(oldest.id);
+      }
+    }
+  }
+
+  /** With an owner given, marks apply only while that worker still holds the lease. */
+  #isOwnedBy(id: string, owner: string | undefined): boolean {
+    if (owner === undefined) return true;
+    const record = this.#records.get(id);
+    return record !== undefined && record.status === 'in_flight' && record.leaseOwner === owner;
+  }
+
+  #isPendingAt(id: string, at: number): boolean {
+    const record = this.#records.get(id);
+    return record?.status === 'pending' && record.nextAttemptAt === at;
+  }
+
+  /** In-flight deliveries whose lease has expired (their worker stalled or gave up), oldest first. */
+  *#expiredLeases(now: number, limit: number, claimable: (id: string) => boolean): Generator<string> {
+    let found = 0;
+    for (const id of this.#inFlight) {
+      if (found >= limit) return;
+      const leaseExpiresAt = this.#records.get(id)?.leaseExpiresAt;
+      if (leaseExpiresAt === undefined || leaseExpiresAt > now) return;
+      if (claimable(id)) {
+        found += 1;
+        yield id;
+      }
+    }
+  }
+
+  #update(id: string, changes: Partial<Omit<DeliveryRecord, 'id'>>): DeliveryRecord {
+    const current = this.#records.get(id);
+    if (current === undefined) throw new Error(`unknown delivery ${id}`);
+    const next = withoutUndefined({ ...current, ...changes });
+    this.#records.set(id, next);
+    return next;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MemoryStoreError('closed', 'the in-memory delivery store is closed');
+  }
+}
+
+function signingFilter(allowed: readonly SigningDescriptor[] | undefined): (signing: SigningDescriptor) => boolean {
+  if (allowed === undefined) return () => true;
+  const keys = new Set(allowed.map(signingKey));
+  return (signing) => keys.has(signingKey(signing));
+}
+
+function signingKey(signing: SigningDescriptor): string {
+  if (signing.mode === 'rfc9421') return `rfc9421\u0000${signing.keyId}`;
+  if (signing.mode === 'none') return 'none';
+  return `${signing.mode}\u0000${signing.credentialRef}`;
+}
+
+function outcomeFields(outcome: AttemptOutcome, now: number): Partial<DeliveryRecord> {
+  return { attempts: outcome.attempts, lastHttpStatus: outcome.httpStatus, lastErrorClass: outcome.errorClass, updatedAt: now };
+}
+
+function isSettled(status: DeliveryStatus): boolean {
+  return status === 'delivered' || status === 'failed';
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] === undefined) delete value[key];
+  }
+  return value;
+}
+
+/**
+ * Min-heap of (due time, id) for pending records. Entries are never updated in place: a record
+ * whose due time changes gets a new entry, and stale ones are skipped when popped.
+ */
+class DueQueue {
+  readonly #times: number[] = [];
+  readonly #ids: string[] = [];
+
+  push(at: number, id: string): void {
+    this.#times.push(at);
+    this.#ids.push(id);
+    this.#siftUp(this.#times.length - 1);
+  }
+
+  /** Pops entries due at `now` until `isCurrent` accepts one; returns it. */
+  popDue(now: number, isCurrent: (id: string, at: number) => boolean): { at: number; id: string } | undefined {
+    while (this.#times.length > 0 && (this.#times[0] as number) <= now) {
+      const at = this.#times[0] as number;
+      const id = this.#ids[0] as string;
+      this.#removeTop();
+      if (isCurrent(id, at)) return { at, id };
+    }
+    return undefined;
+  }
+
+  #removeTop(): void {
+    const lastTime = this.#times.pop() as number;
+    const lastId = this.#ids.pop() as string;
+    if (this.#times.length === 0) return;
+    this.#times[0] = lastTime;
+    this.#ids[0] = lastId;
+    this.#siftDown(0);
+  }
+
+  #siftUp(index: number): void {
+    let child = index;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if ((this.#times[parent] as number) <= (this.#times[child] as number)) return;
+      this.#swap(parent, child);
+      child = parent;
+    }
+  }
+
+  #siftDown(index: number): void {
+    const length = this.#times.length;
+    let parent = index;
+    for (;;) {
+      const left = 2 * parent + 1;
+      const right = left + 1;
+      let smallest = parent;
+      if (left < length && (this.#times[left] as number) < (this.#times[smallest] as number)) smallest = left;
+      if (right < length && (this.#times[right] as number) < (this.#times[smallest] as number)) smallest = right;
+      if (smallest === parent) return;
+      this.#swap(parent, smallest);
+      parent = smallest;
+    }
+  }
+
+  #swap(a: number, b: number): void {
+    const time = this.#times[a] as number;
+    this.#times[a] = this.#times[b] as number;
+    this.#times[b] = time;
+    const id = this.#ids[a] as string;
+    this.#ids[a] = this.#ids[b] as string;
+    this.#ids[b] = id;
+  }
+}
+
+/** FIFO of settled ids (with the time they settled), oldest first. */
+class SettledLog {
+  #entries: { id: string; at: number }[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#entries.length - this.#head;
+  }
+
+  add(id: string, at: number): void {
+    this.#entries.push({ id, at });
+  }
+
+  shift(): { id: string; at: number } | undefined {
+    const entry = this.#entries[this.#head];
+    if (entry === undefined) return undefined;
+    this.#head += 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+}
