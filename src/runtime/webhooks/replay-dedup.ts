@@ -1,0 +1,75 @@
+// Bounded memory of request idempotency keys already acted on, so a replayed request (same
+// `idempotency_key`) never emits a second logical webhook (storyboard phase
+// `idempotency_replay_side_effects`).
+//
+// A fixed-size ring of slots plus a Map: O(1) per call with no Map iteration (evicting by walking
+// a Map from its oldest entry is slow in V8 once many entries have been deleted). Entries expire
+// after `ttlMs`; when the ring is full the oldest slot is overwritten. One process only: sellers
+// running several replicas plug in a shared implementation of `RequestReplayGuard`.
+
+export interface RequestReplayGuard {
+  /** True the first time `key` is seen within the retention window; false for a replay. */
+  firstSighting(key: string): boolean;
+}
+
+export interface ReplayDedupOptions {
+  /** How many keys are remembered at most. Default 10,000. */
+  readonly maxEntries?: number;
+  /** How long a key is remembered. Default 24 h, the AdCP replay window floor. */
+  readonly ttlMs?: number;
+  /** Clock in epoch milliseconds; injectable for tests. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_REPLAY_MAX_ENTRIES = 10_000;
+export const DEFAULT_REPLAY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export class ReplayDedup implements RequestReplayGuard {
+  private readonly expiryByKey = new Map<string, number>();
+  private readonly slotKeys: (string | undefined)[];
+  private readonly slotExpiries: Float64Array;
+  private nextSlot = 0;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(options: ReplayDedupOptions = {}) {
+    const maxEntries = options.maxEntries ?? DEFAULT_REPLAY_MAX_ENTRIES;
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new RangeError('ReplayDedup maxEntries must be a positive integer');
+    }
+    this.ttlMs = options.ttlMs ?? DEFAULT_REPLAY_TTL_MS;
+    if (!(this.ttlMs > 0)) throw new RangeError('ReplayDedup ttlMs must be positive');
+    this.now = options.now ?? Date.now;
+    this.slotKeys = new Array<string | undefined>(maxEntries).fill(undefined);
+    this.slotExpiries = new Float64Array(maxEntries);
+  }
+
+  get size(): number {
+    return this.expiryByKey.size;
+  }
+
+  firstSighting(key: string): boolean {
+    const now = this.now();
+    const expiry = this.expiryByKey.get(key);
+    if (expiry !== undefined && expiry > now) return false;
+    this.remember(key, now + this.ttlMs);
+    return true;
+  }
+
+  private remember(key: string, expiry: number): void {
+    const slot = this.nextSlot;
+    this.evictSlot(slot);
+    this.slotKeys[slot] = key;
+    this.slotExpiries[slot] = expiry;
+    this.expiryByKey.set(key, expiry);
+    this.nextSlot = slot + 1 === this.slotKeys.length ? 0 : slot + 1;
+  }
+
+  private evictSlot(slot: number): void {
+    const oldKey = this.slotKeys[slot];
+    if (oldKey === undefined) return;
+    // The key may have been re-remembered in a newer slot after expiring; only that newer
+    // record is authoritative, so leave it alone.
+    if (this.expiryByKey.get(oldKey) === this.slotExpiries[slot]) this.expiryByKey.delete(oldKey);
+  }
+}
