@@ -35,34 +35,30 @@ export function registerSync(program: Command): void {
 async function runSync(options: SyncOptions, cwd: string): Promise<void> {
   const cacheDir = resolve(cwd, options.schemas);
   const lockPath = options.lock === undefined ? lockPathFor(cacheDir) : resolve(cwd, options.lock);
-  const { syncSchemaCache } = await import('../../../codegen/cache/sync-cache.js');
-  const result = await syncSchemaCache({
-    version: options.version,
-    from: options.from,
-    sha256: options.sha256,
-    cacheDir,
-    lockPath,
-    cwd,
-    onProgress: progressReporter(),
-  });
+  const [{ syncSchemaCache }, { createProgress }] = await Promise.all([
+    import('../../../codegen/cache/sync-cache.js'),
+    import('../output/progress.js'),
+  ]);
+  // Download progress on an interactive terminal only; quiet under CI.
+  const progress = createProgress('downloading', { unit: 'bytes' });
+  let result;
+  try {
+    result = await syncSchemaCache({
+      version: options.version,
+      from: options.from,
+      sha256: options.sha256,
+      cacheDir,
+      lockPath,
+      cwd,
+      onProgress: (received, total) => progress.update(received, total),
+    });
+  } finally {
+    progress.finish();
+  }
   const changes = `${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed`;
   process.stdout.write(
     `sync: AdCP ${result.version} from ${result.source}: ${result.fileCount} files (${changes}) → ` +
       `${shownPath(cacheDir, cwd)}, lock ${shownPath(lockPath, cwd)}\n` +
       'sync: run `adcp-codegen generate` to refresh the generated code\n',
   );
-}
-
-/** Download progress on an interactive terminal only; CI logs stay quiet. */
-function progressReporter(): ((received: number, total: number | undefined) => void) | undefined {
-  if (!process.stderr.isTTY || process.env.CI !== undefined) return undefined;
-  let last = 0;
-  return (received, total) => {
-    const now = Date.now();
-    if (now - last < 100 && received !== total) return;
-    last = now;
-    const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
-    process.stderr.write(`\rdownloading ${mb(received)}${total === undefined ? '' : ` / ${mb(total)}`} MB`);
-    if (received === total) process.stderr.write('\n');
-  };
 }
