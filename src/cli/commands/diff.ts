@@ -1,12 +1,45 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+interface DiffOptions {
+  from: string;
+  to: string;
+  json?: boolean;
+}
+
+const SOURCE_HELP = 'schema directory, tarball (.tgz), tarball URL, or release version';
+
+/** `adcp-codegen diff`: what changes for the webhook surface between two schema snapshots, and the verdict. */
 export function registerDiff(program: Command): void {
   program
     .command('diff')
-    .description('not implemented yet')
-    .action(() => {
-      throw new CliError('diff: not implemented yet');
+    .description('semantic diff of two AdCP schema snapshots for the webhook surface, with a CI verdict')
+    .requiredOption('--from <source>', `older snapshot: ${SOURCE_HELP}`)
+    .requiredOption('--to <source>', `newer snapshot: ${SOURCE_HELP}`)
+    .option('--json', 'print the diff as one JSON object (format adcp-schema-diff/1)')
+    .action(async (options: DiffOptions) => {
+      await runDiff(options);
     });
+}
+
+async function runDiff(options: DiffOptions): Promise<void> {
+  const [diff, output] = await Promise.all([import('../../../codegen/diff/index.js'), import('../output/index.js')]);
+  const progress = output.createProgress('downloading', { unit: 'bytes' });
+  let report;
+  try {
+    report = await diff.diffSchemaSources(options.from, options.to, {
+      cwd: process.cwd(),
+      onProgress: (received, total) => progress.update(received, total),
+    });
+  } catch (error) {
+    if (error instanceof diff.SnapshotError) throw new CliError(`diff: ${error.message}`, 2);
+    throw error;
+  } finally {
+    progress.finish();
+  }
+  if (options.json === true) {
+    output.writeJson(report);
+  } else {
+    process.stdout.write(diff.formatDiffReport(report, output.paletteFor(process.stdout)));
+  }
 }
