@@ -26,6 +26,22 @@ export function makeProject(options: { cache?: boolean; generated?: boolean } = 
   return dir;
 }
 
+/**
+ * A project whose cache is a two-file stand-in (with a matching lock): enough to prove a failed sync
+ * leaves cache and lock alone, without copying the whole 3.1.19 tree for every case.
+ */
+export function makeSmallProject(): string {
+  const dir = makeTempDir();
+  const index = '{"adcp_version":"0.0.1"}\n';
+  const enumFile = '{"$id":"/schemas/0.0.1/enums/e.json","enum":["a"]}\n';
+  mkdirSync(join(dir, 'schemas', 'cache', 'enums'), { recursive: true });
+  writeFileSync(join(dir, 'schemas', 'cache', 'index.json'), index);
+  writeFileSync(join(dir, 'schemas', 'cache', 'enums', 'e.json'), enumFile);
+  const lock = { lockfileVersion: 1, adcpVersion: '0.0.1', source: 'dir:/fixture', sha256: { 'enums/e.json': sha256(enumFile), 'index.json': sha256(index) } };
+  writeFileSync(join(dir, 'schemas', lockFileName), `${JSON.stringify(lock, null, 2)}\n`);
+  return dir;
+}
+
 export function makeTempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'adcp-codegen-test-'));
   created.push(dir);

@@ -7,6 +7,7 @@ import { runCliAsync } from '../cache/cli-async.js';
 import {
   lockFileName,
   makeProject,
+  makeSmallProject,
   makeTempDir,
   rawTarball,
   readJson,
@@ -115,7 +116,7 @@ describe('adcp-codegen sync from local sources', () => {
     ['a symlink entry', [{ path: 'schemas/core', type: 'SymbolicLink' as const, linkpath: '/etc' }], /"schemas\/core" \(symbolic link\)/],
     ['a hard link entry', [{ path: 'schemas/index.json', type: 'Link' as const, linkpath: '../../etc/passwd' }], /"schemas\/index\.json" \(hard link\)/],
   ])('rejects a tarball with %s and changes nothing', (_name, entries, message) => {
-    const project = makeProject();
+    const project = makeSmallProject();
     const tarball = join(makeTempDir(), 'evil.tgz');
     writeFileSync(tarball, rawTarball(entries));
     const before = schemasState(project);
@@ -132,7 +133,7 @@ describe('adcp-codegen sync from local sources', () => {
     ['a malformed version', ['--version', '3.1/../x'], /not an AdCP release version/],
     ['a missing source', ['--version', version, '--from', '/nonexistent/adcp'], /\/nonexistent\/adcp: sync source not found/],
   ])('fails on %s with exit 2 and changes nothing', (_name, args, message) => {
-    const project = makeProject();
+    const project = makeSmallProject();
     const before = schemasState(project);
     const run = runCliProcess(['sync', ...args], { cwd: project });
     expect(run.status).toBe(2);
@@ -145,7 +146,7 @@ describe('adcp-codegen sync from local sources', () => {
     const staging = stageSchemaTree(makeTempDir(), version, 'tree');
     const payload = join(staging, 'tree', 'core', 'mcp-webhook-payload.json');
     writeFileSync(payload, readFileSync(payload, 'utf8').replace('/schemas/3.0.26/enums/task-type.json', '/schemas/3.0.26/enums/nope.json'));
-    const project = makeProject();
+    const project = makeSmallProject();
     const before = schemasState(project);
     const run = runCliProcess(['sync', '--version', version, '--from', join(staging, 'tree')], { cwd: project });
     expect(run.status).toBe(2);
@@ -156,7 +157,7 @@ describe('adcp-codegen sync from local sources', () => {
   it('rejects a truncated local tarball', () => {
     const tarball = join(makeTempDir(), `${version}.tgz`);
     writeFileSync(tarball, releaseTgz.subarray(0, Math.floor(releaseTgz.length / 2)));
-    const project = makeProject();
+    const project = makeSmallProject();
     const before = schemasState(project);
     const run = runCliProcess(['sync', '--version', version, '--from', tarball], { cwd: project });
     expect(run.status).toBe(2);
@@ -199,13 +200,13 @@ describe('adcp-codegen sync from a URL', () => {
     expect(server.requests).toContain(`/protocol/${version}.tgz.sha256?token=secret`);
   });
 
-  it.each([
+  it.concurrent.each([
     ['a checksum mismatch', 'tampered', /sha256 mismatch \(downloaded [0-9a-f]{64}, checksum file says 0{64}\)/],
     ['a download cut short', 'cut', /tgz: download cut short after \d+ of \d+ bytes/],
     ['a release that does not exist', 'missing', /missing\/3\.0\.26\.tgz: not found \(HTTP 404\)/],
     ['a missing checksum file', 'nosum', /3\.0\.26\.tgz\.sha256: not found \(HTTP 404\)/],
   ])('fails on %s with exit 2 and changes nothing', async (_name, prefix, message) => {
-    const project = makeProject();
+    const project = makeSmallProject();
     const before = schemasState(project);
     const from = `http://reader:hunter2@${server.baseUrl.slice('http://'.length)}/${prefix}/${version}.tgz?token=hunter3`;
     const run = await runCliAsync(['sync', '--version', version, '--from', from], { cwd: project });
