@@ -2,7 +2,8 @@
 // Order (manifest.schema.json, 3.2): the task-type enum's `x-task-result-schema-overrides`, then the manifest's
 // `task_result_resolution.terminal_schema_overrides`, then its pointer template (default
 // `/tools/{task_type}/response_schema`). Before 3.2 the one override exists only as prose (the
-// media_buy_delivery enumDescription), so it is applied from DOCUMENTED_OVERRIDES when the file exists.
+// media_buy_delivery enumDescription), so it is applied from DOCUMENTED_OVERRIDES while that description still
+// names the file and the file exists (the generator's result map follows the same rule).
 import { readPointer } from './schema-ref.js';
 import { isObject, TASK_TYPE_FILE, type JsonObject, type SchemaSnapshot } from './snapshot.js';
 
@@ -32,12 +33,20 @@ export function resolveResultSchema(snapshot: SchemaSnapshot, taskType: string):
     ['task-type-override', overridesIn(snapshot.readObject(TASK_TYPE_FILE), 'x-task-result-schema-overrides')[taskType]],
     ['manifest-override', overridesIn(resolution, 'terminal_schema_overrides')[taskType]],
     ['manifest', fromPointerTemplate(snapshot.manifest, resolution, taskType)],
-    ['documented-override', DOCUMENTED_OVERRIDES[taskType]],
+    ['documented-override', documentedOverride(snapshot, taskType)],
   ];
   for (const [source, path] of candidates) {
     if (typeof path === 'string' && path !== '' && snapshot.has(path)) return { schema: path, source };
   }
   return undefined;
+}
+
+function documentedOverride(snapshot: SchemaSnapshot, taskType: string): string | undefined {
+  const file = DOCUMENTED_OVERRIDES[taskType];
+  const descriptions = snapshot.readObject(TASK_TYPE_FILE).enumDescriptions;
+  const description = isObject(descriptions) ? descriptions[taskType] : undefined;
+  const fileName = file?.split('/').pop();
+  return fileName !== undefined && typeof description === 'string' && description.includes(fileName) ? file : undefined;
 }
 
 function overridesIn(object: JsonObject, key: string): JsonObject {

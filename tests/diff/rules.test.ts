@@ -227,3 +227,23 @@ describe('result schemas', () => {
     expect(shrunk?.changes).toEqual([expect.objectContaining({ kind: 'variant-removed', from: 'things/b.json', breaks: ['senders'] })]);
   });
 });
+
+describe('result schema resolution before 3.2', () => {
+  const withDelivery = (description: string) =>
+    edited((tree) => {
+      const taskTypes = at(tree, 'enums/task-type.json');
+      taskTypes.enum = ['create_thing', 'delete_thing', 'media_buy_delivery'];
+      taskTypes.enumDescriptions = { media_buy_delivery: description };
+      tree['media-buy/media-buy-delivery-webhook-result.json'] = { type: 'object' };
+    });
+
+  it('applies the prose-only media_buy_delivery override while its enumDescription names the file', async () => {
+    const { resolveResultSchema } = await import('../../codegen/diff/result-schemas.js');
+    const stated = snapshotOf(withDelivery('The inner result uses media-buy-delivery-webhook-result.json.'));
+    expect(resolveResultSchema(stated, 'media_buy_delivery')).toEqual({
+      schema: 'media-buy/media-buy-delivery-webhook-result.json',
+      source: 'documented-override',
+    });
+    expect(resolveResultSchema(snapshotOf(withDelivery('Delivery report.')), 'media_buy_delivery')).toBeUndefined();
+  });
+});
