@@ -1,7 +1,25 @@
 // Entry point of the generator: schema cache dir in, generated TypeScript files out.
-// Stages: load (read + resolve the schema cache) → model (IR) → emit (one module per concept) → format.
-import { existsSync, statSync } from 'node:fs';
-import { CodegenError } from './errors.js';
+// Stages: load (read + resolve the schema cache, codegen/load) → model (IR, codegen/model) →
+// transform (shared schema graph shaped for the tools, codegen/transform) → emit (one module per
+// concept, codegen/emit) → format (prettier). Heavy libraries load lazily (emit/libraries.ts).
+import { SchemaStore } from './load/schema-store.js';
+import { buildModel } from './model/model.js';
+import { banner } from './emit/banner.js';
+import type { EmitContext, EmittedModule } from './emit/context.js';
+import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
+import { startFormatter, type Formatter } from './emit/format-worker.js';
+import { emitConfigTypes, emitPayloadTypes } from './emit/envelope-types.js';
+import { emitEnumModule } from './emit/enum-module.js';
+import { reservedNames } from './emit/exported-names.js';
+import { emitIndex } from './emit/index-module.js';
+import { loadLibraries } from './emit/libraries.js';
+import { emitPayloadBuilder } from './emit/payload-builder.js';
+import { emitProtocolTable } from './emit/protocol-table-module.js';
+import { emitResultTypes } from './emit/result-types.js';
+import { emitValidationTypes } from './emit/validation-types.js';
+import { emitValidators } from './emit/validators.js';
+import { emitVersionModule } from './emit/version-module.js';
+import { emitWebhookResult } from './emit/webhook-result.js';
 
 export { CodegenError } from './errors.js';
 
@@ -16,13 +34,48 @@ export interface GenerateOptions {
   schemasDir: string;
 }
 
+/** Generates every file of src/generated from one schema release. Throws CodegenError on bad input. */
 export async function generateFiles(options: GenerateOptions): Promise<GeneratedFile[]> {
-  assertSchemaDir(options.schemasDir);
-  throw new CodegenError('generator core not implemented yet', options.schemasDir);
+  const store = new SchemaStore(options.schemasDir);
+  const formatter = startFormatter();
+  try {
+    const model = buildModel(store);
+    const ctx: EmitContext = { model, store, libs: await loadLibraries() };
+    const formatted: Promise<GeneratedFile>[] = [];
+    // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
+    // the compilation of the next one.
+    await emitModules(ctx, (module) => formatted.push(formatModule(ctx, formatter, module)));
+    const files = await Promise.all(formatted);
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  } finally {
+    await formatter.close();
+  }
 }
 
-function assertSchemaDir(dir: string): void {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CodegenError('schema cache directory does not exist (run `adcp-codegen sync` first)', dir);
-  }
+/** Emits every module, cheapest first (the worker warms up on them), the big result-types last. */
+async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => void): Promise<void> {
+  const emitted: EmittedModule[] = [];
+  const add = (module: EmittedModule): void => {
+    emitted.push(module);
+    accept(module);
+  };
+  ctx.model.enums.forEach((model) => add(emitEnumModule(ctx, model)));
+  [emitProtocolTable(ctx), emitWebhookResult(ctx), emitPayloadBuilder(ctx), emitValidationTypes(ctx)].forEach(add);
+  const reserved = reservedNames(ctx.model);
+  const config = await emitConfigTypes(ctx, reserved);
+  add(config);
+  const payload = await emitPayloadTypes(ctx, new Set([...reserved, ...config.declares]));
+  add(payload);
+  (await emitValidators(ctx)).forEach(add);
+  add(await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
+  // Last: its hashes cover every file the other emitters read.
+  add(emitVersionModule(ctx));
+  add(emitIndex(ctx, emitted));
+}
+
+async function formatModule(ctx: EmitContext, formatter: Formatter, module: EmittedModule): Promise<GeneratedFile> {
+  const source = banner({ version: ctx.model.version, sources: module.sources, referencedCount: module.referencedCount }) + '\n' + module.body;
+  const format = (code: string): Promise<string> => formatter.format(code);
+  const contents = module.manyDocComments ? await formatDetachingDocComments(source, format) : await format(source);
+  return { path: module.path, contents };
 }

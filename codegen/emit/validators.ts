@@ -1,0 +1,116 @@
+// validators.standalone.ts (ajv standalone code, precompiled here, never compiled at run time) and
+// validators.ts (typed wrappers returning ValidationResult).
+import { CodegenError } from '../errors.js';
+import { isNonStandardKeyword } from '../load/keywords.js';
+import type { JsonObject } from '../load/json.js';
+import { SchemaGraph } from '../transform/schema-graph.js';
+import type { EmitContext, EmittedModule } from './context.js';
+import { MODULES, NAMES } from './exported-names.js';
+import { importType, jsDoc } from './ts-text.js';
+
+/** Annotation keywords: they never change validity, and ajv would embed their (long) text in the code. */
+const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
+/** `$ref`s are inlined by the graph, so ids and definition containers are no longer needed. */
+const RESOLVED = new Set(['$id', '$schema', 'definitions', '$defs']);
+
+const PAYLOAD_KEY = 'mcp-webhook-payload';
+const CONFIG_KEY = 'push-notification-config';
+const RAW_PAYLOAD = 'validateMcpWebhookPayloadSchema';
+const RAW_CONFIG = 'validatePushNotificationConfigSchema';
+
+export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]> {
+  const { payloadFile, configFile } = ctx.model.envelope;
+  const formats = new Set<string>();
+  const graph = new SchemaGraph(ctx.store, ctx.model.version, {
+    keepKeyword: (keyword) => !ANNOTATIONS.has(keyword) && !RESOLVED.has(keyword) && !isNonStandardKeyword(keyword),
+    // draft-07 ignores keywords beside `$ref`, so a ref site validates exactly as its target.
+    refSite: (target) => target,
+    finish: (node) => {
+      if (typeof node['format'] === 'string') formats.add(node['format']);
+      return node;
+    },
+    // Per-task result validation is out of scope: every `result` of the envelope (the property, and in
+    // 3.2 the get_products if/then branch) is checked only to be an object.
+    substitute: (location) => (location.file === payloadFile && location.pointer.endsWith('/properties/result') ? { type: 'object' } : undefined),
+  });
+  const payload = graph.nodeAt({ file: payloadFile, pointer: '' });
+  const config = graph.nodeAt({ file: configFile, pointer: '' });
+  const code = await standaloneCode(ctx, { payload, config }, [...formats].sort());
+  return [
+    { path: `${MODULES.standaloneValidators}.ts`, sources: [payloadFile, configFile], referencedCount: graph.files.size - 2, body: standaloneModule(code) },
+    { path: `${MODULES.validators}.ts`, sources: [payloadFile, configFile], body: wrappersModule(ctx) },
+  ];
+}
+
+async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+  // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
+  const [{ Ajv }, formatsModule, { fullFormats }, standaloneCodeModule] = await Promise.all([
+    import('ajv'),
+    import('ajv-formats'),
+    import('ajv-formats/dist/formats.js'),
+    import('ajv/dist/standalone/index.js'),
+  ]);
+  const addFormats = formatsModule.default.default;
+  const standalone = standaloneCodeModule.default.default;
+  const unsupported = formats.filter((format) => !Object.hasOwn(fullFormats, format));
+  if (unsupported.length > 0) {
+    throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
+  }
+  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true } });
+  addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
+  ajv.addSchema(schemas.payload, PAYLOAD_KEY).addSchema(schemas.config, CONFIG_KEY);
+  return standalone(ajv, { [RAW_PAYLOAD]: PAYLOAD_KEY, [RAW_CONFIG]: CONFIG_KEY });
+}
+
+/**
+ * ajv's "esm" output still loads its runtime helpers with `require(...)`; each becomes a default import
+ * of the CommonJS module (`.js` suffix: ajv and ajv-formats have no exports map). Exports get a type.
+ */
+function standaloneModule(code: string): string {
+  const specifiers: string[] = [];
+  let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => {
+    if (!specifiers.includes(specifier)) specifiers.push(specifier);
+    return `ajvRuntime${specifiers.indexOf(specifier)}`;
+  });
+  body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
+  const imports = specifiers.map((specifier, index) => `import ajvRuntime${index} from ${JSON.stringify(specifier.endsWith('.js') ? specifier : `${specifier}.js`)};\n`);
+  return [
+    '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
+    ...imports,
+    '\n',
+    jsDoc(['One ajv error object (the fields validators.ts reads).']),
+    'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
+    jsDoc(['An ajv standalone validate function: true when valid, else `errors` holds why.']),
+    'export interface StandaloneValidateFunction {\n  (data: unknown): boolean;\n  errors?: StandaloneValidationError[] | null;\n}\n\n',
+    body,
+    '\n',
+  ].join('');
+}
+
+function wrappersModule(ctx: EmitContext): string {
+  const { version, envelope } = ctx.model;
+  return [
+    importType([NAMES.payload], MODULES.payload),
+    importType([NAMES.config], MODULES.config),
+    importType([NAMES.validationIssue, NAMES.validationResult], MODULES.validation),
+    `import { ${RAW_PAYLOAD}, ${RAW_CONFIG}, type StandaloneValidateFunction, type StandaloneValidationError } from './${MODULES.standaloneValidators}.js';\n\n`,
+    jsDoc([`Checks \`value\` against ${envelope.configFile} of AdCP ${version} (formats included).`]),
+    `export function ${NAMES.validateConfig}(value: unknown): ${NAMES.validationResult}<${NAMES.config}> {\n`,
+    `  return runValidator<${NAMES.config}>(${RAW_CONFIG}, value);\n}\n\n`,
+    jsDoc([
+      `Checks \`value\` against ${envelope.payloadFile} of AdCP ${version} (formats included).`,
+      '`result` is checked only to be an object: validating it against the task\'s own schema is out of scope,',
+      'so a valid envelope\'s `result` is typed but not verified.',
+    ]),
+    `export function ${NAMES.validatePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.payload}> {\n`,
+    `  return runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n}\n\n`,
+    `function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ${NAMES.validationResult}<T> {\n`,
+    '  if (validate(value)) return { ok: true, value: value as T };\n',
+    '  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };\n}\n\n',
+    '/** A missing property is reported at its own path, not at its parent object. */\n',
+    `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
+    "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
+    "  const path = typeof missing === 'string' ? `${error.instancePath}/${missing.replace(/~/g, '~0').replace(/\\//g, '~1')}` : error.instancePath;\n",
+    '  return { path, keyword: error.keyword, message: error.message ?? `failed ${error.keyword}` };\n}\n',
+  ].join('');
+}

@@ -1,0 +1,77 @@
+// Reads files of one schema release from disk: JSON parsing with errors naming the file, a sha256
+// per file read (SCHEMA_SOURCE_HASHES), and the keyword check on every schema file.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CodegenError } from '../errors.js';
+import { assertKnownKeywords } from './keywords.js';
+import type { JsonValue } from './json.js';
+
+interface LoadedFile {
+  readonly json: JsonValue;
+  readonly sha256: string;
+}
+
+export class SchemaStore {
+  private readonly loaded = new Map<string, LoadedFile>();
+  private readonly checked = new Set<string>();
+
+  constructor(readonly dir: string) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new CodegenError('schema cache directory does not exist (run `adcp-codegen sync` first)', dir);
+    }
+  }
+
+  /** Path of `file` (posix, relative to the schema dir) as shown in error messages. */
+  display(file: string): string {
+    return path.join(this.dir, ...file.split('/'));
+  }
+
+  exists(file: string): boolean {
+    return existsSync(this.display(file));
+  }
+
+  /** Parsed JSON of any file (manifest.json, index.json, schemas). */
+  readJson(file: string): JsonValue {
+    const cached = this.loaded.get(file);
+    if (cached) return cached.json;
+    const bytes = this.readBytes(file);
+    const json = this.parse(bytes, file);
+    this.loaded.set(file, { json, sha256: createHash('sha256').update(bytes).digest('hex') });
+    return json;
+  }
+
+  /** Parsed JSON of a schema file, after checking every keyword it uses is known. */
+  readSchema(file: string): JsonValue {
+    const json = this.readJson(file);
+    if (!this.checked.has(file)) {
+      assertKnownKeywords(json, this.display(file));
+      this.checked.add(file);
+    }
+    return json;
+  }
+
+  /** sha256 of every file read so far, sorted by path. */
+  sourceHashes(): ReadonlyArray<readonly [string, string]> {
+    return [...this.loaded.entries()]
+      .map(([file, loaded]) => [file, loaded.sha256] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  private readBytes(file: string): Buffer {
+    try {
+      return readFileSync(this.display(file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CodegenError(code === 'ENOENT' ? 'file not found in the schema cache' : `cannot read file (${code ?? 'error'})`, this.display(file));
+    }
+  }
+
+  private parse(bytes: Buffer, file: string): JsonValue {
+    try {
+      return JSON.parse(bytes.toString('utf8')) as JsonValue;
+    } catch (error) {
+      throw new CodegenError(`invalid JSON: ${(error as Error).message}`, this.display(file));
+    }
+  }
+}
