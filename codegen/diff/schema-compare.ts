@@ -2,7 +2,7 @@
 // required, maxLength went down, an enum lost a member…); anything it cannot classify becomes `schema-changed`.
 import { canonicalJson, isAnnotationKeyword, normalizeSchema, type SnapshotFingerprints } from './normalize.js';
 import { joinPath, type ChangeKind, type SchemaChange } from './schema-change.js';
-import { appendPointer, formatAddress, resolveRef, unversionedRef, type SchemaAddress } from './schema-ref.js';
+import { appendPointer, formatAddress, readPointer, resolveRef, unversionedRef, type SchemaAddress } from './schema-ref.js';
 import { isObject, type JsonObject, type SchemaSnapshot } from './snapshot.js';
 
 export interface CompareSide {
@@ -87,10 +87,10 @@ class SchemaComparer {
     this.changes.push({ kind, path, location: formatAddress(at.address), ...detail });
   }
 
+  /** The sub-schema at `keys` below `node` (whose parsed value is `value`), with its address. */
   private child(node: Node, value: JsonObject, ...keys: (string | number)[]): Node {
-    let current: unknown = value;
-    for (const key of keys) current = isObject(current) || Array.isArray(current) ? (current as never)[key] : undefined;
-    return { value: current, address: { file: node.address.file, pointer: appendPointer(node.address.pointer, ...keys) } };
+    const address = { file: node.address.file, pointer: appendPointer(node.address.pointer, ...keys) };
+    return { value: readPointer(value, appendPointer('', ...keys)), address };
   }
 
   private compareDeprecated(l: JsonObject, r: JsonObject, path: string, at: Node): void {

@@ -61,9 +61,9 @@ function normalizePosix(path: string): string | undefined {
 
 /** Reads `pointer` (RFC 6901) inside `document`; undefined when a segment is missing. */
 export function readPointer(document: unknown, pointer: string): unknown {
-  if (pointer === '' || pointer === '/') return document;
+  if (pointer === '') return document;
   let node: unknown = document;
-  for (const raw of pointer.replace(/^\//, '').split('/')) {
+  for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];

@@ -1,6 +1,6 @@
 // A read-only view of one AdCP schema snapshot (a version root such as `schemas/3.1.19/`), addressed by
 // version-independent paths. Minimal reader owned by the diff; it resolves both AdCP `$ref` spellings.
-import { readPointer, resolveRef, type SchemaAddress } from './schema-ref.js';
+import { readPointer, type SchemaAddress } from './schema-ref.js';
 import { directoryFiles, SnapshotError, type SchemaFiles } from './schema-files.js';
 
 export { SnapshotError };
@@ -62,14 +62,6 @@ export class SchemaSnapshot {
   lookup(address: SchemaAddress): unknown {
     if (!this.has(address.file)) return undefined;
     return readPointer(this.read(address.file), address.pointer);
-  }
-
-  /** Follows a `$ref` written in `fromFile`. */
-  follow(ref: string, fromFile: string): { address: SchemaAddress; node: unknown } | undefined {
-    const address = resolveRef(ref, fromFile);
-    if (address === undefined) return undefined;
-    const node = this.lookup(address);
-    return node === undefined ? undefined : { address, node };
   }
 
   /** A release tarball keeps manifest.json beside `schemas/`, not inside it. */
