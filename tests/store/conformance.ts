@@ -30,12 +30,7 @@ export function newDelivery(overrides: Partial<NewDelivery> = {}): NewDelivery {
   };
 }
 
-export interface ConformanceOptions {
-  /** Whether the store implements ClaimOptions.signing (default true). */
-  readonly claimFilter?: boolean;
-}
-
-export function describeDeliveryStoreConformance(name: string, open: StoreFactory, options: ConformanceOptions = {}): void {
+export function describeDeliveryStoreConformance(name: string, open: StoreFactory): void {
   describe(`DeliveryStore conformance: ${name}`, () => {
     let subject: StoreUnderTest;
     let store: DeliveryStore;
@@ -150,7 +145,7 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         expect(await store.get(delivery.id)).toMatchObject({ status: 'in_flight', leaseOwner: 'w2' });
       });
 
-      it.runIf(options.claimFilter !== false)('with a signing filter, claims only deliveries it can sign', async () => {
+      it('with a signing filter, claims only deliveries it can sign', async () => {
         const unsigned = newDelivery({ signing: { mode: 'none' }, nextAttemptAt: T0 + 1 });
         const ourKey = newDelivery({ signing: { mode: 'rfc9421', keyId: 'k-ours' }, nextAttemptAt: T0 + 2 });
         const otherKey = newDelivery({ signing: { mode: 'rfc9421', keyId: 'k-other' }, nextAttemptAt: T0 });

@@ -30,8 +30,13 @@ export interface PostgresDeliveryStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Bound on each statement, client and server side; default 10000 ms. */
   readonly statementTimeoutMs?: number;
-  /** Connections in the pool; default 10. */
+  /** Connections for the worker's claims and outcomes (and inspection); default 10. */
   readonly poolSize?: number;
+  /**
+   * Connections reserved for `enqueue`, so the request path never queues behind a busy worker in
+   * the same process; default 5.
+   */
+  readonly enqueuePoolSize?: number;
   /** Clock for `createdAt` of new deliveries; default `Date.now`. */
   readonly now?: () => number;
 }
@@ -53,33 +58,43 @@ export async function openPostgresDeliveryStore(
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: 'adcp-codegen outbox',
   };
-  const pool = new pg.Pool(config);
-  // An idle pooled connection that the server drops emits 'error' on the pool; unhandled, it would
-  // crash the process. The next query simply opens a new connection.
-  pool.on('error', () => undefined);
+  const pools = { work: newPool(config), enqueue: newPool({ ...config, max: options.enqueuePoolSize ?? 5 }) };
   let client: PoolClient | undefined;
   try {
-    client = await pool.connect();
+    client = await pools.work.connect();
     await migratePostgres(client, tables, Date.now());
     client.release();
-    return new PostgresDeliveryStore(pool, tables, config, options.now ?? Date.now);
+    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now);
   } catch (error) {
     client?.release(true);
-    await pool.end().catch(() => undefined);
+    await Promise.all([pools.work.end(), pools.enqueue.end()]).catch(() => undefined);
     throw postgresError(error, connectionString);
   }
 }
 
+function newPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  // An idle pooled connection that the server drops emits 'error' on the pool; unhandled, it would
+  // crash the process. The next query simply opens a new connection.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+interface Pools {
+  readonly work: pg.Pool;
+  readonly enqueue: pg.Pool;
+}
+
 export class PostgresDeliveryStore implements DeliveryStore {
-  readonly #pool: pg.Pool;
+  readonly #pools: Pools;
   readonly #sql: ReturnType<typeof statements>;
   readonly #listener: PostgresEnqueueListener;
   readonly #connectionString: string;
   readonly #now: () => number;
   #closed = false;
 
-  constructor(pool: pg.Pool, tables: PostgresTables, config: pg.PoolConfig, now: () => number) {
-    this.#pool = pool;
+  constructor(pools: Pools, tables: PostgresTables, config: pg.PoolConfig, now: () => number) {
+    this.#pools = pools;
     this.#now = now;
     this.#sql = statements(tables);
     this.#connectionString = config.connectionString ?? '';
@@ -88,8 +103,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async enqueue(delivery: NewDelivery): Promise<void> {
     const signing = signingToColumns(delivery.signing);
-    const now = this.#now();
-    await this.#query(this.#sql.enqueue, [
+    const values = [
       delivery.id,
       delivery.idempotencyKey,
       delivery.url,
@@ -98,8 +112,9 @@ export class PostgresDeliveryStore implements DeliveryStore {
       signing.ref,
       labelsToColumn(delivery.labels),
       delivery.nextAttemptAt,
-      now,
-    ]);
+      this.#now(),
+    ];
+    await this.#query(this.#sql.enqueue, values, this.#pools.enqueue);
   }
 
   async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
@@ -149,17 +164,21 @@ export class PostgresDeliveryStore implements DeliveryStore {
     if (this.#closed) return;
     this.#closed = true;
     await this.#listener.close();
-    await this.#pool.end();
+    await Promise.all([this.#pools.work.end(), this.#pools.enqueue.end()]);
   }
 
   onEnqueue(listener: () => void): () => void {
     return this.#listener.subscribe(listener);
   }
 
-  async #query<R extends QueryResultRow>(statement: pg.QueryConfig, values: unknown[]): Promise<QueryResult<R>> {
+  async #query<R extends QueryResultRow>(
+    statement: pg.QueryConfig,
+    values: unknown[],
+    pool: pg.Pool = this.#pools.work,
+  ): Promise<QueryResult<R>> {
     if (this.#closed) throw new DeliveryStoreError('closed', 'the PostgreSQL delivery store is closed');
     try {
-      return await this.#pool.query<R>({ ...statement, values });
+      return await pool.query<R>({ ...statement, values });
     } catch (error) {
       throw postgresError(error, this.#connectionString);
     }

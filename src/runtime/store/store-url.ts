@@ -1,0 +1,69 @@
+// One store URL selects the outbox everywhere (API and CLI):
+//   memory:                         in-process, lost on exit (tests, development)
+//   sqlite:<path>[?table_prefix=p&synchronous=normal|full]   embedded, one host
+//   postgres://…[?table_prefix=p&schema=s]                   shared by many replicas
+// `table_prefix` and `schema` are read by us and removed before the URL reaches `pg`; every other
+// query parameter (sslmode, …) is passed through. Explicit options win over URL parameters.
+import type { DeliveryStore } from './delivery-store.js';
+import { DeliveryStoreError, describeStoreUrl } from './delivery-store-error.js';
+import type { SqliteDeliveryStoreOptions } from './sqlite-store.js';
+import type { PostgresDeliveryStoreOptions } from './postgres-store.js';
+
+export interface OpenDeliveryStoreOptions extends SqliteDeliveryStoreOptions, PostgresDeliveryStoreOptions {}
+
+/** Opens the store a URL names; rejects with a DeliveryStoreError naming the cause (never credentials). */
+export async function openDeliveryStore(url: string, options: OpenDeliveryStoreOptions = {}): Promise<DeliveryStore> {
+  if (url === 'memory:') {
+    const { createMemoryDeliveryStore } = await import('./memory-store.js');
+    return createMemoryDeliveryStore();
+  }
+  if (url.startsWith('sqlite:')) {
+    const { path, params } = parseSqliteUrl(url);
+    const { openSqliteDeliveryStore } = await import('./sqlite-store.js');
+    return openSqliteDeliveryStore(path, { ...params, ...options });
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { connectionString, params } = parsePostgresUrl(url);
+    const { openPostgresDeliveryStore } = await import('./postgres-store.js');
+    return openPostgresDeliveryStore(connectionString, { ...params, ...options });
+  }
+  throw new DeliveryStoreError(
+    'invalid_config',
+    `unknown delivery store ${JSON.stringify(describeStoreUrl(url))}: expected memory:, sqlite:<path> or postgres://…`,
+  );
+}
+
+function parseSqliteUrl(url: string): { path: string; params: SqliteDeliveryStoreOptions } {
+  const rest = url.slice('sqlite:'.length);
+  const queryAt = rest.indexOf('?');
+  const rawPath = queryAt === -1 ? rest : rest.slice(0, queryAt);
+  const path = rawPath.startsWith('///') ? rawPath.slice(2) : rawPath;
+  if (path === '' || path.startsWith('//')) {
+    throw new DeliveryStoreError('invalid_config', `SQLite store URL needs a file path: sqlite:<path> (got ${JSON.stringify(url)})`);
+  }
+  const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
+  const params: { tablePrefix?: string; synchronous?: 'normal' | 'full' } = {};
+  for (const [name, value] of query) {
+    if (name === 'table_prefix') params.tablePrefix = value;
+    else if (name === 'synchronous' && (value === 'normal' || value === 'full')) params.synchronous = value;
+    else throw new DeliveryStoreError('invalid_config', `unknown SQLite store URL parameter ${JSON.stringify(name)}`);
+  }
+  return { path, params };
+}
+
+function parsePostgresUrl(url: string): { connectionString: string; params: PostgresDeliveryStoreOptions } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DeliveryStoreError('invalid_config', 'PostgreSQL store URL is not a valid URL');
+  }
+  const params: { tablePrefix?: string; schema?: string } = {};
+  const tablePrefix = parsed.searchParams.get('table_prefix');
+  const schema = parsed.searchParams.get('schema');
+  if (tablePrefix !== null) params.tablePrefix = tablePrefix;
+  if (schema !== null) params.schema = schema;
+  parsed.searchParams.delete('table_prefix');
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), params };
+}
