@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
-import { CliError } from '../cli-error.js';
+import { registerDeliveriesList, registerDeliveriesRetry } from './deliveries-inspect.js';
+import { registerDeliveriesRun } from './deliveries-run.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+/** `adcp-codegen deliveries list|retry|run`: operate the durable outbox named by a store URL. */
 export function registerDeliveries(program: Command): void {
-  program
+  const deliveries = program
     .command('deliveries')
-    .description('not implemented yet')
-    .action(() => {
-      throw new CliError('deliveries: not implemented yet');
-    });
+    .description('inspect, re-drive and deliver the webhooks of a durable outbox (--store memory:|sqlite:<path>|postgres://…)');
+  registerDeliveriesList(deliveries);
+  registerDeliveriesRetry(deliveries);
+  registerDeliveriesRun(deliveries);
 }
