@@ -242,7 +242,7 @@ describe('result schema resolution before 3.2', () => {
     const stated = snapshotOf(withDelivery('The inner result uses media-buy-delivery-webhook-result.json.'));
     expect(resolveResultSchema(stated, 'media_buy_delivery')).toEqual({
       schema: 'media-buy/media-buy-delivery-webhook-result.json',
-      source: 'documented-override',
+      rule: expect.stringContaining('enumDescriptions prose'),
     });
     expect(resolveResultSchema(snapshotOf(withDelivery('Delivery report.')), 'media_buy_delivery')).toBeUndefined();
   });
