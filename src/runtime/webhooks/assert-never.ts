@@ -5,3 +5,11 @@
 export function assertNever(value: never, what: string): never {
   throw new TypeError(`unhandled ${what}: ${String(value)}`);
 }
+
+/**
+ * `true` when `Members` is empty; otherwise the union itself, so that assigning `true` to it fails
+ * compilation with a message listing every member, e.g. Type 'true' is not assignable to type
+ * '"buy_products" | "accept_proposal"'. Used for compile-time drift checks between the runtime's
+ * tables and the generated unions.
+ */
+export type ExpectNoMembers<Members> = [Members] extends [never] ? true : Members;

@@ -1,0 +1,169 @@
+// Reads `push_notification_config` from request params and decides, before any work is queued,
+// whether the seller can honour it: shape and bounds by the generated validator, the URL by the
+// delivery runtime's synchronous SSRF checks (DNS is judged again at delivery), and
+// `operation_id` by the pinned spec version's rule.
+import {
+  ADCP_VERSION,
+  validatePushNotificationConfig,
+  type PushNotificationConfig,
+} from '../../generated/index.js';
+import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/index.js';
+import { invalidRequest, type InvalidRequestError } from './invalid-request.js';
+import { readField } from './read-field.js';
+import { urlVerdict } from './url-verdicts.js';
+import { validatorErrorsToInvalidRequest } from './validator-errors.js';
+
+export const PUSH_CONFIG_FIELD = 'push_notification_config';
+
+/** The fields of the pinned PushNotificationConfig this runtime reads and echoes. */
+const KNOWN_PUSH_CONFIG_FIELDS = ['url', 'operation_id', 'token', 'authentication'] as const satisfies readonly (keyof PushNotificationConfig)[];
+type KnownPushConfigField = (typeof KNOWN_PUSH_CONFIG_FIELDS)[number];
+const KNOWN_FIELD_SET: ReadonlySet<string> = new Set(KNOWN_PUSH_CONFIG_FIELDS);
+
+/** Keys that are refused outright: prototype-pollution vectors in JSON-parsed input. */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `operation_id` charset and length (3.1+ schema); applied to every version since it is echoed. */
+const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
+
+/**
+ * Whether a registration without `operation_id` is refused by default: from AdCP 3.1 the envelope
+ * requires it (sellers MAY reject, 3.1.19), and 3.2 says sellers MUST reject.
+ */
+export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = versionAtLeast(ADCP_VERSION, 3, 1);
+
+export interface PushConfigPolicy {
+  /** Refuse a config without `operation_id`. Default: REQUIRE_OPERATION_ID_BY_DEFAULT. */
+  readonly requireOperationId?: boolean;
+  /** The delivery runtime's SSRF policy (https only, deny ranges). Default: the strict policy. */
+  readonly ssrf?: SsrfPolicy;
+}
+
+export type PushConfigExtraction =
+  | {
+      readonly kind: 'ok';
+      readonly config: PushNotificationConfig;
+      /** Extra fields present on the request and ignored (the schema allows them). Names only. */
+      readonly ignoredFields: readonly string[];
+    }
+  | { readonly kind: 'rejected'; readonly errors: readonly [InvalidRequestError, ...InvalidRequestError[]] };
+
+const STRICT_SSRF_POLICY: SsrfPolicy = resolveSsrfPolicy();
+
+/**
+ * `undefined` when the params carry no push config (absent or null); otherwise the validated
+ * config, or an INVALID_REQUEST-shaped rejection naming each problem. Never throws.
+ */
+export function extractPushNotificationConfig(
+  params: unknown,
+  policy: PushConfigPolicy = {},
+): PushConfigExtraction | undefined {
+  const read = readField(params, PUSH_CONFIG_FIELD);
+  if (read.threw) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
+  if (read.value === undefined || read.value === null) return undefined;
+  return checkPushConfig(read.value, policy);
+}
+
+function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtraction {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must be an object`);
+  }
+  const copied = copyKnownFields(raw);
+  if (copied.kind === 'rejected') return copied;
+  const { fields } = copied;
+  const validated = validatePushNotificationConfig(fields);
+  const schemaErrors = validated.ok ? [] : validatorErrorsToInvalidRequest(PUSH_CONFIG_FIELD, validated.errors);
+  const reported = new Set(schemaErrors.map((error) => error.field));
+  // Every problem at once: the URL and operation_id rules also run when the schema found others.
+  const ruleErrors = [
+    ...(typeof fields.url === 'string' ? urlErrors(fields.url, policy.ssrf ?? STRICT_SSRF_POLICY) : []),
+    ...operationIdErrors(fields.operation_id, policy),
+  ];
+  const errors = [...schemaErrors, ...ruleErrors.filter((error) => !reported.has(error.field))];
+  if (!validated.ok || errors.length > 0) return rejectedWith(errors);
+  return { kind: 'ok', config: validated.value, ignoredFields: copied.ignoredFields };
+}
+
+type CopiedFields =
+  | { readonly kind: 'copied'; readonly fields: Partial<Record<KnownPushConfigField, unknown>>; readonly ignoredFields: string[] }
+  | Extract<PushConfigExtraction, { kind: 'rejected' }>;
+
+/** A fresh plain object holding only the known fields: no prototype tricks, no getters left. */
+function copyKnownFields(raw: object): CopiedFields {
+  let ownKeys: string[];
+  try {
+    ownKeys = Object.keys(raw);
+  } catch {
+    return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
+  }
+  const forbidden = ownKeys.find((key) => FORBIDDEN_KEYS.has(key)) ?? forbiddenKeyIn(raw, 'authentication');
+  if (forbidden !== undefined) {
+    return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must not contain the key "${forbidden}"`);
+  }
+  const fields: Partial<Record<KnownPushConfigField, unknown>> = {};
+  for (const name of KNOWN_PUSH_CONFIG_FIELDS) {
+    const read = readField(raw, name);
+    if (read.threw) return rejected(`${PUSH_CONFIG_FIELD}.${name}`, `${PUSH_CONFIG_FIELD}.${name} could not be read`);
+    if (read.value !== undefined) fields[name] = read.value;
+  }
+  const ignoredFields = ownKeys.filter((key) => !KNOWN_FIELD_SET.has(key));
+  return { kind: 'copied', fields, ignoredFields };
+}
+
+/** A forbidden own key one level down (the nested `authentication` object), if any. */
+function forbiddenKeyIn(raw: object, nested: string): string | undefined {
+  const read = readField(raw, nested);
+  if (read.threw || typeof read.value !== 'object' || read.value === null) return undefined;
+  try {
+    return Object.keys(read.value).find((key) => FORBIDDEN_KEYS.has(key));
+  } catch {
+    return undefined;
+  }
+}
+
+function urlErrors(url: string, ssrf: SsrfPolicy): InvalidRequestError[] {
+  const field = `${PUSH_CONFIG_FIELD}.url`;
+  switch (urlVerdict(url, ssrf)) {
+    case 'ok':
+      return [];
+    case 'invalid_url':
+      return [invalidRequest(field, `${field} must be an absolute https URL without credentials`)];
+    case 'ssrf_blocked':
+      return [
+        invalidRequest(
+          field,
+          `${field} is not an allowed webhook destination (https only; private, loopback, link-local and other reserved addresses are refused)`,
+        ),
+      ];
+  }
+}
+
+function operationIdErrors(operationId: unknown, policy: PushConfigPolicy): InvalidRequestError[] {
+  const field = `${PUSH_CONFIG_FIELD}.operation_id`;
+  if (operationId === undefined) {
+    const required = policy.requireOperationId ?? REQUIRE_OPERATION_ID_BY_DEFAULT;
+    return required
+      ? [invalidRequest(field, `${field} is required: webhooks echo it verbatim (AdCP ${ADCP_VERSION})`)]
+      : [];
+  }
+  if (typeof operationId !== 'string' || !OPERATION_ID_PATTERN.test(operationId)) {
+    return [invalidRequest(field, `${field} must be 1-255 characters from A-Z a-z 0-9 _ . : -`)];
+  }
+  return [];
+}
+
+function rejected(field: string, message: string): Extract<PushConfigExtraction, { kind: 'rejected' }> {
+  return { kind: 'rejected', errors: [invalidRequest(field, message)] };
+}
+
+function rejectedWith(errors: readonly InvalidRequestError[]): PushConfigExtraction {
+  const [first, ...rest] = errors;
+  return first === undefined
+    ? rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} is invalid`)
+    : { kind: 'rejected', errors: [first, ...rest] };
+}
+
+function versionAtLeast(version: string, major: number, minor: number): boolean {
+  const [maj = 0, min = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return maj > major || (maj === major && min >= minor);
+}

@@ -1,0 +1,301 @@
+// The opt-in sync-completion gate, ported from the originating PR (adcp-client-python #331, F12):
+// after a synchronous create_media_buy / update_media_buy / sync_creatives response, send the
+// buyer's push_notification_config a `completed` webhook carrying that same response.
+//
+// NON-CONFORMANT from AdCP 3.0.26 on: "Sellers MUST NOT synthesize a task webhook by inventing a
+// task_id or replaying the inline result" (webhooks.mdx "When webhooks fire"). Off by default;
+// turning it on logs that once. The conformant path is task-lifecycle.ts.
+//
+// Invariants kept from the PR:
+// - skips when disabled, when no sender is wired, when the request has no push URL, when the tool
+//   is outside the spec task-type enum (warned once per tool), and when the response is exactly
+//   the two-key `{ task_id, status: 'submitted' }` envelope (that task's lifecycle announces its
+//   own completion); a looser `{ status: 'submitted', ...more }` response still fires;
+// - `task_id` is synthesized as `sync-<uuid>`; the buyer's token travels in the body, never a header;
+// - fire-and-forget: nothing on the response path waits for delivery, and no exception (a sender
+//   that throws on property access included) ever reaches the sync response;
+// - a replayed request (same request idempotency_key) never fires twice.
+// And two anchor defects avoided: the submitted-envelope check applies to every tool
+// (update_media_buy included), and `result` is the projected response the buyer received.
+//
+// Cost on the response path: the decision only (flags, precomputed Sets, a cached URL verdict,
+// schema validation of the push config, the replay memory). Building the envelope (timestamp,
+// idempotency key, task id) and admitting it to delivery happen just after, in one batch per
+// event-loop turn (setImmediate); `flush()` runs that batch at once, e.g. before draining delivery.
+import { randomUUID } from 'node:crypto';
+import {
+  isSpecWebhookTaskType,
+  validateMcpWebhookPayload,
+  type PushNotificationConfig,
+  type SpecWebhookTaskType,
+  type WebhookResult,
+} from '../../generated/index.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
+import { readField } from './read-field.js';
+import { ReplayDedup, type RequestReplayGuard } from './replay-dedup.js';
+import { buildTaskEnvelope } from './task-envelope.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export const SYNC_COMPLETION_TASK_TYPES = [
+  'create_media_buy',
+  'update_media_buy',
+  'sync_creatives',
+] as const satisfies readonly SpecWebhookTaskType[];
+
+export type SyncCompletionTaskType = (typeof SYNC_COMPLETION_TASK_TYPES)[number];
+
+/** The rule the gate breaks when enabled, quoted in the warning. */
+export const SYNC_COMPLETION_NONCONFORMANCE =
+  'sync-completion webhooks are non-conformant from AdCP 3.0.26 on: sellers MUST NOT send task webhooks for inline terminal responses ' +
+  '("Sellers MUST NOT synthesize a task webhook by inventing a task_id or replaying the inline result", webhooks.mdx "When webhooks fire")';
+
+export type SyncCompletionOutcome =
+  | 'scheduled'
+  | 'skipped_disabled'
+  | 'skipped_no_sender'
+  | 'skipped_no_url'
+  | 'skipped_tool_not_in_spec'
+  | 'skipped_tool_not_sync_completion'
+  | 'skipped_submitted_envelope'
+  | 'skipped_response_not_object'
+  | 'skipped_invalid_push_config'
+  | 'skipped_replay'
+  | 'skipped_backlog_full'
+  | 'skipped_gate_error';
+
+/** What became of a scheduled webhook once the batch ran. */
+export interface SyncCompletionDelivery {
+  readonly tool: SyncCompletionTaskType;
+  readonly taskId: string;
+  readonly queued: boolean;
+  /** Present when not queued: missing_operation_id, invalid_envelope, sender_error, or the delivery runtime's reason. */
+  readonly reason?: string;
+  readonly idempotencyKey?: string;
+}
+
+export interface SyncCompletionGateOptions {
+  /** Default false. Non-conformant from AdCP 3.0.26 on; enabling it logs a warning once. */
+  readonly enabled?: boolean;
+  /** Background delivery; without one the gate never fires. */
+  readonly sender?: WebhookSender | undefined;
+  readonly logger?: Logger;
+  readonly pushConfigPolicy?: PushConfigPolicy;
+  /** Remembers request idempotency keys already acted on. Default: a bounded in-memory ReplayDedup. */
+  readonly replayGuard?: RequestReplayGuard;
+  /** Webhooks scheduled and not yet handed to delivery, at most. Default 10,000. */
+  readonly maxPending?: number;
+  /** Told the fate of each scheduled webhook. Must not throw (if it does, it is logged). */
+  readonly onDelivery?: (delivery: SyncCompletionDelivery) => void;
+}
+
+export interface SyncCompletionCall {
+  /** The tool (task type) that was called. */
+  readonly tool: string;
+  /** The request params: push_notification_config and idempotency_key are read from here. */
+  readonly params: unknown;
+  /** The response exactly as sent to the buyer (after any projection that strips internal fields). */
+  readonly response: unknown;
+  /** Whose idempotency keys these are (account or principal id); keys are scoped by it. */
+  readonly replayScope?: string;
+}
+
+export interface SyncCompletionGate {
+  readonly enabled: boolean;
+  /** Hands every scheduled webhook to delivery now (call before draining delivery). Never throws. */
+  flush(): void;
+  /** Scheduled webhooks not yet handed to delivery. */
+  readonly pending: number;
+}
+
+interface PendingEmission {
+  readonly tool: SyncCompletionTaskType;
+  readonly pushConfig: PushNotificationConfig;
+  readonly response: object;
+}
+
+const SYNC_COMPLETION_SET: ReadonlySet<string> = new Set(SYNC_COMPLETION_TASK_TYPES);
+const DEFAULT_MAX_PENDING = 10_000;
+const MAX_WARNED_TOOLS = 256;
+const loggersWarnedOfNonconformance = new WeakSet<Logger>();
+
+export function createSyncCompletionGate(options: SyncCompletionGateOptions = {}): SyncCompletionGate {
+  return new Gate(options);
+}
+
+/** Never throws; never changes `call.response`. */
+export function maybeEmitSyncCompletion(gate: SyncCompletionGate, call: SyncCompletionCall): SyncCompletionOutcome {
+  if (!(gate instanceof Gate)) return 'skipped_gate_error';
+  return gate.decide(call);
+}
+
+class Gate implements SyncCompletionGate {
+  readonly enabled: boolean;
+  readonly #sender: WebhookSender | undefined;
+  readonly #logger: Logger;
+  readonly #policy: PushConfigPolicy;
+  readonly #replay: RequestReplayGuard;
+  readonly #maxPending: number;
+  readonly #onDelivery: ((delivery: SyncCompletionDelivery) => void) | undefined;
+  readonly #warnedTools = new Set<string>();
+  #queue: PendingEmission[] = [];
+  #flushScheduled = false;
+
+  constructor(options: SyncCompletionGateOptions) {
+    this.enabled = options.enabled === true;
+    this.#sender = options.sender;
+    this.#logger = options.logger ?? silentLogger;
+    this.#policy = options.pushConfigPolicy ?? {};
+    this.#replay = options.replayGuard ?? new ReplayDedup();
+    this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+    this.#onDelivery = options.onDelivery;
+    if (this.enabled) warnNonconformanceOnce(this.#logger);
+  }
+
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  decide(call: SyncCompletionCall): SyncCompletionOutcome {
+    if (!this.enabled) return 'skipped_disabled';
+    try {
+      return this.#decideEnabled(call);
+    } catch {
+      this.#log('error', 'sync-completion gate failed; the sync response is unaffected', { tool: safeToolName(call) });
+      return 'skipped_gate_error';
+    }
+  }
+
+  #decideEnabled(call: SyncCompletionCall): SyncCompletionOutcome {
+    if (this.#sender === undefined) return 'skipped_no_sender';
+    const { tool, params, response } = call;
+    if (!hasPushUrl(params)) return 'skipped_no_url';
+    if (!isSpecWebhookTaskType(tool)) return this.#skipToolOutsideSpec(tool);
+    if (!SYNC_COMPLETION_SET.has(tool)) return 'skipped_tool_not_sync_completion';
+    if (typeof response !== 'object' || response === null || Array.isArray(response)) return 'skipped_response_not_object';
+    if (isBareSubmittedEnvelope(response)) return 'skipped_submitted_envelope';
+    const extracted = extractPushNotificationConfig(params, this.#policy);
+    if (extracted === undefined) return 'skipped_no_url';
+    if (extracted.kind === 'rejected') {
+      this.#log('warn', 'sync-completion webhook skipped: push_notification_config refused', {
+        tool,
+        fields: extracted.errors.map((error) => error.field),
+      });
+      return 'skipped_invalid_push_config';
+    }
+    if (this.#queue.length >= this.#maxPending) {
+      this.#log('error', 'sync-completion webhook dropped: backlog full', { tool, maxPending: this.#maxPending });
+      return 'skipped_backlog_full';
+    }
+    if (!this.#firstSighting(tool as SyncCompletionTaskType, params, call.replayScope)) return 'skipped_replay';
+    // A shallow copy: later top-level changes to the caller's object do not reach the webhook.
+    this.#schedule({ tool: tool as SyncCompletionTaskType, pushConfig: extracted.config, response: { ...response } });
+    return 'scheduled';
+  }
+
+  #skipToolOutsideSpec(tool: string): SyncCompletionOutcome {
+    if (typeof tool === 'string' && !this.#warnedTools.has(tool) && this.#warnedTools.size < MAX_WARNED_TOOLS) {
+      this.#warnedTools.add(tool);
+      this.#log('warn', 'sync-completion webhook skipped: tool is not an AdCP task type (enums/task-type.json)', {
+        tool: tool.slice(0, 64),
+      });
+    }
+    return 'skipped_tool_not_in_spec';
+  }
+
+  /** False for a replay of a request already acted on. Requests without an idempotency_key always pass. */
+  #firstSighting(tool: SyncCompletionTaskType, params: unknown, scope: string | undefined): boolean {
+    const read = readField(params, 'idempotency_key');
+    if (read.threw || typeof read.value !== 'string') return true;
+    return this.#replay.firstSighting(`${tool}\u0000${scope ?? ''}\u0000${read.value}`);
+  }
+
+  #schedule(emission: PendingEmission): void {
+    this.#queue.push(emission);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    for (const emission of batch) this.#report(this.#emit(emission));
+  }
+
+  #emit(emission: PendingEmission): SyncCompletionDelivery {
+    const taskId = `sync-${randomUUID()}`;
+    const { tool } = emission;
+    try {
+      const built = buildTaskEnvelope({
+        taskId,
+        taskType: tool,
+        status: 'completed',
+        pushConfig: emission.pushConfig,
+        result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
+      });
+      if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
+      if (!validateMcpWebhookPayload(built.payload).ok) return { tool, taskId, queued: false, reason: 'invalid_envelope' };
+      const sent = (this.#sender as WebhookSender).send({ pushConfig: emission.pushConfig, payload: built.payload });
+      return sent.queued
+        ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey }
+        : { tool, taskId, queued: false, reason: sent.reason };
+    } catch {
+      return { tool, taskId, queued: false, reason: 'sender_error' };
+    }
+  }
+
+  #report(delivery: SyncCompletionDelivery): void {
+    if (!delivery.queued) {
+      this.#log('warn', 'sync-completion webhook not sent', { tool: delivery.tool, taskId: delivery.taskId, reason: delivery.reason });
+    }
+    if (this.#onDelivery === undefined) return;
+    try {
+      this.#onDelivery(delivery);
+    } catch {
+      this.#log('error', 'sync-completion onDelivery observer threw', { taskId: delivery.taskId });
+    }
+  }
+
+  #log(level: 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+    try {
+      this.#logger.log(level, message, fields);
+    } catch {
+      // A broken logger must not break the gate either.
+    }
+  }
+}
+
+/** Cheap presence test: a push config object with a `url` member. Validation comes later. */
+function hasPushUrl(params: unknown): boolean {
+  const config = readField(params, PUSH_CONFIG_FIELD);
+  if (config.threw || typeof config.value !== 'object' || config.value === null) return false;
+  const url = readField(config.value, 'url');
+  return !url.threw && url.value !== undefined && url.value !== null;
+}
+
+/** Exactly `{ task_id, status: 'submitted' }`: the projected envelope of a task handed off to a lifecycle. */
+function isBareSubmittedEnvelope(response: object): boolean {
+  const record = response as { status?: unknown; task_id?: unknown };
+  if (record.status !== 'submitted' || !Object.hasOwn(response, 'task_id')) return false;
+  return Object.keys(response).length === 2;
+}
+
+function warnNonconformanceOnce(logger: Logger): void {
+  if (loggersWarnedOfNonconformance.has(logger)) return;
+  loggersWarnedOfNonconformance.add(logger);
+  try {
+    logger.log('warn', SYNC_COMPLETION_NONCONFORMANCE, { option: 'syncCompletion.enabled' });
+  } catch {
+    // Logging is best effort.
+  }
+}
+
+function safeToolName(call: SyncCompletionCall): string {
+  try {
+    return typeof call.tool === 'string' ? call.tool.slice(0, 64) : typeof call.tool;
+  } catch {
+    return 'unreadable';
+  }
+}

@@ -1,0 +1,79 @@
+// One task's webhook lifecycle: the seller answers the buyer with `initialResponse` (submitted or
+// working, carrying the task_id and the echoed context), then calls `update` for every later
+// status change. The request's `context` is echoed in every webhook, and after the terminal
+// webhook nothing more is sent for the task.
+import { randomUUID } from 'node:crypto';
+import type { ContextObject, PushNotificationConfig, WebhookResult } from '../../generated/index.js';
+import type { Logger } from '../logging/logger.js';
+import { isTerminalStatus, type AnnouncedStatus, type NonTerminalInitialStatus } from './status-roles.js';
+import type { LifecycleTaskType } from './task-kinds.js';
+import { emitTaskWebhook, type ResultContext, type TaskWebhookOutcome } from './task-webhook.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export interface TaskLifecycleOptions<T extends LifecycleTaskType> {
+  readonly sender: WebhookSender;
+  readonly taskType: T;
+  /** From extractPushNotificationConfig; without one the task runs silently (buyer polls). */
+  readonly pushConfig: PushNotificationConfig | undefined;
+  readonly initialStatus: NonTerminalInitialStatus;
+  /** Default: `task_` + a random UUID. */
+  readonly taskId?: string;
+  /** The request's top-level `context`, echoed verbatim in the initial response and every webhook. */
+  readonly context?: ContextObject;
+  readonly logger?: Logger;
+}
+
+export interface InitialTaskResponse {
+  readonly task_id: string;
+  readonly status: NonTerminalInitialStatus;
+  readonly context?: ContextObject;
+}
+
+export type LifecycleUpdateOutcome = TaskWebhookOutcome | { readonly queued: false; readonly reason: 'no_push_config' | 'task_already_terminal' };
+
+export class TaskLifecycle<T extends LifecycleTaskType> {
+  readonly taskId: string;
+  readonly initialResponse: InitialTaskResponse;
+  #terminal = false;
+  readonly #options: TaskLifecycleOptions<T>;
+
+  constructor(options: TaskLifecycleOptions<T>) {
+    this.#options = options;
+    this.taskId = options.taskId ?? `task_${randomUUID()}`;
+    this.initialResponse = {
+      task_id: this.taskId,
+      status: options.initialStatus,
+      ...(options.context === undefined ? {} : { context: options.context }),
+    };
+  }
+
+  get terminal(): boolean {
+    return this.#terminal;
+  }
+
+  /** Announces a status change; the terminal one is announced once, then the task is closed. */
+  update<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateOutcome {
+    if (this.#terminal) return { queued: false, reason: 'task_already_terminal' };
+    if (isTerminalStatus(status)) this.#terminal = true;
+    const { sender, pushConfig, taskType, initialStatus, context, logger } = this.#options;
+    if (pushConfig === undefined) return { queued: false, reason: 'no_push_config' };
+    return emitTaskWebhook<T, S>(
+      sender,
+      {
+        taskId: this.taskId,
+        taskType,
+        status,
+        initialStatus,
+        pushConfig,
+        ...(result === undefined ? {} : { result }),
+        ...(context === undefined ? {} : { context: context as ResultContext<WebhookResult<T, S>> }),
+        ...(message === undefined ? {} : { message }),
+      },
+      logger === undefined ? {} : { logger },
+    );
+  }
+}
+
+export function startTaskLifecycle<T extends LifecycleTaskType>(options: TaskLifecycleOptions<T>): TaskLifecycle<T> {
+  return new TaskLifecycle(options);
+}

@@ -1,0 +1,76 @@
+// The port between task webhooks and the delivery runtime: hand one built envelope to background
+// delivery, signed the way the buyer's registration selects (RFC 9421 by default; the legacy
+// scheme when `authentication` is present — a switch, never both). `send` returns as soon as the
+// delivery is admitted; it never awaits the network.
+import { randomUUID } from 'node:crypto';
+import type { McpWebhookPayload, PushNotificationConfig, SpecWebhookTaskType, TaskStatus } from '../../generated/index.js';
+import type { DeliveryAcceptance, WebhookDeliveryRequest } from '../delivery/index.js';
+import { signerForPushConfig, type SignerSelectionOptions } from '../signing/index.js';
+import type { WebhookSigner } from '../signing/webhook-signer.js';
+
+export interface OutgoingTaskWebhook<T extends SpecWebhookTaskType = SpecWebhookTaskType, S extends TaskStatus = TaskStatus> {
+  /** The buyer's validated registration: URL, and `authentication` for the signing mode. */
+  readonly pushConfig: PushNotificationConfig;
+  /** The complete envelope; serialized once by the delivery runtime. */
+  readonly payload: McpWebhookPayload<T, S>;
+}
+
+export type SendOutcome =
+  | { readonly queued: true; readonly idempotencyKey: string }
+  | { readonly queued: false; readonly reason: string };
+
+export interface WebhookSender {
+  /** Admits one webhook for background delivery and returns at once. */
+  send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S>): SendOutcome;
+}
+
+/** The part of the delivery runtime (`createWebhookDelivery`) the sender needs. */
+export interface BackgroundDelivery {
+  deliverInBackground(request: WebhookDeliveryRequest): DeliveryAcceptance;
+}
+
+export interface WebhookSenderOptions {
+  readonly delivery: BackgroundDelivery;
+  /** The seller's RFC 9421 signer (or its options), used when the registration has no `authentication`. */
+  readonly rfc9421: SignerSelectionOptions['rfc9421'];
+  /**
+   * Names a registration's legacy `authentication.credentials` in the delivery store (the secret
+   * itself is never stored). Default: a per-delivery `inline:<uuid>`, resolvable only by this
+   * process; sellers with a durable store that other workers drain map their own names here.
+   */
+  readonly legacyCredentialRef?: (pushConfig: PushNotificationConfig) => string;
+}
+
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
+  const { delivery, rfc9421 } = options;
+  const credentialRefFor = options.legacyCredentialRef ?? (() => `inline:${randomUUID()}`);
+  return {
+    send(webhook) {
+      let signer: WebhookSigner;
+      try {
+        const { pushConfig } = webhook;
+        const credentialRef = pushConfig.authentication === undefined ? undefined : credentialRefFor(pushConfig);
+        signer = signerForPushConfig(pushConfig, credentialRef === undefined ? { rfc9421 } : { rfc9421, credentialRef });
+      } catch {
+        // e.g. an HMAC secret shorter than 32 bytes; the message could carry buyer input, so it is not echoed.
+        return { queued: false, reason: 'signer_unavailable' };
+      }
+      const acceptance = delivery.deliverInBackground({
+        url: webhook.pushConfig.url,
+        payload: webhook.payload,
+        signer,
+        labels: labelsOf(webhook.payload),
+      });
+      return acceptance.accepted
+        ? { queued: true, idempotencyKey: acceptance.idempotencyKey }
+        : { queued: false, reason: acceptance.reason };
+    },
+  };
+}
+
+/** Non-secret labels stored with the delivery: never the token. */
+function labelsOf(payload: { readonly task_type: string; readonly task_id: string; readonly status: string; readonly operation_id?: unknown }): Record<string, string> {
+  const labels: Record<string, string> = { task_type: payload.task_type, task_id: payload.task_id, status: payload.status };
+  if (typeof payload.operation_id === 'string') labels['operation_id'] = payload.operation_id;
+  return labels;
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import {
+  extractPushNotificationConfig,
+  REQUIRE_OPERATION_ID_BY_DEFAULT,
+  type PushConfigExtraction,
+} from '../../src/runtime/webhooks/index.js';
+import { LOOPBACK_SSRF_POLICY } from './support/wiring.js';
+
+const TOKEN = 'tok_0123456789abcdef0123';
+const VALID = { url: 'https://buyer.example.com/webhooks/adcp', operation_id: 'op_123', token: TOKEN };
+
+function rejectionOf(result: PushConfigExtraction | undefined) {
+  expect(result?.kind).toBe('rejected');
+  if (result?.kind !== 'rejected') throw new Error('expected a rejection');
+  for (const error of result.errors) {
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.recovery).toBe('correctable');
+  }
+  return result.errors;
+}
+
+describe('extractPushNotificationConfig: accepted and absent', () => {
+  it('returns undefined when the params carry no push config', () => {
+    expect(extractPushNotificationConfig({ packages: [] })).toBeUndefined();
+    expect(extractPushNotificationConfig({ push_notification_config: null })).toBeUndefined();
+    expect(extractPushNotificationConfig(undefined)).toBeUndefined();
+    expect(extractPushNotificationConfig('not params')).toBeUndefined();
+  });
+
+  it('accepts a valid plain-object config and returns exactly its known fields', () => {
+    const result = extractPushNotificationConfig({ push_notification_config: VALID });
+    expect(result).toEqual({ kind: 'ok', config: VALID, ignoredFields: [] });
+  });
+
+  it('reads the config from a class instance, getters included', () => {
+    class CreateMediaBuyRequest {
+      readonly idempotency_key = 'idem_0123456789abcdef';
+      get push_notification_config() {
+        return new (class Config {
+          readonly url = VALID.url;
+          get operation_id() {
+            return 'op_from_getter';
+          }
+        })();
+      }
+    }
+    const result = extractPushNotificationConfig(new CreateMediaBuyRequest());
+    expect(result).toEqual({ kind: 'ok', config: { url: VALID.url, operation_id: 'op_from_getter' }, ignoredFields: [] });
+  });
+
+  it('ignores unknown extra fields (the schema allows them) and names them', () => {
+    const result = extractPushNotificationConfig({ push_notification_config: { ...VALID, x_routing: 'a', retries: 3 } });
+    expect(result).toEqual({ kind: 'ok', config: VALID, ignoredFields: ['x_routing', 'retries'] });
+  });
+
+  it('accepts the legacy authentication block (signing mode switch)', () => {
+    const authentication = { schemes: ['HMAC-SHA256'], credentials: 'a'.repeat(32) };
+    const result = extractPushNotificationConfig({ push_notification_config: { ...VALID, authentication } });
+    expect(result?.kind === 'ok' && result.config.authentication).toEqual(authentication);
+  });
+
+  it('never reads a push config injected through Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['push_notification_config'] = VALID;
+    try {
+      expect(extractPushNotificationConfig({})).toBeUndefined();
+    } finally {
+      delete proto['push_notification_config'];
+    }
+  });
+
+  it('allows http and loopback only under the unsafe development policy', () => {
+    const config = { url: 'http://127.0.0.1:9999/hook', operation_id: 'op_1' };
+    expect(extractPushNotificationConfig({ push_notification_config: config }, { ssrf: LOOPBACK_SSRF_POLICY })?.kind).toBe('ok');
+    expect(extractPushNotificationConfig({ push_notification_config: config })?.kind).toBe('rejected');
+  });
+});
+
+describe('extractPushNotificationConfig: bad input gets a typed rejection', () => {
+  it.each([
+    ['a string', 'https://buyer.example.com/hook'],
+    ['an array', [VALID]],
+    ['a number', 42],
+  ])('rejects push_notification_config given as %s', (_label, value) => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: value }));
+    expect(errors).toEqual([expect.objectContaining({ field: 'push_notification_config', message: 'push_notification_config must be an object' })]);
+  });
+
+  it('rejects a non-string url', () => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, url: 12345 } }));
+    expect(errors.map((e) => e.field)).toContain('push_notification_config.url');
+  });
+
+  it('rejects a config without url', () => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { operation_id: 'op_1' } }));
+    expect(errors.map((e) => e.field)).toEqual(['push_notification_config.url']);
+  });
+
+  it.each([
+    ['javascript:', 'javascript:alert(1)'],
+    ['file:', 'file:///etc/passwd'],
+    ['http:', 'http://buyer.example.com/hook'],
+    ['userinfo', 'https://user:pass@buyer.example.com/hook'],
+    ['not a URL', 'buyer.example.com/hook'],
+  ])('rejects a %s URL', (_label, url) => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, url } }));
+    expect(errors.map((e) => e.field)).toEqual(['push_notification_config.url']);
+    expect(errors[0]?.message).toMatch(/https|not an allowed webhook destination|uri/);
+  });
+
+  it.each([
+    'https://10.1.2.3/hook',
+    'https://127.0.0.1/hook',
+    'https://169.254.169.254/latest/meta-data',
+    'https://192.168.0.10:8443/hook',
+    'https://[::1]/hook',
+    'https://[::ffff:10.0.0.1]/hook',
+    'https://localhost/hook',
+  ])('rejects the private-range target %s', (url) => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, url } }));
+    expect(errors).toEqual([
+      expect.objectContaining({ field: 'push_notification_config.url', message: expect.stringContaining('not an allowed webhook destination') }),
+    ]);
+  });
+
+  it.each([
+    ['10 characters', 'x'.repeat(10)],
+    ['5,000 characters', 'x'.repeat(5000)],
+  ])('rejects a token of %s', (_label, token) => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, token } }));
+    expect(errors.map((e) => e.field)).toEqual(['push_notification_config.token']);
+  });
+
+  it('rejects an operation_id with spaces', () => {
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, operation_id: 'op 123' } }));
+    expect(errors.map((e) => e.field)).toEqual(['push_notification_config.operation_id']);
+  });
+
+  it('requires operation_id by default from AdCP 3.1 on, and the policy can relax it', () => {
+    expect(REQUIRE_OPERATION_ID_BY_DEFAULT).toBe(true);
+    const params = { push_notification_config: { url: VALID.url } };
+    const errors = rejectionOf(extractPushNotificationConfig(params));
+    expect(errors).toEqual([expect.objectContaining({ field: 'push_notification_config.operation_id', message: expect.stringContaining('required') })]);
+    expect(extractPushNotificationConfig(params, { requireOperationId: false })?.kind).toBe('ok');
+  });
+
+  it.each(['__proto__', 'constructor'])('rejects a config carrying the key %s', (key) => {
+    const config = JSON.parse(`{"url":"${VALID.url}","operation_id":"op_1","${key}":{"polluted":true}}`) as unknown;
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: config }));
+    expect(errors[0]?.message).toBe(`push_notification_config must not contain the key "${key}"`);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('rejects __proto__ inside the authentication block', () => {
+    const config = JSON.parse(
+      `{"url":"${VALID.url}","operation_id":"op_1","authentication":{"schemes":["Bearer"],"credentials":"${'c'.repeat(32)}","__proto__":{}}}`,
+    ) as unknown;
+    expect(rejectionOf(extractPushNotificationConfig({ push_notification_config: config }))[0]?.message).toContain('__proto__');
+  });
+
+  it('turns a throwing getter into a rejection, never an exception', () => {
+    const hostile = {
+      get push_notification_config(): unknown {
+        throw new Error('boom');
+      },
+    };
+    expect(rejectionOf(extractPushNotificationConfig(hostile))[0]?.message).toBe('push_notification_config could not be read');
+    const hostileUrl = {
+      push_notification_config: {
+        get url(): string {
+          throw new Error('boom');
+        },
+      },
+    };
+    expect(rejectionOf(extractPushNotificationConfig(hostileUrl))[0]?.field).toBe('push_notification_config.url');
+  });
+
+  it('reports every problem at once and never echoes the token or the URL query', () => {
+    const secretQuery = 'sig=SECRET-QUERY-VALUE';
+    const token = 'short-secret';
+    const result = extractPushNotificationConfig({
+      push_notification_config: { url: `https://10.0.0.1/hook?${secretQuery}`, token, operation_id: 'bad id' },
+    });
+    const errors = rejectionOf(result);
+    expect(errors.map((e) => e.field).sort()).toEqual([
+      'push_notification_config.operation_id',
+      'push_notification_config.token',
+      'push_notification_config.url',
+    ]);
+    const text = JSON.stringify(errors);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(secretQuery);
+
+    const urlAndId = rejectionOf(
+      extractPushNotificationConfig({ push_notification_config: { url: `https://10.0.0.1/hook?${secretQuery}`, operation_id: 'bad id' } }),
+    );
+    expect(urlAndId.map((e) => e.field).sort()).toEqual(['push_notification_config.operation_id', 'push_notification_config.url']);
+    expect(JSON.stringify(urlAndId)).not.toContain(secretQuery);
+  });
+});
