@@ -61,10 +61,10 @@ describe('refused at admission, synchronously', () => {
       },
     });
 
-  it.each([
+  const PAYLOADS: readonly (readonly [string, () => unknown, string])[] = [
     ['a cycle', cyclic, 'serialization_error'],
     ['a BigInt', () => ({ amount: 10n }), 'serialization_error'],
-    ['a throwing toJSON', () => ({ toJSON: () => { throw new Error('nope'); } }), 'serialization_error'],
+    ['a throwing toJSON', () => ({ toJSON: (): never => { throw new Error('nope'); } }), 'serialization_error'],
     ['a throwing getter', throwingGetter, 'serialization_error'],
     ['a hostile proxy', hostileProxy, 'serialization_error'],
     ['a toJSON returning a string', () => ({ toJSON: () => 'text' }), 'serialization_error'],
@@ -72,7 +72,9 @@ describe('refused at admission, synchronously', () => {
     ['null', () => null, 'invalid_payload'],
     ['an array', () => [1, 2], 'invalid_payload'],
     ['an invalid idempotency_key', () => ({ idempotency_key: 'short' }), 'invalid_payload'],
-  ] as const)('payload with %s is refused with a typed class, never thrown', async (_what, makePayload, errorClass) => {
+  ];
+
+  it.each(PAYLOADS)('payload with %s is refused with a typed class, never thrown', async (_what, makePayload, errorClass) => {
     const delivery = runtime({ unsafeAllowPrivateNetwork: true });
     const request = { url: 'https://buyer.example/hook', payload: makePayload() as object, signer: noSigner };
     expect(delivery.deliverInBackground(request)).toMatchObject({ accepted: false, reason: errorClass });

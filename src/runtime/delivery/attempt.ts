@@ -1,7 +1,7 @@
 // One attempt of one stored delivery: re-check the URL, sign afresh, POST the stored bytes, and
 // turn the receiver's answer into what happens next (delivered, retry at T, or failed).
 import type { WebhookSigner } from '../signing/webhook-signer.js';
-import { checkTargetUrl } from '../ssrf/target-url.js';
+import { checkTargetUrl, type TargetCheck, type WebhookTarget } from '../ssrf/target-url.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryRecord } from '../store/delivery-store.js';
 import type { AttemptReport } from './attempt-handler.js';
@@ -29,6 +29,8 @@ export interface AttemptDependencies {
   readonly random: () => number;
   /** The signer for this record; throws or rejects when none is available. */
   readonly signerFor: (record: DeliveryRecord) => WebhookSigner | Promise<WebhookSigner>;
+  /** The target this process already validated for the record under the same policy, if any. */
+  readonly knownTarget?: (record: DeliveryRecord) => WebhookTarget | undefined;
 }
 
 const USER_AGENT = 'adcp-codegen-webhooks';
@@ -36,7 +38,8 @@ const USER_AGENT = 'adcp-codegen-webhooks';
 const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'user-agent']);
 
 export async function attemptDelivery(record: DeliveryRecord, deps: AttemptDependencies): Promise<NextStep> {
-  const check = checkTargetUrl(record.url, deps.ssrfPolicy);
+  const known = deps.knownTarget?.(record);
+  const check: TargetCheck = known === undefined ? checkTargetUrl(record.url, deps.ssrfPolicy) : { ok: true, target: known };
   if (!check.ok) {
     return { kind: 'failed', attempts: record.attempts, errorClass: check.errorClass, retriesExhausted: false };
   }
@@ -92,7 +95,7 @@ function requestHeaders(signer: WebhookSigner, record: DeliveryRecord, nowSecond
     nowSeconds,
   );
   const headers = ['content-type', 'application/json', 'user-agent', USER_AGENT];
-  for (const name of Object.keys(signed)) {
+  for (const name in signed) {
     const value = signed[name];
     if (value !== undefined && !TRANSPORT_HEADERS.has(name.toLowerCase())) headers.push(name, value);
   }

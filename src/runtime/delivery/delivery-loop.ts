@@ -2,8 +2,7 @@
 // the outcome (markDelivered / markRetry / markFailed), and wake up again when the next retry is
 // due or, for a store other processes also write to, every poll interval. Concurrency is bounded;
 // every running attempt is held in `#running` until it settles.
-import type { Logger } from '../logging/logger.js';
-import { redactUrl } from '../logging/logger.js';
+import { redactUrl, silentLogger, type Logger } from '../logging/logger.js';
 import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, SigningDescriptor } from '../store/delivery-store.js';
 import { attemptDelivery, type AttemptDependencies, type NextStep } from './attempt.js';
 import { messageFor } from './error-class.js';
@@ -37,8 +36,12 @@ export class DeliveryLoop {
   #cancelWake: (() => void) | undefined;
   #wakeAt: number | undefined;
 
+  /** Per-delivery log lines cost allocations; skip building them when nobody listens. */
+  readonly #verbose: boolean;
+
   constructor(options: DeliveryLoopOptions) {
     this.#options = options;
+    this.#verbose = options.logger !== silentLogger;
   }
 
   /** Attempts currently running. */
@@ -158,8 +161,8 @@ export class DeliveryLoop {
     const now = clock.now();
     const outcome: AttemptOutcome = {
       attempts: step.attempts,
-      ...(step.kind === 'delivered' ? {} : { errorClass: step.errorClass }),
-      ...(step.httpStatus === undefined ? {} : { httpStatus: step.httpStatus }),
+      httpStatus: step.httpStatus,
+      errorClass: step.kind === 'delivered' ? undefined : step.errorClass,
       leaseOwner: workerId,
     };
     try {
@@ -170,7 +173,7 @@ export class DeliveryLoop {
       this.#options.logger.log('error', 'webhook delivery store update failed', { deliveryId: record.id, error: errorName(error) });
     }
     if (step.kind === 'retry') {
-      this.#logRetry(record, step);
+      if (this.#verbose) this.#logRetry(record, step);
       this.#retryTimes.push(step.at);
       return;
     }
@@ -190,25 +193,37 @@ export class DeliveryLoop {
   #settle(record: DeliveryRecord, step: Exclude<NextStep, { kind: 'retry' }>): void {
     const result: DeliveryResult =
       step.kind === 'delivered'
-        ? { ...identity(record), delivered: true, attempts: step.attempts, ...statusOf(step.httpStatus) }
+        ? {
+            deliveryId: record.id,
+            idempotencyKey: record.idempotencyKey,
+            delivered: true,
+            attempts: step.attempts,
+            finalStatus: step.httpStatus,
+            labels: record.labels,
+          }
         : {
-            ...identity(record),
+            deliveryId: record.id,
+            idempotencyKey: record.idempotencyKey,
             delivered: false,
             attempts: step.attempts,
-            ...statusOf(step.httpStatus),
+            finalStatus: step.httpStatus,
             errorClass: step.errorClass,
             errorMessage: messageFor(step.errorClass),
-            ...(step.retriesExhausted ? { retriesExhausted: true } : {}),
+            retriesExhausted: step.retriesExhausted ? true : undefined,
+            labels: record.labels,
           };
-    const level = result.delivered ? 'debug' : 'warn';
-    this.#options.logger.log(level, result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
+    if (this.#verbose) this.#logSettled(record, result);
+    this.#options.onSettled(result);
+  }
+
+  #logSettled(record: DeliveryRecord, result: DeliveryResult): void {
+    this.#options.logger.log(result.delivered ? 'debug' : 'warn', result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
       deliveryId: record.id,
       url: redactUrl(record.url),
       attempts: result.attempts,
       status: result.finalStatus,
       errorClass: result.errorClass,
     });
-    this.#options.onSettled(result);
   }
 
   #logRetry(record: DeliveryRecord, step: Extract<NextStep, { kind: 'retry' }>): void {
@@ -245,18 +260,6 @@ export class DeliveryLoop {
   #releaseIdleWaiters(): void {
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
-}
-
-function identity(record: DeliveryRecord) {
-  return {
-    deliveryId: record.id,
-    idempotencyKey: record.idempotencyKey,
-    ...(record.labels === undefined ? {} : { labels: record.labels }),
-  };
-}
-
-function statusOf(httpStatus: number | undefined): { finalStatus?: number } {
-  return httpStatus === undefined ? {} : { finalStatus: httpStatus };
 }
 
 /** Only the error's type name goes to logs: messages can carry addresses or other internals. */

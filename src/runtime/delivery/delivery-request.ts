@@ -3,7 +3,7 @@
 import { findDuplicateJsonKey } from '../json/duplicate-keys.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
-import { checkTargetUrl } from '../ssrf/target-url.js';
+import { checkTargetUrl, type WebhookTarget } from '../ssrf/target-url.js';
 import { isValidIdempotencyKey, newIdempotencyKey, serializeEnvelope } from './envelope-body.js';
 import type { DeliveryErrorClass } from './error-class.js';
 
@@ -30,8 +30,12 @@ export interface SerializedDeliveryRequest extends RequestCommon {
 
 export type WebhookDeliveryRequest = PayloadDeliveryRequest | SerializedDeliveryRequest;
 
-export type PreparedDelivery =
+type PreparedBody =
   | { readonly ok: true; readonly body: Uint8Array; readonly idempotencyKey: string }
+  | { readonly ok: false; readonly errorClass: DeliveryErrorClass; readonly idempotencyKey: string };
+
+export type PreparedDelivery =
+  | { readonly ok: true; readonly body: Uint8Array; readonly idempotencyKey: string; readonly target: WebhookTarget }
   | { readonly ok: false; readonly errorClass: DeliveryErrorClass; readonly idempotencyKey: string };
 
 /** Never throws: every problem becomes an error class. */
@@ -48,18 +52,18 @@ export function prepareDelivery(request: WebhookDeliveryRequest, policy: SsrfPol
   if (!isSigner(request.signer)) {
     return { ok: false, errorClass: 'signer_unavailable', idempotencyKey: prepared.idempotencyKey };
   }
-  return prepared;
+  return { ok: true, body: prepared.body, idempotencyKey: prepared.idempotencyKey, target: url.target };
 }
 
-function prepareBody(request: WebhookDeliveryRequest): PreparedDelivery {
+function prepareBody(request: WebhookDeliveryRequest): PreparedBody {
   if ('body' in request && request.body !== undefined) {
     return prepareSerialized(request);
   }
   return serializeEnvelope((request as PayloadDeliveryRequest).payload);
 }
 
-function prepareSerialized(request: SerializedDeliveryRequest): PreparedDelivery {
-  const refuse = (errorClass: DeliveryErrorClass): PreparedDelivery => ({
+function prepareSerialized(request: SerializedDeliveryRequest): PreparedBody {
+  const refuse = (errorClass: DeliveryErrorClass): PreparedBody => ({
     ok: false,
     errorClass,
     idempotencyKey: isValidIdempotencyKey(request.idempotencyKey) ? request.idempotencyKey : newIdempotencyKey(),

@@ -1,7 +1,8 @@
 // The one undici Agent a delivery runtime owns: keep-alive pools per origin, bounded connections
 // and origins, every new connection opened through the SSRF-guarded connector. Redirects are never
 // followed (no redirect interceptor is installed).
-import { Agent } from 'undici';
+import type { Agent as UndiciAgent } from 'undici';
+import { Agent } from './undici-parts.js';
 import { createGuardedConnector, type SocketConnector } from '../ssrf/guarded-connector.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import type { HostResolver } from '../ssrf/resolver.js';
@@ -28,7 +29,7 @@ export interface TransportStats {
 }
 
 export class WebhookTransport {
-  readonly #agent: Agent;
+  readonly #agent: UndiciAgent;
   readonly #options: TransportOptions;
 
   constructor(options: TransportOptions) {

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '../logging/logger.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
-import type { DeliveryRecord, DeliveryStore } from '../store/delivery-store.js';
+import type { WebhookTarget } from '../ssrf/target-url.js';
+import type { DeliveryRecord, DeliveryStore, NewDelivery } from '../store/delivery-store.js';
 import { createMemoryDeliveryStore } from '../store/memory-store.js';
 import { DeliveryLoop } from './delivery-loop.js';
 import { prepareDelivery, type WebhookDeliveryRequest } from './delivery-request.js';
@@ -13,8 +14,14 @@ import { messageFor, type DeliveryErrorClass } from './error-class.js';
 import type { DeliveryResult } from './result.js';
 import { DELIVERY_DEFAULTS, positiveInteger, resolveRuntime, type DeliveryRuntimeOptions, type ResolvedRuntime } from './runtime-options.js';
 
+/** Settled deliveries the default in-memory store keeps for inspection (`delivery.store.list()`). */
+const OWNED_STORE_MAX_SETTLED = 1_000;
+
 export interface WebhookDeliveryOptions extends DeliveryRuntimeOptions {
-  /** Where delivery state lives. Default: a new in-memory store (closed with the runtime). */
+  /**
+   * Where delivery state lives. Default: a new in-memory store (closed with the runtime) holding
+   * the pending deliveries and the last 1,000 settled ones.
+   */
   readonly store?: DeliveryStore;
   /** Deliveries accepted and not yet settled, retries included. Default 10,000; beyond it deliveries are refused. */
   readonly maxQueue?: number;
@@ -69,6 +76,7 @@ export interface WebhookDelivery {
 interface PendingDelivery {
   readonly id: string;
   readonly idempotencyKey: string;
+  readonly target: WebhookTarget;
   readonly signer: WebhookSigner;
   readonly labels: Readonly<Record<string, string>> | undefined;
   waiter: ((result: DeliveryResult) => void) | undefined;
@@ -89,6 +97,10 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   readonly #emptyWaiters: (() => void)[] = [];
   readonly #counters = { accepted: 0, refused: 0, refusedQueueFull: 0, delivered: 0, failed: 0 };
   #accepting = true;
+  /** Delivery ids: a random per-runtime prefix and a counter — unique across processes, cheap to make. */
+  readonly #idPrefix = `dlv_${randomUUID()}_`;
+  #idCounter = 0;
+  readonly #kick = (): void => this.#loop.kick();
   #unsubscribe: (() => void) | undefined;
 
   constructor(options: WebhookDeliveryOptions) {
@@ -96,12 +108,15 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
     this.#maxQueue = positiveInteger('maxQueue', options.maxQueue ?? DELIVERY_DEFAULTS.maxQueue);
     this.#runtime = resolveRuntime(options);
     this.#ownsStore = options.store === undefined;
-    this.store = options.store ?? createMemoryDeliveryStore({ now: () => this.#runtime.clock.now() });
+    this.store =
+      options.store ??
+      createMemoryDeliveryStore({ now: () => this.#runtime.clock.now(), maxActive: this.#maxQueue, maxSettled: OWNED_STORE_MAX_SETTLED });
     this.#loop = new DeliveryLoop({
       ...this.#runtime,
       store: this.store,
       pollIntervalMs: options.pollIntervalMs ?? (this.#ownsStore ? undefined : DELIVERY_DEFAULTS.workerPollIntervalMs),
       signerFor: (record) => this.#signerFor(record),
+      knownTarget: (record) => this.#pending.get(record.id)?.target,
       onSettled: (result) => this.#onSettled(result),
     });
     if (!this.#ownsStore || options.pollIntervalMs !== undefined) {
@@ -156,7 +171,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   }
 
   #admit(request: WebhookDeliveryRequest): { entry: PendingDelivery } | { refused: DeliveryResult } {
-    const id = randomUUID();
+    const id = this.#nextDeliveryId();
     const labels = typeof request === 'object' && request !== null ? request.labels : undefined;
     const prepared = prepareDelivery(request, this.#runtime.ssrfPolicy);
     if (!prepared.ok) return this.#refuse(refusal(id, prepared.idempotencyKey, prepared.errorClass, labels));
@@ -171,29 +186,44 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
       });
       return this.#refuse(refusal(id, prepared.idempotencyKey, 'queue_full', labels));
     }
-    const entry: PendingDelivery = { id, idempotencyKey: prepared.idempotencyKey, signer: request.signer, labels, waiter: undefined };
+    const entry: PendingDelivery = {
+      id,
+      idempotencyKey: prepared.idempotencyKey,
+      target: prepared.target,
+      signer: request.signer,
+      labels,
+      waiter: undefined,
+    };
     this.#pending.set(id, entry);
     this.#counters.accepted += 1;
-    void this.#enqueue(entry, request.url, prepared.body);
+    this.#enqueue(entry, request.url, prepared.body);
     return { entry };
   }
 
-  async #enqueue(entry: PendingDelivery, url: string, body: Uint8Array): Promise<void> {
-    try {
-      await this.store.enqueue({
-        id: entry.id,
-        idempotencyKey: entry.idempotencyKey,
-        url,
-        body,
-        signing: entry.signer.descriptor,
-        nextAttemptAt: this.#runtime.clock.now(),
-        ...(entry.labels === undefined ? {} : { labels: entry.labels }),
-      });
-      this.#loop.kick();
-    } catch {
+  #enqueue(entry: PendingDelivery, url: string, body: Uint8Array): void {
+    const failed = () => {
       this.#runtime.logger.log('error', 'webhook delivery store enqueue failed', { deliveryId: entry.id });
       this.#onSettled(refusal(entry.id, entry.idempotencyKey, 'store_error', entry.labels));
+    };
+    const delivery: NewDelivery = {
+      id: entry.id,
+      idempotencyKey: entry.idempotencyKey,
+      url,
+      body,
+      signing: entry.signer.descriptor,
+      nextAttemptAt: this.#runtime.clock.now(),
+      labels: entry.labels,
+    };
+    try {
+      this.store.enqueue(delivery).then(this.#kick, failed);
+    } catch {
+      failed();
     }
+  }
+
+  #nextDeliveryId(): string {
+    this.#idCounter += 1;
+    return `${this.#idPrefix}${this.#idCounter.toString(36)}`;
   }
 
   #refuse(result: DeliveryResult): { refused: DeliveryResult } {

@@ -5,7 +5,8 @@
 // can never reach the private address. IP-literal hosts (which undici never resolves) are checked
 // here as well.
 import { isIP } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { buildConnector as createSocketConnector } from '../delivery/undici-parts.js';
 import { isDeniedAddress } from './deny-list.js';
 import { DnsFailureError, SsrfBlockedError } from './errors.js';
 import { isLocalHostName, normalizeHostName } from './host-names.js';
@@ -31,7 +32,7 @@ export interface GuardedConnectorOptions {
 
 export function createGuardedConnector(options: GuardedConnectorOptions): SocketConnector {
   const openSocket =
-    options.socketConnector ?? buildConnector({ ...options.tls, timeout: options.connectTimeoutMs });
+    options.socketConnector ?? createSocketConnector({ ...options.tls, timeout: options.connectTimeoutMs });
   const { policy } = options;
 
   return (connectOptions, callback) => {

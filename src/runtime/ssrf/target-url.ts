@@ -7,7 +7,6 @@ import { isLocalHostName } from './host-names.js';
 import type { SsrfPolicy } from './policy.js';
 
 export interface WebhookTarget {
-  readonly url: URL;
   /** `scheme://host[:port]`, the key of the keep-alive pool. */
   readonly origin: string;
   /** Path and query, as sent on the request line. */
@@ -32,7 +31,7 @@ export function checkTargetUrl(rawUrl: string, policy: SsrfPolicy): TargetCheck 
   if (!isAllowedByPolicy(url, policy)) {
     return { ok: false, errorClass: 'ssrf_blocked' };
   }
-  return { ok: true, target: { url, origin: url.origin, path: `${url.pathname}${url.search}` } };
+  return { ok: true, target: { origin: url.origin, path: `${url.pathname}${url.search}` } };
 }
 
 function shapeProblemOf(url: URL): 'invalid_url' | undefined {

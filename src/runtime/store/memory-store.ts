@@ -76,7 +76,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
       throw new MemoryStoreError('full', `the in-memory delivery store holds its maximum of ${this.#maxActive} active deliveries`);
     }
     const now = this.#now();
-    const record: DeliveryRecord = { ...delivery, status: 'pending', attempts: 0, createdAt: now, updatedAt: now };
+    const record = newRecord(delivery, now);
     this.#records.set(delivery.id, record);
     this.#activeCount += 1;
     this.#due.push(record.nextAttemptAt, record.id);
@@ -86,26 +86,23 @@ export class MemoryDeliveryStore implements DeliveryStore {
   async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
     this.#assertOpen();
     const canSign = signingFilter(options.signing);
-    const claimable = (id: string) => {
-      const record = this.#records.get(id);
-      return record !== undefined && canSign(record.signing);
-    };
-    const due = [...this.#expiredLeases(options.now, options.limit, claimable)];
-    const skipped: { at: number; id: string }[] = [];
+    const due = this.#expiredLeases(options.now, options.limit, canSign);
+    let skipped: { at: number; id: string }[] | undefined;
     while (due.length < options.limit) {
       const next = this.#due.popDue(options.now, (id, at) => this.#isPendingAt(id, at));
       if (next === undefined) break;
-      if (claimable(next.id)) due.push(next.id);
-      else skipped.push(next);
+      if (canSign === undefined || canSign(this.#records.get(next.id)!.signing)) due.push(next.id);
+      else (skipped ??= []).push(next);
     }
-    for (const { at, id } of skipped) this.#due.push(at, id);
-    const leaseExpiresAt = options.now + options.leaseMs;
-    return due.map((id) => {
-      const record = this.#update(id, { status: 'in_flight', leaseOwner: options.workerId, leaseExpiresAt, updatedAt: options.now });
+    if (skipped !== undefined) for (const { at, id } of skipped) this.#due.push(at, id);
+    const change: StateChange = { status: 'in_flight', updatedAt: options.now, leaseOwner: options.workerId, leaseExpiresAt: options.now + options.leaseMs };
+    const claimed: DeliveryRecord[] = [];
+    for (const id of due) {
+      claimed.push(this.#change(id, change));
       this.#inFlight.delete(id);
       this.#inFlight.add(id);
-      return record;
-    });
+    }
+    return claimed;
   }
 
   async markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
@@ -116,7 +113,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
     this.#assertOpen();
     const before = this.#records.get(id);
     if (before === undefined || isSettled(before.status) || !this.#isOwnedBy(id, outcome.leaseOwner)) return;
-    this.#update(id, { ...outcomeFields(outcome, now), status: 'pending', nextAttemptAt, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#change(id, { status: 'pending', updatedAt: now, outcome, nextAttemptAt });
     this.#inFlight.delete(id);
     this.#due.push(nextAttemptAt, id);
   }
@@ -149,7 +146,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
     }
     if (record.status === 'failed') this.#activeCount += 1;
     this.#inFlight.delete(id);
-    this.#update(id, { status: 'pending', nextAttemptAt: now, attempts: 0, updatedAt: now, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#change(id, { status: 'pending', updatedAt: now, nextAttemptAt: now, attempts: 0 });
     this.#due.push(now, id);
     return true;
   }
@@ -181,7 +178,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
     if (!this.#isOwnedBy(id, outcome.leaseOwner)) return;
     const before = this.#records.get(id);
     if (before === undefined || isSettled(before.status)) return;
-    this.#update(id, { ...outcomeFields(outcome, now), status, leaseOwner: undefined, leaseExpiresAt: undefined });
+    this.#change(id, { status, updatedAt: now, outcome });
     this.#inFlight.delete(id);
     this.#activeCount -= 1;
     this.#settled.add(id, now);
@@ -212,23 +209,21 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
 
   /** In-flight deliveries whose lease has expired (their worker stalled or gave up), oldest first. */
-  *#expiredLeases(now: number, limit: number, claimable: (id: string) => boolean): Generator<string> {
-    let found = 0;
+  #expiredLeases(now: number, limit: number, canSign: SigningFilter): string[] {
+    const expired: string[] = [];
     for (const id of this.#inFlight) {
-      if (found >= limit) return;
-      const leaseExpiresAt = this.#records.get(id)?.leaseExpiresAt;
-      if (leaseExpiresAt === undefined || leaseExpiresAt > now) return;
-      if (claimable(id)) {
-        found += 1;
-        yield id;
-      }
+      if (expired.length >= limit) break;
+      const record = this.#records.get(id);
+      if (record === undefined || record.leaseExpiresAt === undefined || record.leaseExpiresAt > now) break;
+      if (canSign === undefined || canSign(record.signing)) expired.push(id);
     }
+    return expired;
   }
 
-  #update(id: string, changes: Partial<Omit<DeliveryRecord, 'id'>>): DeliveryRecord {
+  #change(id: string, change: StateChange): DeliveryRecord {
     const current = this.#records.get(id);
     if (current === undefined) throw new Error(`unknown delivery ${id}`);
-    const next = withoutUndefined({ ...current, ...changes });
+    const next = withState(current, change);
     this.#records.set(id, next);
     return next;
   }
@@ -238,8 +233,11 @@ export class MemoryDeliveryStore implements DeliveryStore {
   }
 }
 
-function signingFilter(allowed: readonly SigningDescriptor[] | undefined): (signing: SigningDescriptor) => boolean {
-  if (allowed === undefined) return () => true;
+/** `undefined`: every delivery may be claimed. */
+type SigningFilter = ((signing: SigningDescriptor) => boolean) | undefined;
+
+function signingFilter(allowed: readonly SigningDescriptor[] | undefined): SigningFilter {
+  if (allowed === undefined) return undefined;
   const keys = new Set(allowed.map(signingKey));
   return (signing) => keys.has(signingKey(signing));
 }
@@ -250,19 +248,61 @@ function signingKey(signing: SigningDescriptor): string {
   return `${signing.mode}\u0000${signing.credentialRef}`;
 }
 
-function outcomeFields(outcome: AttemptOutcome, now: number): Partial<DeliveryRecord> {
-  return { attempts: outcome.attempts, lastHttpStatus: outcome.httpStatus, lastErrorClass: outcome.errorClass, updatedAt: now };
-}
-
 function isSettled(status: DeliveryStatus): boolean {
   return status === 'delivered' || status === 'failed';
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] === undefined) delete value[key];
-  }
-  return value;
+/** A state transition. The lease is cleared unless given; `outcome` replaces the last-attempt fields. */
+interface StateChange {
+  readonly status: DeliveryStatus;
+  readonly updatedAt: number;
+  readonly leaseOwner?: string;
+  readonly leaseExpiresAt?: number;
+  readonly nextAttemptAt?: number;
+  readonly attempts?: number;
+  readonly outcome?: AttemptOutcome;
+}
+
+// Records are immutable and all of one shape (absent fields are `undefined`).
+function newRecord(delivery: NewDelivery, now: number): DeliveryRecord {
+  return {
+    id: delivery.id,
+    idempotencyKey: delivery.idempotencyKey,
+    url: delivery.url,
+    body: delivery.body,
+    signing: delivery.signing,
+    labels: delivery.labels,
+    nextAttemptAt: delivery.nextAttemptAt,
+    status: 'pending',
+    attempts: 0,
+    createdAt: now,
+    updatedAt: now,
+    lastHttpStatus: undefined,
+    lastErrorClass: undefined,
+    leaseOwner: undefined,
+    leaseExpiresAt: undefined,
+  };
+}
+
+function withState(record: DeliveryRecord, change: StateChange): DeliveryRecord {
+  const { outcome } = change;
+  return {
+    id: record.id,
+    idempotencyKey: record.idempotencyKey,
+    url: record.url,
+    body: record.body,
+    signing: record.signing,
+    labels: record.labels,
+    nextAttemptAt: change.nextAttemptAt ?? record.nextAttemptAt,
+    status: change.status,
+    attempts: change.attempts ?? outcome?.attempts ?? record.attempts,
+    createdAt: record.createdAt,
+    updatedAt: change.updatedAt,
+    lastHttpStatus: outcome === undefined ? record.lastHttpStatus : outcome.httpStatus,
+    lastErrorClass: outcome === undefined ? record.lastErrorClass : outcome.errorClass,
+    leaseOwner: change.leaseOwner,
+    leaseExpiresAt: change.leaseExpiresAt,
+  };
 }
 
 /**
