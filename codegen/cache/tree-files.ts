@@ -37,16 +37,16 @@ async function collect(root: string, prefix: string, found: string[]): Promise<v
 
 /** Reads a whole directory tree into memory. */
 export async function readTree(root: string): Promise<Map<string, Buffer>> {
-  const tree = new Map<string, Buffer>();
-  for (const rel of await listTreeFiles(root)) tree.set(rel, await readFile(join(root, rel)));
-  return tree;
+  const paths = await listTreeFiles(root);
+  const contents = await Promise.all(paths.map((rel) => readFile(join(root, rel))));
+  return new Map(paths.map((rel, i) => [rel, contents[i] as Buffer]));
 }
 
 /** sha256 of every file under `root`, keyed by sorted posix relative path. */
 export async function hashTreeOnDisk(root: string): Promise<Map<string, string>> {
-  const hashes = new Map<string, string>();
-  for (const rel of await listTreeFiles(root)) hashes.set(rel, sha256Hex(await readFile(join(root, rel))));
-  return hashes;
+  const paths = await listTreeFiles(root);
+  const hashes = await Promise.all(paths.map(async (rel) => sha256Hex(await readFile(join(root, rel)))));
+  return new Map(paths.map((rel, i) => [rel, hashes[i] as string]));
 }
 
 export function hashTree(tree: SchemaTree): Map<string, string> {

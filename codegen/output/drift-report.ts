@@ -10,11 +10,17 @@ export interface OutputDrift {
   readonly diff: string;
 }
 
-export function driftFromPlan(plan: OutputPlan): OutputDrift[] {
+/**
+ * `shownOutDir` prefixes the paths in the diff headers (`a/src/generated/x.ts`), so the patch applies
+ * with `git apply` / `patch -p1` from where the command ran.
+ */
+export function driftFromPlan(plan: OutputPlan, shownOutDir = ''): OutputDrift[] {
+  const diff = (path: string, onDisk: string, generated: string): string =>
+    unifiedDiff(shownOutDir === '' || shownOutDir === '.' ? path : `${shownOutDir}/${path}`, onDisk, generated);
   const drift: OutputDrift[] = [
-    ...plan.stale.map((file) => ({ path: file.path, kind: 'stale' as const, diff: unifiedDiff(file.path, file.current, file.contents) })),
-    ...plan.missing.map((file) => ({ path: file.path, kind: 'missing' as const, diff: unifiedDiff(file.path, '', file.contents) })),
-    ...plan.extra.map((file) => ({ path: file.path, kind: 'extra' as const, diff: unifiedDiff(file.path, file.current, '') })),
+    ...plan.stale.map((file) => ({ path: file.path, kind: 'stale' as const, diff: diff(file.path, file.current, file.contents) })),
+    ...plan.missing.map((file) => ({ path: file.path, kind: 'missing' as const, diff: diff(file.path, '', file.contents) })),
+    ...plan.extra.map((file) => ({ path: file.path, kind: 'extra' as const, diff: diff(file.path, file.current, '') })),
   ];
   return drift.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

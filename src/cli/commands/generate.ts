@@ -1,12 +1,45 @@
 import type { Command } from 'commander';
-import { CliError } from '../cli-error.js';
+import { asCliError, assertSchemasDirExists, outputDir, schemaLocations, shownPath } from '../codegen-support.js';
 
-// Placeholder until the command is implemented; replaced by its owner.
+interface GenerateOptions {
+  schemas?: string;
+  out?: string;
+}
+
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
-    .description('not implemented yet')
-    .action(() => {
-      throw new CliError('generate: not implemented yet');
+    .description('generate TypeScript from the schema cache, writing only changed files and removing stale ones')
+    .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
+    .option('--out <dir>', 'output directory', 'src/generated')
+    .action(async (options: GenerateOptions) => {
+      try {
+        await runGenerate(options, process.cwd());
+      } catch (error) {
+        throw await asCliError(error);
+      }
     });
+}
+
+async function runGenerate(options: GenerateOptions, cwd: string): Promise<void> {
+  const { schemasDir } = schemaLocations(options, cwd);
+  const outDir = outputDir(options.out, cwd);
+  assertSchemasDirExists(schemasDir, cwd);
+  // Everything is generated in memory first: a generator error writes nothing.
+  const [{ generateFiles }, { planOutput }, { applyOutputPlan }] = await Promise.all([
+    import('../../../codegen/pipeline.js'),
+    import('../../../codegen/output/output-changes.js'),
+    import('../../../codegen/output/write-output.js'),
+  ]);
+  const files = await generateFiles({ schemasDir });
+  const changes = await applyOutputPlan(outDir, await planOutput(outDir, files));
+  const out = shownPath(outDir, cwd);
+  const lines = [
+    ...changes.created.map((path) => `created  ${out}/${path}`),
+    ...changes.updated.map((path) => `updated  ${out}/${path}`),
+    ...changes.removed.map((path) => `removed  ${out}/${path}`),
+    `generate: ${files.length} files from ${shownPath(schemasDir, cwd)} → ${out}: ` +
+      `${changes.created.length} created, ${changes.updated.length} updated, ${changes.removed.length} removed, ${changes.unchanged} unchanged`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
