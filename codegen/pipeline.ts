@@ -1,9 +1,10 @@
 // Entry point of the generator: schema cache dir in, generated TypeScript files out.
-// Stages: load (read + resolve the schema cache, codegen/load) → model (IR, codegen/model) →
+// Stages: load (read + check the schema cache and the $ref closure, codegen/load) → model (IR, codegen/model) →
 // transform (shared schema graph shaped for the tools, codegen/transform) → emit (one module per
 // concept, codegen/emit) → format (prettier). Heavy libraries load lazily (emit/libraries.ts).
+import { loadClosure } from './load/closure.js';
 import { SchemaStore } from './load/schema-store.js';
-import { buildModel } from './model/model.js';
+import { buildModel, type CodegenModel } from './model/model.js';
 import { banner } from './emit/banner.js';
 import type { EmitContext, EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
@@ -37,9 +38,10 @@ export interface GenerateOptions {
 /** Generates every file of src/generated from one schema release. Throws CodegenError on bad input. */
 export async function generateFiles(options: GenerateOptions): Promise<GeneratedFile[]> {
   const store = new SchemaStore(options.schemasDir);
+  const model = buildModel(store);
   const formatter = startFormatter();
   try {
-    const model = buildModel(store);
+    loadClosure(store, model.version, closureRoots(model));
     const ctx: EmitContext = { model, store, libs: await loadLibraries() };
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
@@ -50,6 +52,12 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
   } finally {
     await formatter.close();
   }
+}
+
+/** The schema files the output is generated from (their `$ref` closure is loaded up front). */
+function closureRoots(model: CodegenModel): string[] {
+  const { payloadFile, configFile } = model.envelope;
+  return [payloadFile, configFile, ...model.results.flatMap((result) => [result.terminalFile, ...result.interim.map((entry) => entry.file)])];
 }
 
 /** Emits every module, cheapest first (the worker warms up on them), the big result-types last. */

@@ -80,8 +80,19 @@ function* splitComments(source: string): Generator<{ comment: boolean; text: str
   if (at < source.length) yield { comment: false, text: source.slice(at) };
 }
 
-/** prettier's layout of a JSDoc-style block comment at indentation `indent`. */
+/**
+ * prettier's layout of a JSDoc-style block comment at indentation `indent` (prettier 3 printComment):
+ * each line after the first is re-indented as " " + the line without its edge whitespace, except that a
+ * line ending in two or more spaces keeps exactly two (a markdown hard break).
+ */
 function layoutBlockComment(comment: string, indent: string): string {
-  const lines = comment.split('\n');
-  return lines.map((line, index) => (index === 0 ? `${indent}${line.trimEnd()}` : `${indent} ${line.trim()}`)).join('\n');
+  const lines = comment.split('\n').map((line) => line.trimStart());
+  return lines
+    .map((line, index) => {
+      if (index === 0) return `${indent}${line.trimEnd()}`;
+      const trimmed = line.trimEnd();
+      const hardBreak = index < lines.length - 1 && trimmed !== '*' && line.endsWith('  ') ? '  ' : '';
+      return `${indent} ${trimmed}${hardBreak}`;
+    })
+    .join('\n');
 }

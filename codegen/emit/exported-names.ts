@@ -50,9 +50,20 @@ export function sharedDeclarations(model: CodegenModel): ReadonlyMap<string, Sha
   return shared;
 }
 
-/** Every hand-shaped export name of the generated modules (schema-derived names must avoid them). */
+/**
+ * Global TypeScript/JavaScript names a schema title could shadow (core/error.json is titled "Error");
+ * a schema type declared under one of them would hide the global inside its module and in every
+ * module that re-exports it.
+ */
+const GLOBAL_TYPE_NAMES = [
+  'Array', 'ArrayBuffer', 'Boolean', 'Buffer', 'Date', 'Error', 'Exclude', 'Extract', 'Function', 'Iterable', 'JSON', 'Map',
+  'Math', 'NonNullable', 'Number', 'Object', 'Omit', 'Partial', 'Pick', 'Promise', 'Readonly', 'ReadonlyArray', 'Record',
+  'RegExp', 'Required', 'Set', 'String', 'Symbol', 'URL', 'Uint8Array', 'WeakMap', 'WeakSet',
+];
+
+/** Names schema-derived declarations must avoid: every hand-shaped export and the common globals. */
 export function reservedNames(model: CodegenModel): Set<string> {
-  const names = new Set<string>(Object.values(NAMES));
+  const names = new Set<string>([...Object.values(NAMES), ...GLOBAL_TYPE_NAMES]);
   for (const { names: enumNames } of model.enums) {
     names.add(enumNames.values).add(enumNames.type).add(enumNames.guard).add(enumNames.descriptions);
   }

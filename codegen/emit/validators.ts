@@ -63,21 +63,16 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
 }
 
 /**
- * ajv's "esm" output still loads its runtime helpers with `require(...)`; each becomes a default import
- * of the CommonJS module (`.js` suffix: ajv and ajv-formats have no exports map). Exports get a type.
+ * ajv's "esm" output still loads its runtime helpers with `require(...)` (ucs2length, ajv-formats);
+ * a module-local `require` from createRequire keeps them CommonJS loads, which behave the same under
+ * Node and under bundler-style ESM interop (a default import would not). Exports get a type.
  */
 function standaloneModule(code: string): string {
-  const specifiers: string[] = [];
-  let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)/g, (_match, specifier: string) => {
-    if (!specifiers.includes(specifier)) specifiers.push(specifier);
-    return `ajvRuntime${specifiers.indexOf(specifier)}`;
-  });
-  body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
-  const imports = specifiers.map((specifier, index) => `import ajvRuntime${index} from ${JSON.stringify(specifier.endsWith('.js') ? specifier : `${specifier}.js`)};\n`);
+  const body = code.replace(/^"use strict";/, '').replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
-    ...imports,
-    '\n',
+    "import { createRequire } from 'node:module';\n\n",
+    'const require = createRequire(import.meta.url);\n\n',
     jsDoc(['One ajv error object (the fields validators.ts reads).']),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
     jsDoc(['An ajv standalone validate function: true when valid, else `errors` holds why.']),

@@ -27,15 +27,20 @@ export function emitWebhookResult(ctx: EmitContext): EmittedModule {
     jsDoc(['`result` of a webhook whose task type and status have no typed shape in this release: any JSON object.']),
     `export interface ${NAMES.untypedResult} {\n  [key: string]: unknown;\n}\n\n`,
     jsDoc([
-      `Type of the envelope \`result\` for task type T in status S (AdCP ${version}); distributes over unions of T and S.`,
+      `Type of the envelope \`result\` for task type T in status S (AdCP ${version}); a union when T or S is.`,
       `- completed / failed: the task's terminal response, ${NAMES.resultMap}[T];`,
       `- a status the release gives an interim schema for T (working / input-required / submitted): ${NAMES.interimResultMap}[T][S];`,
       `- any other status (e.g. canceled, rejected, or an interim status without a schema): ${NAMES.untypedResult}.`,
+      '(A lookup in a resolved table rather than a conditional type, so that tsc sees McpWebhookPayload as covariant',
+      'and a McpWebhookPayload<"create_media_buy", "completed"> is assignable to McpWebhookPayload.)',
     ]),
-    `export type ${NAMES.webhookResult}<T extends ${T} = ${T}, S extends ${S} = ${S}> =\n`,
-    `  S extends (typeof ${NAMES.terminalResultStatuses})[number] ? ${NAMES.resultMap}[T]\n`,
-    `  : T extends keyof ${NAMES.interimResultMap} ? (S extends keyof ${NAMES.interimResultMap}[T] ? ${NAMES.interimResultMap}[T][S] : ${NAMES.untypedResult})\n`,
-    `  : ${NAMES.untypedResult};\n`,
+    `export type ${NAMES.webhookResult}<T extends ${T} = ${T}, S extends ${S} = ${S}> = WebhookResultTable[T][S];\n\n`,
+    `type WebhookResultTable = {\n`,
+    `  [T in ${T}]: {\n`,
+    `    [S in ${S}]: S extends (typeof ${NAMES.terminalResultStatuses})[number] ? ${NAMES.resultMap}[T]\n`,
+    `    : T extends keyof ${NAMES.interimResultMap} ? (S extends keyof ${NAMES.interimResultMap}[T] ? ${NAMES.interimResultMap}[T][S] : ${NAMES.untypedResult})\n`,
+    `    : ${NAMES.untypedResult};\n`,
+    '  };\n};\n',
   ].join('');
   return { path: `${MODULES.webhookResult}.ts`, sources: [statuses.file], body };
 }

@@ -2196,7 +2196,7 @@ export type GetProductsResponse = {
   /**
    * Task-specific errors and warnings (e.g., product filtering issues)
    */
-  errors?: Error[];
+  errors?: CoreError[];
   /**
    * [AdCP 3.0] Indicates whether property_list filtering was applied. True if the agent filtered products based on the provided property_list. Absent or false if property_list was not provided or not supported by this agent.
    */
@@ -4549,7 +4549,7 @@ export type GetSignalsResponse = {
   /**
    * Task-specific errors and warnings (e.g., signal discovery or pricing issues)
    */
-  errors?: Error[];
+  errors?: CoreError[];
   /**
    * Declares what the agent could not finish within the caller's time_budget or due to internal limits. Each entry identifies a scope that is missing or partial. Absent when the response is fully complete.
    *
@@ -4926,7 +4926,7 @@ export type GetCreativeDeliveryResponse = {
   /**
    * Task-specific errors and warnings
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -5360,7 +5360,7 @@ export interface ProtocolEnvelope {
   /**
    * Transport-envelope error signal for fatal task failures. Per the two-layer model in `error-handling.mdx#envelope-vs-payload-errors-the-two-layer-model`, a fatal task failure SHOULD populate both this envelope-level field AND the payload's `errors[]` array — the envelope carries a typed, extractable error so MCP/A2A clients can dispatch without re-parsing the payload, while the payload's structured `errors[]` remains the canonical normative shape. Non-fatal warnings populate ONLY `payload.errors[]` with `severity: warning` — the envelope MUST NOT carry `adcp_error` for non-failures.
    */
-  adcp_error?: Error;
+  adcp_error?: CoreError;
   /**
    * Push notification configuration for async task updates (A2A and REST protocols). Echoed from the request to confirm webhook settings. Specifies URL, authentication scheme (Bearer or HMAC-SHA256), and credentials. MCP uses progress notifications instead of webhooks.
    */
@@ -5390,7 +5390,7 @@ export interface ContextObject {
 /**
  * Standard error structure for task-specific errors and warnings
  */
-export interface Error {
+export interface CoreError {
   /**
    * Error code for programmatic handling. The error-code vocabulary is open: `error.code` is wire-typed `string` (not a closed enum), the standard codes published in `enums/error-code.json` are documentary, and senders MAY emit codes outside that set (platform-specific codes, or codes introduced in a later AdCP version). Receivers MUST decode unknown codes — treat the response as well-formed, read `error.recovery` for the recovery classification, and fall back to `transient` when `recovery` is absent. See `error-handling.mdx#forward-compatible-decoding-normative` for the full forward-compat contract — this rule is what lets future maintenance lines ship new codes additively.
    */
@@ -7606,7 +7606,7 @@ export interface CreateMediaBuyError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   /**
    * Opaque media-buy-level correlation data echoed unchanged from the create_media_buy request. Sellers MUST echo this object verbatim when the originating request carried context, including synchronous success, error, submitted, and webhook task-status payloads. Sellers MUST NOT parse this object for business logic.
    */
@@ -7633,7 +7633,7 @@ export interface CreateMediaBuyResponseCreateMediaBuySubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   /**
    * Opaque media-buy-level correlation data echoed unchanged from the create_media_buy request. Sellers MUST echo this object verbatim when the originating request carried context, including synchronous success, error, submitted, and webhook task-status payloads. Sellers MUST NOT parse this object for business logic.
    */
@@ -7710,7 +7710,7 @@ export interface UpdateMediaBuyError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   /**
    * Opaque operation-level correlation data echoed unchanged from the update_media_buy request. Sellers MUST echo this object verbatim when the originating request carried context, including synchronous success, error, submitted, and webhook task-status payloads. Sellers MUST NOT parse this object for business logic.
    */
@@ -7737,7 +7737,7 @@ export interface UpdateMediaBuyResponseUpdateMediaBuySubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   /**
    * Opaque operation-level correlation data echoed unchanged from the update_media_buy request. Sellers MUST echo this object verbatim when the originating request carried context, including synchronous success, error, submitted, and webhook task-status payloads. Sellers MUST NOT parse this object for business logic.
    */
@@ -7850,7 +7850,7 @@ export interface MediaBuyDeliveryWebhookResult {
   /**
    * Task-specific delivery errors or warnings.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
@@ -8238,7 +8238,7 @@ export interface SyncCreativesSuccess {
     /**
      * Validation or processing errors (only present when action='failed')
      */
-    errors?: Error[];
+    errors?: CoreError[];
     /**
      * Non-fatal warnings about this creative
      */
@@ -8280,7 +8280,7 @@ export interface SyncCreativesError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -8304,7 +8304,7 @@ export interface SyncCreativesResponseSyncCreativesSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -8423,7 +8423,7 @@ export interface BuildCreativeSuccess {
   /**
    * When include_preview was true in the request but preview generation failed. Uses the standard error structure with code, message, and recovery classification. Distinguishes 'agent does not support inline preview' (preview and preview_error both absent) from 'preview generation failed' (preview absent, preview_error present). Omitted when preview succeeded or was not requested.
    */
-  preview_error?: Error;
+  preview_error?: CoreError;
   /**
    * Which rate card pricing option was applied for this build. Present when the creative agent charges for its services. Pass this in report_usage to identify which pricing option was applied.
    */
@@ -9498,7 +9498,7 @@ export interface BuildCreativeMultiSuccess {
   /**
    * When include_preview was true in the request but preview generation failed. Uses the standard error structure with code, message, and recovery classification. Omitted when preview succeeded or was not requested.
    */
-  preview_error?: Error;
+  preview_error?: CoreError;
   /**
    * Which rate card pricing option was applied for this build. Represents the total cost of the entire multi-format build call. Present when the creative agent charges for its services.
    */
@@ -9708,7 +9708,7 @@ export interface BuildCreativeVariantSuccess {
        *
        * @minItems 1
        */
-      errors?: [Error, ...Error[]];
+      errors?: [CoreError, ...CoreError[]];
       [k: string]: unknown;
     } & (
       | {
@@ -9871,7 +9871,7 @@ export interface BuildCreativeVariantSuccess {
            *
            * @minItems 1
            */
-          errors: [Error, ...Error[]];
+          errors: [CoreError, ...CoreError[]];
           [k: string]: unknown;
         }
     ),
@@ -10054,7 +10054,7 @@ export interface BuildCreativeVariantSuccess {
        *
        * @minItems 1
        */
-      errors?: [Error, ...Error[]];
+      errors?: [CoreError, ...CoreError[]];
       [k: string]: unknown;
     } & (
       | {
@@ -10217,7 +10217,7 @@ export interface BuildCreativeVariantSuccess {
            *
            * @minItems 1
            */
-          errors: [Error, ...Error[]];
+          errors: [CoreError, ...CoreError[]];
           [k: string]: unknown;
         }
     ))[],
@@ -10261,7 +10261,7 @@ export interface BuildCreativeVariantSuccess {
   /**
    * Advisory (non-terminal) entries on an otherwise-successful build — e.g. a `BUDGET_CAP_REACHED` notice when `budget_status` is `capped`. Terminal failures use the BuildCreativeError shape, not this field.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   /**
    * When true, this response contains simulated data from sandbox mode.
    */
@@ -10410,7 +10410,7 @@ export interface BuildCreativeError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -10434,7 +10434,7 @@ export interface BuildCreativeResponseBuildCreativeSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -10464,7 +10464,7 @@ export interface ActivateSignalError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13312,7 +13312,7 @@ export interface SyncAccountsSuccess {
     /**
      * Per-account errors (only present when action is 'failed')
      */
-    errors?: Error[];
+    errors?: CoreError[];
     /**
      * Non-fatal warnings about this account
      */
@@ -13370,7 +13370,7 @@ export interface SyncAccountsError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13502,7 +13502,7 @@ export interface GetAccountFinancialsError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13572,7 +13572,7 @@ export interface SyncEventSourcesSuccess {
     /**
      * Errors for this event source (only present when action='failed')
      */
-    errors?: Error[];
+    errors?: CoreError[];
     /**
      * Per-source extension metadata that travels with this event source result, such as platform-native conversion IDs, attribution-window handles, raw origin strings, or implementation details not yet standardized. Semantic fields such as `event_types`, `action_source`, and `surface` remain authoritative; `ext` complements them and is not a substitute.
      */
@@ -13677,7 +13677,7 @@ export interface SyncEventSourcesError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13782,7 +13782,7 @@ export interface SyncAudiencesSuccess {
     /**
      * Errors for this audience (only present when action='failed')
      */
-    errors?: Error[];
+    errors?: CoreError[];
     [k: string]: unknown;
   }[];
   /**
@@ -13802,7 +13802,7 @@ export interface SyncAudiencesError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13826,7 +13826,7 @@ export interface SyncAudiencesSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13904,7 +13904,7 @@ export interface SyncCatalogsSuccess {
     /**
      * Validation or processing errors (only present when action='failed')
      */
-    errors?: Error[];
+    errors?: CoreError[];
     /**
      * Non-fatal warnings about this catalog
      */
@@ -13928,7 +13928,7 @@ export interface SyncCatalogsError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -13952,7 +13952,7 @@ export interface SyncCatalogsResponseSyncCatalogsSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14012,7 +14012,7 @@ export interface LogEventError {
    *
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14263,7 +14263,7 @@ export interface GetBrandIdentityError {
   /**
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14366,7 +14366,7 @@ export interface SearchBrandsError {
   /**
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14516,7 +14516,7 @@ export interface GetRightsError {
   /**
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14670,7 +14670,7 @@ export interface AcquireRightsError {
   /**
    * @minItems 1
    */
-  errors: [Error, ...Error[]];
+  errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14788,7 +14788,7 @@ export interface CreateMediaBuyInputRequired {
   /**
    * Optional validation errors or warnings for debugging purposes. Helps explain why input is required.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14812,7 +14812,7 @@ export interface CreateMediaBuySubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14872,7 +14872,7 @@ export interface UpdateMediaBuySubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14932,7 +14932,7 @@ export interface SyncCreativesSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -14980,7 +14980,7 @@ export interface BuildCreativeInputRequired {
   /**
    * Optional validation errors or warnings explaining why input is required.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -15004,7 +15004,7 @@ export interface BuildCreativeSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -15076,7 +15076,7 @@ export interface GetProductsSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -15128,7 +15128,7 @@ export interface GetSignalsSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories or partial provider unavailability). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;
@@ -15188,7 +15188,7 @@ export interface SyncCatalogsSubmitted {
   /**
    * Optional advisory errors accompanying the submitted envelope. Use only for non-blocking warnings (e.g., throttled_severity advisories, governance observations). Terminal failures belong in the error branch, not here.
    */
-  errors?: Error[];
+  errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
   [k: string]: unknown;

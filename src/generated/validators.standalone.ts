@@ -6,8 +6,9 @@
 //   and 4 files they reference (sha256 of each in version.ts)
 
 // @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.
-import ajvRuntime0 from 'ajv/dist/runtime/ucs2length.js';
-import ajvRuntime1 from 'ajv-formats/dist/formats.js';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 /**
  * One ajv error object (the fields validators.ts reads).
@@ -91,10 +92,10 @@ const schema11 = {
   required: ['idempotency_key', 'operation_id', 'task_id', 'task_type', 'status', 'timestamp'],
   additionalProperties: true,
 };
-const func2 = ajvRuntime0.default;
+const func2 = require('ajv/dist/runtime/ucs2length').default;
 const pattern0 = new RegExp('^[A-Za-z0-9_.:-]{16,255}$', 'u');
 const pattern1 = new RegExp('^[A-Za-z0-9_.:-]{1,255}$', 'u');
-const formats0 = ajvRuntime1.fullFormats['date-time'];
+const formats0 = require('ajv-formats/dist/formats').fullFormats['date-time'];
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -670,7 +671,7 @@ const schema12 = {
   },
   required: ['url'],
 };
-const formats2 = ajvRuntime1.fullFormats.uri;
+const formats2 = require('ajv-formats/dist/formats').fullFormats.uri;
 function validate11(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;

@@ -19,18 +19,26 @@ export interface UntypedWebhookResult {
 }
 
 /**
- * Type of the envelope `result` for task type T in status S (AdCP 3.1.19); distributes over unions of T and S.
+ * Type of the envelope `result` for task type T in status S (AdCP 3.1.19); a union when T or S is.
  * - completed / failed: the task's terminal response, TaskResultMap[T];
  * - a status the release gives an interim schema for T (working / input-required / submitted): TaskInterimResultMap[T][S];
  * - any other status (e.g. canceled, rejected, or an interim status without a schema): UntypedWebhookResult.
+ * (A lookup in a resolved table rather than a conditional type, so that tsc sees McpWebhookPayload as covariant
+ * and a McpWebhookPayload<"create_media_buy", "completed"> is assignable to McpWebhookPayload.)
  */
 export type WebhookResult<
   T extends SpecWebhookTaskType = SpecWebhookTaskType,
   S extends TaskStatus = TaskStatus,
-> = S extends (typeof TERMINAL_RESULT_STATUSES)[number]
-  ? TaskResultMap[T]
-  : T extends keyof TaskInterimResultMap
-    ? S extends keyof TaskInterimResultMap[T]
-      ? TaskInterimResultMap[T][S]
-      : UntypedWebhookResult
-    : UntypedWebhookResult;
+> = WebhookResultTable[T][S];
+
+type WebhookResultTable = {
+  [T in SpecWebhookTaskType]: {
+    [S in TaskStatus]: S extends (typeof TERMINAL_RESULT_STATUSES)[number]
+      ? TaskResultMap[T]
+      : T extends keyof TaskInterimResultMap
+        ? S extends keyof TaskInterimResultMap[T]
+          ? TaskInterimResultMap[T][S]
+          : UntypedWebhookResult
+        : UntypedWebhookResult;
+  };
+};

@@ -1,0 +1,173 @@
+// The precompiled validators and the payload builder of all three releases: the schemas' own examples
+// validate, broken envelopes/configs are rejected with useful JSON-pointer paths, and builder output
+// validates. 3.1.19 is the committed src/generated; the others are generated into a temp dir.
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateFiles } from '../../codegen/pipeline.js';
+import { makeTempDir, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
+
+type GeneratedApi = typeof import('../../src/generated/index.js');
+
+const apis = new Map<Version, GeneratedApi>();
+let workDir: string;
+
+beforeAll(async () => {
+  workDir = makeTempDir('codegen-runtime');
+  apis.set('3.1.19', await import('../../src/generated/index.js'));
+  for (const version of VERSIONS.filter((v) => v !== '3.1.19')) {
+    const dir = path.join(workDir, `v${version}`);
+    writeFiles(dir, await generateFiles({ schemasDir: schemaDir(version) }));
+    apis.set(version, (await import(pathToFileURL(path.join(dir, 'index.ts')).href)) as GeneratedApi);
+  }
+}, 300_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+function api(version: Version): GeneratedApi {
+  return apis.get(version)!;
+}
+
+function envelopeExamples(version: Version): Array<{ description: string; data: Record<string, unknown> }> {
+  const schema = JSON.parse(readFileSync(path.join(schemaDir(version), 'core', 'mcp-webhook-payload.json'), 'utf8')) as { examples: [] };
+  return schema.examples;
+}
+
+function issuesOf(result: { ok: boolean; errors?: readonly { path: string; keyword: string; message: string }[] }): Array<[string, string]> {
+  expect(result.ok).toBe(false);
+  return (result.errors ?? []).map((issue) => [issue.path, issue.keyword]);
+}
+
+describe('validateMcpWebhookPayload', () => {
+  it.each(VERSIONS)('%s accepts every example of the envelope schema', (version) => {
+    const examples = envelopeExamples(version);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      expect(api(version).validateMcpWebhookPayload(example.data), example.description).toEqual({ ok: true, value: example.data });
+    }
+  });
+
+  const base = (): Record<string, unknown> => structuredClone(envelopeExamples('3.1.19')[1]!.data);
+
+  type Payload = Record<string, unknown>;
+  const breakages: Array<[string, (payload: Payload) => void, [string, string]]> = [
+    ['a missing task_id', (p) => void delete p['task_id'], ['/task_id', 'required']],
+    ['a missing operation_id (required since 3.1)', (p) => void delete p['operation_id'], ['/operation_id', 'required']],
+    ['an unknown task_type', (p) => void (p['task_type'] = 'not_a_task'), ['/task_type', 'enum']],
+    ['an unknown status', (p) => void (p['status'] = 'done'), ['/status', 'enum']],
+    ['a protocol outside adcp-protocol', (p) => void (p['protocol'] = 'account'), ['/protocol', 'enum']],
+    ['a timestamp that is not date-time', (p) => void (p['timestamp'] = 'yesterday'), ['/timestamp', 'format']],
+    ['a result that is not an object', (p) => void (p['result'] = 'done'), ['/result', 'type']],
+  ];
+
+  it.each(breakages)('3.1.19 rejects %s at its path', (_name, breakIt, expected) => {
+    const payload = base();
+    breakIt(payload);
+    expect(issuesOf(api('3.1.19').validateMcpWebhookPayload(payload))).toEqual([expected]);
+  });
+
+  it('reports every problem, each at its own path', () => {
+    const payload = { ...base(), idempotency_key: 'short key!' };
+    delete (payload as Record<string, unknown>)['task_id'];
+    expect(issuesOf(api('3.1.19').validateMcpWebhookPayload(payload))).toEqual([
+      ['/task_id', 'required'],
+      ['/idempotency_key', 'minLength'],
+      ['/idempotency_key', 'pattern'],
+    ]);
+    expect(issuesOf(api('3.1.19').validateMcpWebhookPayload('nope'))).toEqual([['', 'type']]);
+  });
+
+  it('never echoes the offending value (a token) into messages', () => {
+    const result = api('3.1.19').validateMcpWebhookPayload({ ...base(), token: 'secret-tok' });
+    expect(issuesOf(result)).toEqual([['/token', 'minLength']]);
+    expect(JSON.stringify(result)).not.toContain('secret-tok');
+  });
+
+  it('3.0.26 does not require operation_id', () => {
+    const payload = base();
+    delete payload['operation_id'];
+    expect(api('3.0.26').validateMcpWebhookPayload(payload).ok).toBe(true);
+  });
+
+  it('checks result only to be an object (per-task validation is out of scope)', () => {
+    expect(api('3.2.0-beta.5').validateMcpWebhookPayload({ ...base(), task_type: 'get_products', result: { status: 'rejected' } }).ok).toBe(true);
+  });
+});
+
+describe('validatePushNotificationConfig', () => {
+  const valid = { url: 'https://buyer.example/webhooks/adcp?tenant=7', operation_id: 'op_1', token: 'tok_0123456789abcdefXYZ' };
+
+  it.each(VERSIONS)('%s accepts a valid registration', (version) => {
+    expect(api(version).validatePushNotificationConfig(valid)).toEqual({ ok: true, value: valid });
+  });
+
+  it.each([
+    ['a missing url', { token: valid.token }, [['/url', 'required']]],
+    ['a url that is not a URI', { url: 'not a uri' }, [['/url', 'format']]],
+    ['an operation_id with a space', { ...valid, operation_id: 'op 1' }, [['/operation_id', 'pattern']]],
+    ['an unknown auth scheme and short credentials', { url: valid.url, authentication: { schemes: ['Basic'], credentials: 'short' } }, [['/authentication/schemes/0', 'enum'], ['/authentication/credentials', 'minLength']]],
+  ] as const)('3.1.19 rejects %s', (_name, config, expected) => {
+    expect(issuesOf(api('3.1.19').validatePushNotificationConfig(config))).toEqual(expected);
+  });
+});
+
+describe('buildMcpWebhookPayload', () => {
+  const fixedClock = (): Date => new Date('2026-05-26T09:00:44.582Z');
+  const fixedBytes = (size: number): Uint8Array => Uint8Array.from({ length: size }, (_, i) => i * 17);
+
+  it.each(VERSIONS)('%s output validates and carries the supplied fields', (version) => {
+    const { buildMcpWebhookPayload, validateMcpWebhookPayload } = api(version);
+    // The 3.0 envelope has no `token` field (it arrived in 3.1).
+    const token = version === '3.0.26' ? {} : { token: 'tok_0123456789abcdefXYZ' };
+    const payload = buildMcpWebhookPayload({
+      operation_id: 'op_1',
+      task_id: 'task_1',
+      task_type: 'create_media_buy',
+      status: 'working',
+      message: 'Validating inventory',
+      ...token,
+      result: { percentage: 50 },
+    });
+    expect(validateMcpWebhookPayload(payload)).toEqual({ ok: true, value: payload });
+    expect(payload.idempotency_key).toMatch(/^whk_[A-Za-z0-9_-]{22}$/);
+    expect(payload).toMatchObject({ operation_id: 'op_1', ...token, protocol: 'media-buy', message: 'Validating inventory' });
+    expect(Number.isNaN(Date.parse(payload.timestamp))).toBe(false);
+  });
+
+  it('uses the injected clock and randomness, in schema field order', () => {
+    const { buildMcpWebhookPayload } = api('3.1.19');
+    const payload = buildMcpWebhookPayload(
+      { task_type: 'sync_accounts', status: 'completed', task_id: 'task_9', operation_id: 'op_9', context_id: 'ctx_1' },
+      { now: fixedClock, randomBytes: fixedBytes },
+    );
+    expect(payload).toEqual({
+      idempotency_key: 'whk_ABEiM0RVZneImaq7zN3u_w',
+      operation_id: 'op_9',
+      task_id: 'task_9',
+      task_type: 'sync_accounts',
+      status: 'completed',
+      timestamp: '2026-05-26T09:00:44.582Z',
+      context_id: 'ctx_1',
+    });
+    expect(Object.keys(payload)).toEqual(['idempotency_key', 'operation_id', 'task_id', 'task_type', 'status', 'timestamp', 'context_id']);
+    expect('protocol' in payload).toBe(false);
+  });
+
+  it('draws a fresh idempotency key per event', () => {
+    const { buildMcpWebhookPayload } = api('3.1.19');
+    const input = { operation_id: 'op_1', task_id: 't', task_type: 'log_event', status: 'completed' } as const;
+    expect(buildMcpWebhookPayload(input).idempotency_key).not.toBe(buildMcpWebhookPayload(input).idempotency_key);
+  });
+
+  it('3.0.26 builds without operation_id', () => {
+    const { validateMcpWebhookPayload } = api('3.0.26');
+    // Typed against the 3.1.19 API, whose input requires operation_id; the 3.0 input does not.
+    const buildWithout = api('3.0.26').buildMcpWebhookPayload as unknown as (input: object) => Record<string, unknown>;
+    const payload = buildWithout({ task_id: 't', task_type: 'get_signals', status: 'submitted' });
+    expect(validateMcpWebhookPayload(payload).ok).toBe(true);
+    expect('operation_id' in payload).toBe(false);
+  });
+});
