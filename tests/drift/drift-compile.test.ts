@@ -17,12 +17,13 @@ import {
 } from './support/variants.js';
 
 const CACHE = join(REPO, 'schemas/cache');
+const TYPED_USAGE = 'tests/drift/fixtures/typed-usage.ts';
 
 const VARIANTS: readonly VariantSpec[] = [
   {
     name: 'pinned-3.1.19',
     useRepoGenerated: true,
-    extraSources: { 'typed-usage.ts': readFileSync(join(REPO, 'tests/drift/fixtures/typed-usage.ts'), 'utf8') },
+    extraSources: { [TYPED_USAGE]: readFileSync(join(REPO, TYPED_USAGE), 'utf8') },
   },
   {
     name: 'removed-task-type',

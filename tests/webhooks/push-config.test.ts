@@ -4,7 +4,7 @@ import {
   REQUIRE_OPERATION_ID_BY_DEFAULT,
   type PushConfigExtraction,
 } from '../../src/runtime/webhooks/index.js';
-import { LOOPBACK_SSRF_POLICY } from './support/wiring.js';
+import { LOOPBACK_PUSH_POLICY } from './support/wiring.js';
 
 const TOKEN = 'tok_0123456789abcdef0123';
 const VALID = { url: 'https://buyer.example.com/webhooks/adcp', operation_id: 'op_123', token: TOKEN };
@@ -71,7 +71,7 @@ describe('extractPushNotificationConfig: accepted and absent', () => {
 
   it('allows http and loopback only under the unsafe development policy', () => {
     const config = { url: 'http://127.0.0.1:9999/hook', operation_id: 'op_1' };
-    expect(extractPushNotificationConfig({ push_notification_config: config }, { ssrf: LOOPBACK_SSRF_POLICY })?.kind).toBe('ok');
+    expect(extractPushNotificationConfig({ push_notification_config: config }, LOOPBACK_PUSH_POLICY)?.kind).toBe('ok');
     expect(extractPushNotificationConfig({ push_notification_config: config })?.kind).toBe('rejected');
   });
 });

@@ -12,7 +12,7 @@ import {
   type WebhookSender,
 } from '../../src/runtime/webhooks/index.js';
 import { handleSyncCall } from './support/sync-seller.js';
-import { LOOPBACK_SSRF_POLICY } from './support/wiring.js';
+import { LOOPBACK_PUSH_POLICY } from './support/wiring.js';
 
 /** A WebhookSender port that records what it is handed (the delivery runtime is not the subject here). */
 function recordingSender(): WebhookSender & { readonly sent: OutgoingTaskWebhook[] } {
@@ -74,7 +74,7 @@ describe('sync-completion gate: property over arbitrary input', () => {
         const gate = createSyncCompletionGate({
           enabled,
           ...(wired ? { sender } : {}),
-          pushConfigPolicy: { ssrf: LOOPBACK_SSRF_POLICY },
+          pushConfigPolicy: LOOPBACK_PUSH_POLICY,
         });
         const snapshot = structuredClone(handlerResult);
         const withConfig = await handleSyncCall(gate, toolName as string, requestParams, () => handlerResult);

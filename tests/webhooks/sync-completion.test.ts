@@ -10,7 +10,7 @@ import {
 } from '../../src/runtime/webhooks/index.js';
 import { startReceiver, type LoopbackReceiver } from './support/receiver.js';
 import { handleSyncCall, mediaBuyCreated } from './support/sync-seller.js';
-import { LOOPBACK_SSRF_POLICY, loopbackWiring, recordingLogger, type LoopbackWiring } from './support/wiring.js';
+import { LOOPBACK_PUSH_POLICY, loopbackWiring, recordingLogger, type LoopbackWiring } from './support/wiring.js';
 
 const TOKEN = 'tok_0123456789abcdef0123';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -29,7 +29,7 @@ async function setUp(gateOptions: Omit<SyncCompletionGateOptions, 'sender'> & { 
   const gate = createSyncCompletionGate({
     enabled: true,
     logger,
-    pushConfigPolicy: { ssrf: LOOPBACK_SSRF_POLICY },
+    pushConfigPolicy: LOOPBACK_PUSH_POLICY,
     onDelivery: (delivery) => deliveries.push(delivery),
     ...(gateOptions.withSender === false ? {} : { sender: wiring.sender }),
     ...gateOptions,
@@ -214,7 +214,7 @@ describe('sync-completion gate: isolation of the sync response', () => {
       enabled: true,
       sender: hostileSender,
       logger,
-      pushConfigPolicy: { ssrf: LOOPBACK_SSRF_POLICY },
+      pushConfigPolicy: LOOPBACK_PUSH_POLICY,
       onDelivery: (delivery) => deliveries.push(delivery),
     });
     const { response, outcome } = await handleSyncCall(gate, 'create_media_buy', paramsFor(receiver), () => mediaBuyCreated);

@@ -7,7 +7,7 @@ import {
   type TaskWebhookInput,
 } from '../../src/runtime/webhooks/index.js';
 import { startReceiver, type LoopbackReceiver } from './support/receiver.js';
-import { LOOPBACK_SSRF_POLICY, loopbackWiring, recordingLogger, type LoopbackWiring } from './support/wiring.js';
+import { LOOPBACK_PUSH_POLICY, loopbackWiring, recordingLogger, type LoopbackWiring } from './support/wiring.js';
 
 const TOKEN = 'tok_0123456789abcdef0123';
 const CONTEXT = { correlation_id: 'corr-42', trace_id: 'trace-9' };
@@ -26,7 +26,7 @@ async function setUp(): Promise<{ receiver: LoopbackReceiver; wiring: LoopbackWi
   // The operation_id deliberately differs from anything in the URL: the URL is opaque.
   const extracted = extractPushNotificationConfig(
     { push_notification_config: { url: `${receiver.url}?capture=cap_999`, operation_id: 'op_storyboard_echo_123', token: TOKEN } },
-    { ssrf: LOOPBACK_SSRF_POLICY },
+    LOOPBACK_PUSH_POLICY,
   );
   if (extracted?.kind !== 'ok') throw new Error('fixture push config refused');
   return { receiver, wiring, pushConfig: extracted.config };

@@ -7,7 +7,7 @@ import {
   validatePushNotificationConfig,
   type PushNotificationConfig,
 } from '../../generated/index.js';
-import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/index.js';
+import { resolveSsrfPolicy, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
 import { invalidRequest, type InvalidRequestError } from './invalid-request.js';
 import { readField } from './read-field.js';
 import { urlVerdict } from './url-verdicts.js';
@@ -32,11 +32,13 @@ const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
  */
 export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = versionAtLeast(ADCP_VERSION, 3, 1);
 
-export interface PushConfigPolicy {
+/**
+ * How registrations are judged. The URL rules are the delivery runtime's SSRF options (https only,
+ * deny ranges, optional port allowlist); pass the same options the delivery runtime gets.
+ */
+export interface PushConfigPolicy extends SsrfOptions {
   /** Refuse a config without `operation_id`. Default: REQUIRE_OPERATION_ID_BY_DEFAULT. */
   readonly requireOperationId?: boolean;
-  /** The delivery runtime's SSRF policy (https only, deny ranges). Default: the strict policy. */
-  readonly ssrf?: SsrfPolicy;
 }
 
 export type PushConfigExtraction =
@@ -49,6 +51,18 @@ export type PushConfigExtraction =
   | { readonly kind: 'rejected'; readonly errors: readonly [InvalidRequestError, ...InvalidRequestError[]] };
 
 const STRICT_SSRF_POLICY: SsrfPolicy = resolveSsrfPolicy();
+const ssrfPolicies = new WeakMap<PushConfigPolicy, SsrfPolicy>();
+
+/** Resolved once per policy object, so the URL-verdict cache keeps hitting. */
+function ssrfPolicyOf(policy: PushConfigPolicy): SsrfPolicy {
+  if (policy.unsafeAllowPrivateNetwork !== true && policy.allowedPorts === undefined) return STRICT_SSRF_POLICY;
+  let resolved = ssrfPolicies.get(policy);
+  if (resolved === undefined) {
+    resolved = resolveSsrfPolicy(policy);
+    ssrfPolicies.set(policy, resolved);
+  }
+  return resolved;
+}
 
 /**
  * `undefined` when the params carry no push config (absent or null); otherwise the validated
@@ -76,7 +90,7 @@ function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtr
   const reported = new Set(schemaErrors.map((error) => error.field));
   // Every problem at once: the URL and operation_id rules also run when the schema found others.
   const ruleErrors = [
-    ...(typeof fields.url === 'string' ? urlErrors(fields.url, policy.ssrf ?? STRICT_SSRF_POLICY) : []),
+    ...(typeof fields.url === 'string' ? urlErrors(fields.url, ssrfPolicyOf(policy)) : []),
     ...operationIdErrors(fields.operation_id, policy),
   ];
   const errors = [...schemaErrors, ...ruleErrors.filter((error) => !reported.has(error.field))];

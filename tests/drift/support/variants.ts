@@ -27,7 +27,7 @@ export interface VariantSpec {
   readonly mutate?: (schemasCopy: string) => void;
   /** Use the committed src/generated (the pinned 3.1.19 output) instead of regenerating. */
   readonly useRepoGenerated?: boolean;
-  /** Extra files written under the variant's src/, type-checked with it. */
+  /** Extra files, by path relative to the repo root (e.g. tests/drift/fixtures/x.ts), type-checked with the variant. */
   readonly extraSources?: Readonly<Record<string, string>>;
 }
 
@@ -53,7 +53,7 @@ export async function buildVariant(workspace: DriftWorkspace, spec: VariantSpec)
     for (const file of await generateFiles({ schemasDir })) writeFile(join(generatedDir, file.path), file.contents);
   }
   cpSync(join(REPO, 'src/runtime'), join(dir, 'src/runtime'), { recursive: true });
-  for (const [path, contents] of Object.entries(spec.extraSources ?? {})) writeFile(join(dir, 'src', path), contents);
+  for (const [path, contents] of Object.entries(spec.extraSources ?? {})) writeFile(join(dir, path), contents);
 }
 
 function copyAndMutate(from: string, to: string, mutate: (dir: string) => void): string {
@@ -97,7 +97,7 @@ const COMPILER_OPTIONS = {
 
 function runTsc(workspace: DriftWorkspace, variants: readonly string[], index: number): Promise<string> {
   const project = join(workspace.root, `tsconfig.group-${index}.json`);
-  const include = variants.flatMap((name) => [`${name}/src/runtime`, `${name}/src/*.ts`]);
+  const include = variants.flatMap((name) => [`${name}/src/runtime`, `${name}/tests`]);
   writeFileSync(project, JSON.stringify({ compilerOptions: COMPILER_OPTIONS, include }, null, 2));
   return new Promise((resolvePromise, reject) => {
     execFile(process.execPath, [TSC, '-p', project], { cwd: workspace.root, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {

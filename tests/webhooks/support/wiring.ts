@@ -4,10 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createWebhookDelivery, type WebhookDelivery } from '../../../src/runtime/delivery/index.js';
 import type { Logger, LogLevel } from '../../../src/runtime/logging/logger.js';
 import { createRfc9421Signer } from '../../../src/runtime/signing/index.js';
-import { resolveSsrfPolicy } from '../../../src/runtime/ssrf/index.js';
-import { createWebhookSender, type WebhookSender } from '../../../src/runtime/webhooks/index.js';
+import { createWebhookSender, type PushConfigPolicy, type WebhookSender } from '../../../src/runtime/webhooks/index.js';
 
-export const LOOPBACK_SSRF_POLICY = resolveSsrfPolicy({ unsafeAllowPrivateNetwork: true });
+/** Push-config policy for loopback tests: the loudly named unsafe option, as the delivery runtime gets it. */
+export const LOOPBACK_PUSH_POLICY: PushConfigPolicy = { unsafeAllowPrivateNetwork: true };
 
 export interface LoopbackWiring {
   readonly delivery: WebhookDelivery;
