@@ -1,2 +1,158 @@
-// Public entry point of adcp-codegen: generated AdCP types plus the webhook delivery runtime.
-export {};
+// Public entry point of adcp-codegen (`import { … } from 'adcp-codegen'`, ESM and CommonJS).
+// One curated list: what a seller needs to sign and deliver webhooks, and what a buyer needs to
+// verify, validate and type them. Everything here must stay CommonJS-compilable (no import.meta,
+// no top-level await) and must not load better-sqlite3 or pg (they load when such a store opens).
+
+// The AdCP webhook surface generated from the pinned schemas: task types, statuses and the other
+// enums (tuple + union + guard), PushNotificationConfig, McpWebhookPayload<T, S>, TaskResultMap and
+// every result type, buildMcpWebhookPayload, the validators, ADCP_VERSION and the schema hashes.
+export * from './generated/index.js';
+
+// Signing (seller) and verification (buyer).
+export type { OutgoingWebhookRequest, WebhookSigner } from './runtime/signing/webhook-signer.js';
+export {
+  SigningConfigError,
+  loadPrivateSigningKey,
+  createRfc9421Signer,
+  signRfc9421Request,
+  createHmacSigner,
+  createBearerSigner,
+  unsignedSigner,
+  signerForPushConfig,
+  verifyRfc9421Webhook,
+  verifyHmacWebhook,
+  tokensEqual,
+  createInMemoryReplayCache,
+  MIN_SECRET_BYTES,
+  HMAC_SIGNATURE_HEADER,
+  HMAC_TIMESTAMP_HEADER,
+  HMAC_WINDOW_SECONDS,
+  WEBHOOK_SIGNING_TAG,
+  MAX_SIGNATURE_VALIDITY_SECONDS,
+  type PrivateSigningKey,
+  type Rfc9421SignerOptions,
+  type Rfc9421SignatureTiming,
+  type SignedRfc9421Request,
+  type HmacSignerOptions,
+  type BearerSignerOptions,
+  type PushAuthentication,
+  type SignerSelectionOptions,
+  type VerifyRfc9421WebhookInput,
+  type WebhookVerification,
+  type WebhookVerificationCode,
+  type VerifyHmacWebhookInput,
+  type HmacVerification,
+  type HmacVerificationCode,
+  type ReplayGuard,
+  type InMemoryReplayCacheOptions,
+  type HeaderSource,
+  type HeaderGetter,
+} from './runtime/signing/index.js';
+
+// Delivery: background delivery on undici with retries, under the SSRF guard.
+export {
+  createWebhookDelivery,
+  DELIVERY_DEFAULTS,
+  DEFAULT_RETRY_POLICY,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+  type DeliveryAcceptance,
+  type DeliveryStats,
+  type DrainReport,
+  type UndeliveredDelivery,
+  type WebhookDeliveryRequest,
+  type PayloadDeliveryRequest,
+  type SerializedDeliveryRequest,
+  type DeliveryRuntimeOptions,
+  type SignerResolver,
+  type DeliveryResult,
+  type DeliveryObserver,
+  type DeliveryErrorClass,
+  type RetryPolicy,
+  type DeliveryClock,
+  type DeliveryWorker,
+  type WorkerSummary,
+} from './runtime/delivery/index.js';
+export {
+  HARDENED_WEBHOOK_PORTS,
+  SsrfBlockedError,
+  DnsFailureError,
+  type SsrfOptions,
+  type HostResolver,
+  type ResolvedAddress,
+  type SocketConnector,
+} from './runtime/ssrf/index.js';
+
+// Durable delivery: stores selected by URL (memory: | sqlite:<path> | postgres://…) and the outbox.
+export { openDeliveryStore, type OpenDeliveryStoreOptions } from './runtime/store/store-url.js';
+export { DeliveryStoreError, type DeliveryStoreErrorCode } from './runtime/store/delivery-store-error.js';
+export type {
+  DeliveryStore,
+  DeliveryRecord,
+  DeliveryStatus,
+  NewDelivery,
+  SigningDescriptor,
+  AttemptOutcome,
+  ClaimOptions,
+  ListQuery,
+} from './runtime/store/delivery-store.js';
+export {
+  createDurableOutbox,
+  OUTBOX_DEFAULTS,
+  type DurableOutbox,
+  type DurableOutboxOptions,
+  type OutboxAcceptance,
+  type OutboxRefusalReason,
+} from './runtime/store/durable-outbox.js';
+export { signerResolverFor, UnknownSignerError, type SigningDescriptorResolver } from './runtime/store/signer-resolver.js';
+
+// Task webhooks for sellers: push-config extraction, the conformant lifecycle path (default) and
+// the opt-in sync-completion gate (off by default; non-conformant since AdCP 3.0.26).
+export {
+  extractPushNotificationConfig,
+  PUSH_CONFIG_FIELD,
+  REQUIRE_OPERATION_ID_BY_DEFAULT,
+  invalidRequest,
+  emitTaskWebhook,
+  startTaskLifecycle,
+  TaskLifecycle,
+  createSyncCompletionGate,
+  maybeEmitSyncCompletion,
+  SYNC_COMPLETION_NONCONFORMANCE,
+  SYNC_COMPLETION_TASK_TYPES,
+  createWebhookSender,
+  ReplayDedup,
+  DEFAULT_REPLAY_MAX_ENTRIES,
+  DEFAULT_REPLAY_TTL_MS,
+  isTerminalStatus,
+  NON_TERMINAL_INITIAL_STATUSES,
+  terminalNotificationId,
+  type PushConfigExtraction,
+  type PushConfigPolicy,
+  type InvalidRequestError,
+  type ResultContext,
+  type TaskWebhookInput,
+  type TaskWebhookOptions,
+  type TaskWebhookOutcome,
+  type TaskWebhookRefusal,
+  type InitialTaskResponse,
+  type LifecycleUpdateOutcome,
+  type TaskLifecycleOptions,
+  type SyncCompletionCall,
+  type SyncCompletionDelivery,
+  type SyncCompletionGate,
+  type SyncCompletionGateOptions,
+  type SyncCompletionOutcome,
+  type SyncCompletionTaskType,
+  type BackgroundDelivery,
+  type OutgoingTaskWebhook,
+  type SendOutcome,
+  type WebhookSender,
+  type WebhookSenderOptions,
+  type ReplayDedupOptions,
+  type RequestReplayGuard,
+  type NonTerminalInitialStatus,
+} from './runtime/webhooks/index.js';
+
+// Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
+export { silentLogger, stderrJsonLogger, redactUrl, type Logger, type LogLevel } from './runtime/logging/logger.js';
