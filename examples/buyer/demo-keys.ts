@@ -1,0 +1,18 @@
+// A throw-away Ed25519 key pair for trying the receiver locally: the public JWK is what a seller
+// publishes at its brand.json jwks_uri; the private JWK is what the seller signs with.
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+
+export interface DemoKeyPair {
+  readonly publicJwk: JsonWebKey;
+  readonly privateJwk: JsonWebKey;
+}
+
+export function generateDemoKeyPair(kid = 'demo-seller-key'): DemoKeyPair {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  const common = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid, alg: 'EdDSA', use: 'sig', adcp_use: 'request-signing' };
+  return {
+    publicJwk: { ...common, key_ops: ['verify'] },
+    privateJwk: { ...common, d: jwk.d, key_ops: ['sign'] },
+  };
+}
