@@ -1,0 +1,53 @@
+// Ours, in its own process: createWebhookDelivery from the BUILT dist with the RFC 9421 Ed25519
+// signer, N webhooks at concurrency C (C callers awaiting deliver(), the anchor's shape), one JSON
+// line out. Loopback http needs `unsafeAllowPrivateNetwork` (the SSRF guard refuses it otherwise).
+import { generateKeyPairSync } from 'node:crypto';
+import { createWebhookDelivery } from '../dist/src/runtime/delivery/index.js';
+import { createRfc9421Signer } from '../dist/src/runtime/signing/index.js';
+
+const N = Number(process.env.N || 5000);
+const C = Number(process.env.C || 64);
+const url = process.env.URL;
+const { privateKey } = generateKeyPairSync('ed25519');
+const signer = createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } });
+const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true, concurrency: C, retry: { maxAttempts: 1 } });
+const result = { media_buy_id: 'mb_1', status: 'active', packages: [{ package_id: 'pkg_1', product_id: 'p1', budget: 1000 }] };
+
+let next = 0;
+let ok = 0;
+const started = process.hrtime.bigint();
+async function worker() {
+  while (next < N) {
+    const k = next++;
+    const outcome = await delivery.deliver({
+      url,
+      signer,
+      payload: {
+        operation_id: `op_${k}`,
+        task_id: `task_${k}`,
+        task_type: 'create_media_buy',
+        status: 'completed',
+        timestamp: new Date().toISOString(),
+        protocol: 'media-buy',
+        token: 'tok_1234567890abcdef',
+        result,
+      },
+    });
+    if (outcome.delivered) ok += 1;
+  }
+}
+await Promise.all(Array.from({ length: C }, worker));
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(
+  `${JSON.stringify({
+    impl: 'ours',
+    N,
+    C,
+    ok,
+    seconds: Number(seconds.toFixed(3)),
+    per_s: Math.round(ok / seconds),
+    rss_mb: Math.round(process.memoryUsage().rss / 1e6),
+    peak_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
+  })}\n`,
+);
+await delivery.close();

@@ -1,0 +1,173 @@
+// npm run bench:delivery — signed (Ed25519) webhook deliveries/s and peak RSS, ours vs the anchor
+// (@adcp/sdk@6.11.0 createWebhookEmitter), 5,000 deliveries at concurrency 64, against a loopback
+// receiver in its own process. Every measurement runs in a fresh child process; ours and the anchor
+// alternate over several rounds of the same run and the medians are compared. Raw undici (unsigned)
+// and the Ed25519+digest signing ceiling are printed as context.
+//
+// Runs against the BUILT dist (npm run build). The anchor is installed into the git-ignored
+// bench/.anchor/ on first use (bench/anchor/setup.mjs), never into the product's dependencies.
+//
+//   node bench/delivery.mjs [--rounds 3] [--write]     (--write updates BENCHMARKS.md "## Delivery")
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureAnchor } from './anchor/setup.mjs';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(benchDir, '..');
+const N = Number(process.env.N || 5000);
+const C = Number(process.env.C || 64);
+const args = process.argv.slice(2);
+const rounds = Number(argValue('--rounds') ?? process.env.ROUNDS ?? 3);
+const write = args.includes('--write');
+
+function argValue(name) {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+}
+
+function assertBuilt() {
+  for (const file of ['dist/src/runtime/delivery/index.js', 'dist/src/runtime/signing/index.js']) {
+    if (!existsSync(join(repoRoot, file))) {
+      process.stderr.write(`bench:delivery: ${file} is missing; run \`npm run build\` first\n`);
+      process.exit(1);
+    }
+  }
+}
+
+function startReceiver() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(benchDir, 'delivery-receiver.cjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.once('error', reject);
+    child.stdout.once('data', (chunk) => resolve({ child, port: Number(String(chunk).trim()) }));
+  });
+}
+
+/** Runs one measurement script in a fresh process; resolves with its JSON line. */
+function measure(script, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(benchDir, script)], {
+      cwd: repoRoot,
+      env: { ...process.env, N: String(N), C: String(C), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(line));
+      } catch (error) {
+        reject(new Error(`${script} failed (${error.message}): ${out.trim().slice(-500)}`));
+      }
+    });
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
+}
+
+async function main() {
+  assertBuilt();
+  ensureAnchor();
+  const load = { start: loadavg()[0] };
+  const { child: receiver, port } = await startReceiver();
+  const url = `http://127.0.0.1:${port}/hook`;
+  const runs = { ours: [], anchor: [], raw: [], sign: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? ['ours', 'anchor'] : ['anchor', 'ours'];
+      for (const impl of order) {
+        const result =
+          impl === 'ours'
+            ? await measure('delivery-ours.mjs', { URL: url })
+            : await measure('anchor/anchor-throughput.cjs', { URL: url, NODE_ENV: 'test' });
+        if (result.ok !== N) throw new Error(`${impl}: only ${result.ok} of ${N} delivered`);
+        runs[impl].push(result);
+        process.stderr.write(`round ${round + 1}/${rounds} ${impl}: ${result.per_s}/s, peak RSS ${result.peak_rss_mb} MB\n`);
+      }
+      runs.raw.push(await measure('anchor/raw-undici.cjs', { URL: url }));
+      runs.sign.push(await measure('anchor/sign-limit.cjs'));
+    }
+  } finally {
+    receiver.kill('SIGTERM');
+  }
+  load.end = loadavg()[0];
+  const summary = summarize(runs);
+  const table = renderTable(summary, load);
+  process.stdout.write(`${table}\n`);
+  if (write) writeSection(table);
+  const pass = summary.throughputRatio >= 3 && summary.rssRatio <= 0.5;
+  process.stdout.write(`\ntargets (≥3× throughput, ≤½ RSS): ${pass ? 'met' : 'NOT met'}\n`);
+}
+
+function summarize(runs) {
+  const pick = (list, key) => median(list.map((entry) => entry[key]));
+  const ours = { perS: pick(runs.ours, 'per_s'), rss: pick(runs.ours, 'peak_rss_mb') };
+  const anchor = { perS: pick(runs.anchor, 'per_s'), rss: pick(runs.anchor, 'peak_rss_mb') };
+  return {
+    ours,
+    anchor,
+    raw: { perS: pick(runs.raw, 'per_s'), rss: pick(runs.raw, 'peak_rss_mb') },
+    sign: { perS: pick(runs.sign, 'per_s') },
+    throughputRatio: ours.perS / anchor.perS,
+    rssRatio: ours.rss / anchor.rss,
+    runs,
+  };
+}
+
+function renderTable(summary, load) {
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+  const perRound = (list) => list.map((entry) => entry.per_s).join(', ');
+  const rssRound = (list) => list.map((entry) => entry.peak_rss_mb).join(', ');
+  return [
+    '## Delivery',
+    '',
+    '`npm run bench:delivery` (bench/delivery.mjs, against the built dist). Signed (Ed25519, RFC 9421 webhook profile)',
+    `webhook deliveries, N = ${N} at concurrency ${C}, one attempt each, to a loopback node:http receiver (204) in its`,
+    'own process. Every measurement is a fresh child process; ours and the anchor alternate over the rounds of one run',
+    'and the table shows medians. Peak RSS is the child\'s `maxRSS`. Ours runs with `unsafeAllowPrivateNetwork: true`',
+    'because the SSRF guard (on by default) refuses plain http and loopback.',
+    '',
+    `Machine: ${machine}; load average ${load.start.toFixed(1)} at start, ${load.end.toFixed(1)} at end.`,
+    '',
+    '| implementation | deliveries/s (median) | peak RSS MB (median) | rounds: deliveries/s | rounds: peak RSS MB |',
+    '|---|---:|---:|---|---|',
+    `| ours: \`createWebhookDelivery\` + \`createRfc9421Signer\` (Ed25519) | ${summary.ours.perS} | ${summary.ours.rss} | ${perRound(summary.runs.ours)} | ${rssRound(summary.runs.ours)} |`,
+    `| anchor: \`@adcp/sdk@6.11.0\` \`createWebhookEmitter\` (Ed25519) | ${summary.anchor.perS} | ${summary.anchor.rss} | ${perRound(summary.runs.anchor)} | ${rssRound(summary.runs.anchor)} |`,
+    `| **ours / anchor** | **${summary.throughputRatio.toFixed(2)}×** (target ≥ 3×) | **${summary.rssRatio.toFixed(2)}×** (target ≤ 0.5×) | | |`,
+    `| context: raw undici Pool, unsigned POST (transport ceiling) | ${summary.raw.perS} | ${summary.raw.rss} | ${perRound(summary.runs.raw)} | |`,
+    `| context: Ed25519 sign + sha-256 digest, one core (signing ceiling) | ${summary.sign.perS} | | ${perRound(summary.runs.sign)} | |`,
+  ].join('\n');
+}
+
+/** Replaces (or appends) the "## Delivery" section of BENCHMARKS.md, leaving other sections alone. */
+function writeSection(table) {
+  const path = join(repoRoot, 'BENCHMARKS.md');
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
+  const start = current.search(/^## Delivery\s*$/m);
+  let next;
+  if (start === -1) {
+    next = `${current.trimEnd()}\n\n${table}\n`;
+  } else {
+    const rest = current.slice(start + 1);
+    const following = rest.search(/^## /m);
+    const end = following === -1 ? current.length : start + 1 + following;
+    next = `${current.slice(0, start)}${table}\n${following === -1 ? '' : `\n${current.slice(end)}`}`;
+  }
+  writeFileSync(path, next);
+  process.stderr.write(`wrote the Delivery section of ${path}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench:delivery: ${error.message}\n`);
+  process.exit(1);
+});
