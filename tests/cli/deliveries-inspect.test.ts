@@ -46,9 +46,7 @@ describe('deliveries list / retry (SQLite)', () => {
   });
 
   it('filters by status and prints JSON', () => {
-    const run = runCliProcess(['deliveries', 'list', '--store', url, '--status', 'failed', '--json']);
-    expect(run.status).toBe(0);
-    const rows = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    const rows = listJson(url, 'failed');
     expect(rows).toEqual([
       expect.objectContaining({
         id: failed.id,
@@ -61,7 +59,7 @@ describe('deliveries list / retry (SQLite)', () => {
         signing: { mode: 'rfc9421', keyId: 'seller-key-1' },
       }),
     ]);
-    const pending = JSON.parse(runCliProcess(['deliveries', 'list', '--store', url, '--status', 'pending', '--json']).stdout) as Array<Record<string, unknown>>;
+    const pending = listJson(url, 'pending');
     expect(pending.map((row) => [row.id, row.url, row.labels])).toEqual([
       [waiting.id, 'https://buyer.example/hook', { task_type: 'create_media_buy' }],
     ]);
@@ -134,12 +132,16 @@ describe('deliveries list (PostgreSQL)', () => {
     const delivery = newDelivery();
     try {
       await store.enqueue(delivery);
-      const run = runCliProcess(['deliveries', 'list', '--store', `${PG_URL}?table_prefix=${prefix}`, '--json']);
-      expect(run.status).toBe(0);
-      expect((JSON.parse(run.stdout) as Array<{ id: string }>).map((row) => row.id)).toEqual([delivery.id]);
+      expect(listJson(`${PG_URL}?table_prefix=${prefix}`).map((row) => row.id)).toEqual([delivery.id]);
     } finally {
       await store.close();
       await dropOutbox(prefix);
     }
   });
 });
+
+function listJson(url: string, status?: string): Array<Record<string, unknown>> {
+  const run = runCliProcess(['deliveries', 'list', '--store', url, '--json', ...(status === undefined ? [] : ['--status', status])]);
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+  return JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+}

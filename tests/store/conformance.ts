@@ -80,6 +80,14 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         }
       });
 
+      it('takes many concurrent enqueues, each exactly once, including repeats of one id', async () => {
+        const deliveries = Array.from({ length: 120 }, () => newDelivery());
+        await Promise.all([...deliveries, deliveries[0]!, deliveries[1]!].map((delivery) => store.enqueue(delivery)));
+        const listed = await store.list();
+        expect(listed).toHaveLength(120);
+        expect(new Set(listed.map((record) => record.idempotencyKey))).toEqual(new Set(deliveries.map((d) => d.idempotencyKey)));
+      });
+
       it('treats a second enqueue of the same id as a no-op, so a caller may safely retry it', async () => {
         const first = newDelivery();
         await store.enqueue(first);
@@ -224,6 +232,27 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         await store.markFailed(delivery.id, { attempts: 1, httpStatus: 409, errorClass: 'http_409' }, T0 + 5);
         expect(await store.get(delivery.id)).toMatchObject({ status: 'failed', attempts: 1, lastErrorClass: 'http_409' });
         expect(await store.claimDue({ now: T0 + 10 * LEASE, limit: 10, leaseMs: LEASE, workerId: 'w2' })).toEqual([]);
+      });
+
+      it('records many concurrent outcomes of different kinds, each on its own row', async () => {
+        const deliveries = Array.from({ length: 60 }, (_, i) => newDelivery({ nextAttemptAt: T0 + i }));
+        for (const delivery of deliveries) await store.enqueue(delivery);
+        await store.claimDue({ now: T0 + 100, limit: 60, leaseMs: LEASE, workerId: 'w1' });
+        await Promise.all(
+          deliveries.map((delivery, i) => {
+            const outcome = { attempts: 1, httpStatus: 200 + i, leaseOwner: 'w1' };
+            if (i % 3 === 0) return store.markDelivered(delivery.id, outcome, T0 + 200);
+            if (i % 3 === 1) return store.markRetry(delivery.id, outcome, T0 + 1000 + i, T0 + 200);
+            return store.markFailed(delivery.id, outcome, T0 + 200);
+          }),
+        );
+        for (const [i, delivery] of deliveries.entries()) {
+          const record = await store.get(delivery.id);
+          expect(record?.status).toBe(['delivered', 'pending', 'failed'][i % 3]);
+          expect(record?.lastHttpStatus).toBe(200 + i);
+          if (i % 3 === 1) expect(record?.nextAttemptAt).toBe(T0 + 1000 + i);
+          else expect(record?.nextAttemptAt).toBe(T0 + i);
+        }
       });
 
       it('ignores the outcome of a worker whose lease was taken over', async () => {

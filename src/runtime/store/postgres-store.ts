@@ -2,6 +2,7 @@
 // `FOR UPDATE SKIP LOCKED` and a lease with an expiry, so two replicas never hold the same row at
 // once and a crashed replica's rows become due again when its lease runs out. Every enqueue sends a
 // NOTIFY (in the same statement) so idle workers wake at once; polling remains the safety net.
+// Concurrent enqueues (and, separately, concurrent outcomes) share one statement and one commit.
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, ListQuery, NewDelivery } from './delivery-store.js';
@@ -18,6 +19,8 @@ import {
   type DeliveryRow,
 } from './delivery-row.js';
 import { migratePostgres, postgresTables, type PostgresTables } from './postgres-schema.js';
+import { postgresStatements, type PostgresStatements } from './postgres-statements.js';
+import { WriteBatcher } from './write-batcher.js';
 import { postgresError } from './postgres-errors.js';
 import { PostgresEnqueueListener } from './postgres-listener.js';
 
@@ -58,13 +61,16 @@ export async function openPostgresDeliveryStore(
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: 'adcp-codegen outbox',
   };
-  const pools = { work: newPool(config), enqueue: newPool({ ...config, max: options.enqueuePoolSize ?? 5 }) };
+  const pools = {
+    work: newPool(config),
+    enqueue: newPool({ ...config, max: options.enqueuePoolSize ?? 5 }),
+  };
   let client: PoolClient | undefined;
   try {
     client = await pools.work.connect();
     await migratePostgres(client, tables, Date.now());
     client.release();
-    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now);
+    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, options.enqueuePoolSize ?? 5);
   } catch (error) {
     client?.release(true);
     await Promise.all([pools.work.end(), pools.enqueue.end()]).catch(() => undefined);
@@ -87,34 +93,27 @@ interface Pools {
 
 export class PostgresDeliveryStore implements DeliveryStore {
   readonly #pools: Pools;
-  readonly #sql: ReturnType<typeof statements>;
+  readonly #sql: PostgresStatements;
   readonly #listener: PostgresEnqueueListener;
   readonly #connectionString: string;
   readonly #now: () => number;
+  readonly #enqueues: WriteBatcher<NewDelivery>;
+  readonly #outcomes: WriteBatcher<Outcome>;
   #closed = false;
 
-  constructor(pools: Pools, tables: PostgresTables, config: pg.PoolConfig, now: () => number) {
+  constructor(pools: Pools, tables: PostgresTables, config: pg.PoolConfig, now: () => number, enqueuePoolSize: number) {
     this.#pools = pools;
     this.#now = now;
-    this.#sql = statements(tables);
+    this.#sql = postgresStatements(tables);
     this.#connectionString = config.connectionString ?? '';
     this.#listener = new PostgresEnqueueListener(config, tables.channel);
+    this.#enqueues = new WriteBatcher((batch) => this.#insert(batch), { maxInFlight: enqueuePoolSize, maxBatch: 500 });
+    this.#outcomes = new WriteBatcher((batch) => this.#settle(batch), { maxInFlight: 4, maxBatch: 500 });
   }
 
   async enqueue(delivery: NewDelivery): Promise<void> {
-    const signing = signingToColumns(delivery.signing);
-    const values = [
-      delivery.id,
-      delivery.idempotencyKey,
-      delivery.url,
-      asBuffer(delivery.body),
-      signing.mode,
-      signing.ref,
-      labelsToColumn(delivery.labels),
-      delivery.nextAttemptAt,
-      this.#now(),
-    ];
-    await this.#query(this.#sql.enqueue, values, this.#pools.enqueue);
+    this.#assertOpen();
+    return this.#enqueues.add(delivery);
   }
 
   async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
@@ -130,16 +129,16 @@ export class PostgresDeliveryStore implements DeliveryStore {
     return rows.map(rowToRecord).sort(byNextAttempt);
   }
 
-  async markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
-    await this.#query(this.#sql.markDelivered, outcomeValues(id, outcome, now));
+  markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
+    return this.#record({ id, status: 'delivered', outcome, now, nextAttemptAt: null });
   }
 
-  async markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void> {
-    await this.#query(this.#sql.markRetry, [...outcomeValues(id, outcome, now), nextAttemptAt]);
+  markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void> {
+    return this.#record({ id, status: 'pending', outcome, now, nextAttemptAt });
   }
 
-  async markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
-    await this.#query(this.#sql.markFailed, outcomeValues(id, outcome, now));
+  markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
+    return this.#record({ id, status: 'failed', outcome, now, nextAttemptAt: null });
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
@@ -171,12 +170,54 @@ export class PostgresDeliveryStore implements DeliveryStore {
     return this.#listener.subscribe(listener);
   }
 
+  async #insert(batch: readonly NewDelivery[]): Promise<void> {
+    const now = this.#now();
+    const signing = batch.map((delivery) => signingToColumns(delivery.signing));
+    await this.#query(
+      this.#sql.enqueue,
+      [
+        batch.map((delivery) => delivery.id),
+        batch.map((delivery) => delivery.idempotencyKey),
+        batch.map((delivery) => delivery.url),
+        batch.map((delivery) => asBuffer(delivery.body)),
+        signing.map((columns) => columns.mode),
+        signing.map((columns) => columns.ref),
+        batch.map((delivery) => labelsToColumn(delivery.labels)),
+        batch.map((delivery) => delivery.nextAttemptAt),
+        batch.map(() => now),
+      ],
+      this.#pools.enqueue,
+    );
+  }
+
+  async #record(outcome: Outcome): Promise<void> {
+    this.#assertOpen();
+    return this.#outcomes.add(outcome);
+  }
+
+  async #settle(batch: readonly Outcome[]): Promise<void> {
+    await this.#query(this.#sql.settle, [
+      batch.map((entry) => entry.id),
+      batch.map((entry) => entry.status),
+      batch.map((entry) => entry.outcome.attempts),
+      batch.map((entry) => entry.outcome.httpStatus ?? null),
+      batch.map((entry) => entry.outcome.errorClass ?? null),
+      batch.map((entry) => entry.nextAttemptAt),
+      batch.map((entry) => entry.now),
+      batch.map((entry) => entry.outcome.leaseOwner ?? null),
+    ]);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new DeliveryStoreError('closed', 'the PostgreSQL delivery store is closed');
+  }
+
   async #query<R extends QueryResultRow>(
     statement: pg.QueryConfig,
     values: unknown[],
     pool: pg.Pool = this.#pools.work,
   ): Promise<QueryResult<R>> {
-    if (this.#closed) throw new DeliveryStoreError('closed', 'the PostgreSQL delivery store is closed');
+    this.#assertOpen();
     try {
       return await pool.query<R>({ ...statement, values });
     } catch (error) {
@@ -185,69 +226,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 }
 
-function statements(t: PostgresTables) {
-  const table = t.deliveries;
-  const named = (name: string, text: string): pg.QueryConfig => ({ name: `${t.channel}_${name}`, text });
-  const released = 'lease_owner = NULL, lease_expires_at = NULL';
-  const outcome = 'attempts = $2, last_http_status = $3, last_error_class = $4, updated_at = $5';
-  const stillOwned = "id = $1 AND ($6::text IS NULL OR (status = 'in_flight' AND lease_owner = $6))";
-  const signable = `($5::text[] IS NULL OR EXISTS (
-      SELECT 1 FROM unnest($5::text[], $6::text[]) AS f(mode, ref)
-      WHERE f.mode = signing_mode AND f.ref = COALESCE(signing_ref, '')))`;
-  return {
-    // The NOTIFY rides in the same statement, and PostgreSQL delivers it only once the row commits.
-    enqueue: named(
-      'enqueue',
-      `WITH inserted AS (
-         INSERT INTO ${table} (id, idempotency_key, url, body, signing_mode, signing_ref, labels, status,
-                               next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $9)
-         ON CONFLICT (id) DO NOTHING
-         RETURNING 1)
-       SELECT pg_notify('${t.channel}', '') FROM inserted`,
-    ),
-    // Expired leases and due pending rows, each in due order through its own partial index; rows
-    // another replica is claiming right now are skipped, not waited for.
-    claim: named(
-      'claim',
-      `WITH expired AS (
-         SELECT id, next_attempt_at FROM ${table}
-         WHERE status = 'in_flight' AND lease_expires_at <= $1 AND ${signable}
-         ORDER BY lease_expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
-       due AS (
-         SELECT id, next_attempt_at FROM ${table}
-         WHERE status = 'pending' AND next_attempt_at <= $1 AND ${signable}
-         ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED),
-       picked AS (
-         SELECT id FROM (SELECT * FROM expired UNION ALL SELECT * FROM due) candidates
-         ORDER BY next_attempt_at LIMIT $2)
-       UPDATE ${table} AS d SET status = 'in_flight', lease_owner = $3, lease_expires_at = $4, updated_at = $1
-       FROM picked WHERE d.id = picked.id
-       RETURNING d.*`,
-    ),
-    markDelivered: named('delivered', `UPDATE ${table} SET status = 'delivered', ${outcome}, ${released} WHERE ${stillOwned}`),
-    markRetry: named(
-      'retry',
-      `UPDATE ${table} SET status = 'pending', next_attempt_at = $7, ${outcome}, ${released} WHERE ${stillOwned}`,
-    ),
-    markFailed: named('failed', `UPDATE ${table} SET status = 'failed', ${outcome}, ${released} WHERE ${stillOwned}`),
-    get: named('get', `SELECT * FROM ${table} WHERE id = $1`),
-    list: named(
-      'list',
-      `SELECT * FROM ${table} WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at, id LIMIT $2`,
-    ),
-    redrive: named(
-      'redrive',
-      `UPDATE ${table} SET status = 'pending', next_attempt_at = $2, attempts = 0, updated_at = $2, ${released}
-       WHERE id = $1 AND status IN ('pending', 'failed')`,
-    ),
-    prune: named(
-      'prune',
-      `DELETE FROM ${table} WHERE status IN ('delivered', 'failed') AND updated_at < $1`,
-    ),
-  };
-}
-
-function outcomeValues(id: string, outcome: AttemptOutcome, now: number): unknown[] {
-  return [id, outcome.attempts, outcome.httpStatus ?? null, outcome.errorClass ?? null, now, outcome.leaseOwner ?? null];
+interface Outcome {
+  readonly id: string;
+  readonly status: 'delivered' | 'pending' | 'failed';
+  readonly outcome: AttemptOutcome;
+  readonly now: number;
+  readonly nextAttemptAt: number | null;
 }

@@ -29,6 +29,7 @@ import {
   type DeliveryRow,
 } from './delivery-row.js';
 import { migrateSqlite, sqliteTables } from './sqlite-schema.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export interface SqliteDeliveryStoreOptions {
   /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
@@ -82,28 +83,22 @@ export class SqliteDeliveryStore implements DeliveryStore {
   readonly #listeners = new Set<() => void>();
   readonly #now: () => number;
 
+  readonly #enqueues: WriteBatcher<NewDelivery>;
+  readonly #outcomes: WriteBatcher<{ readonly statement: Statement; readonly params: object }>;
+
   constructor(db: SqliteDatabase, prefix: string, now: () => number) {
     this.#db = db;
     this.#sql = prepare(db, sqliteTables(prefix).deliveries);
     this.#now = now;
+    // Writes made in one turn of the event loop commit together, in one transaction.
+    const batching = { maxInFlight: 1, maxBatch: 1000, gather: 'microtask' } as const;
+    this.#enqueues = new WriteBatcher(async (batch) => this.#insert(batch), batching);
+    this.#outcomes = new WriteBatcher(async (batch) => this.#transaction(batch, (entry) => entry.statement.run(entry.params)), batching);
   }
 
   async enqueue(delivery: NewDelivery): Promise<void> {
-    const signing = signingToColumns(delivery.signing);
-    this.#run(() =>
-      this.#sql.insert.run({
-        id: delivery.id,
-        idempotency_key: delivery.idempotencyKey,
-        url: delivery.url,
-        body: asBuffer(delivery.body),
-        signing_mode: signing.mode,
-        signing_ref: signing.ref,
-        labels: labelsToColumn(delivery.labels),
-        next_attempt_at: delivery.nextAttemptAt,
-        now: this.#now(),
-      }),
-    );
-    for (const listener of this.#listeners) listener();
+    this.#assertOpen();
+    await this.#enqueues.add(delivery);
   }
 
   async claimDue(options: ClaimOptions): Promise<DeliveryRecord[]> {
@@ -122,15 +117,19 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
-    this.#run(() => this.#sql.markDelivered.run(outcomeParams(id, outcome, now)));
+    this.#assertOpen();
+    await this.#outcomes.add({ statement: this.#sql.markDelivered, params: outcomeParams(id, outcome, now) });
   }
 
   async markRetry(id: string, outcome: AttemptOutcome, nextAttemptAt: number, now: number): Promise<void> {
-    this.#run(() => this.#sql.markRetry.run({ ...outcomeParams(id, outcome, now), next_attempt_at: nextAttemptAt }));
+    this.#assertOpen();
+    const params = { ...outcomeParams(id, outcome, now), next_attempt_at: nextAttemptAt };
+    await this.#outcomes.add({ statement: this.#sql.markRetry, params });
   }
 
   async markFailed(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
-    this.#run(() => this.#sql.markFailed.run(outcomeParams(id, outcome, now)));
+    this.#assertOpen();
+    await this.#outcomes.add({ statement: this.#sql.markFailed, params: outcomeParams(id, outcome, now) });
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
@@ -167,8 +166,39 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return () => this.#listeners.delete(listener);
   }
 
-  #run<T>(operation: () => T): T {
+  #insert(batch: readonly NewDelivery[]): void {
+    const now = this.#now();
+    this.#transaction(batch, (delivery) => {
+      const signing = signingToColumns(delivery.signing);
+      this.#sql.insert.run({
+        id: delivery.id,
+        idempotency_key: delivery.idempotencyKey,
+        url: delivery.url,
+        body: asBuffer(delivery.body),
+        signing_mode: signing.mode,
+        signing_ref: signing.ref,
+        labels: labelsToColumn(delivery.labels),
+        next_attempt_at: delivery.nextAttemptAt,
+        now,
+      });
+    });
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Runs `write` for each item, all in one transaction (a lone item needs none). */
+  #transaction<T>(items: readonly T[], write: (item: T) => void): void {
+    this.#run(() => {
+      if (items.length === 1) write(items[0] as T);
+      else this.#db.transaction(() => items.forEach(write)).immediate();
+    });
+  }
+
+  #assertOpen(): void {
     if (!this.#db.open) throw new DeliveryStoreError('closed', 'the SQLite delivery store is closed');
+  }
+
+  #run<T>(operation: () => T): T {
+    this.#assertOpen();
     try {
       return operation();
     } catch (error) {
