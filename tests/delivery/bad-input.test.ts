@@ -249,3 +249,16 @@ describe('broken collaborators', () => {
     expect(hook.requests[0]?.headers).toMatchObject({ 'content-type': 'application/json', host: `127.0.0.1:${hook.port}`, 'x-extra': 'kept' });
   });
 });
+
+describe('a broken resolver', () => {
+  it.each([
+    ['undefined', async () => undefined],
+    ['null entries', async () => [null]],
+    ['a non-string address', async () => [{ address: 42, family: 4 }]],
+    ['a hang (bounded by the connect timeout)', () => new Promise(() => undefined)],
+  ])('%s → dns_failure, never a crash', async (_what, resolver) => {
+    const delivery = runtime({ resolver: resolver as never, connectTimeoutMs: 100, retry: { maxAttempts: 1 } });
+    const result = await delivery.deliver({ url: 'https://odd.example/hook', payload: { a: 1 }, signer: noSigner });
+    expect(result).toMatchObject({ delivered: false, attempts: 1, errorClass: 'dns_failure' });
+  });
+});

@@ -156,7 +156,8 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
     await this.#runtime.transport.destroy().catch(() => undefined);
     await this.#loop.settled();
     for (const entry of [...this.#pending.values()]) {
-      this.#onSettled(refusal(entry.id, entry.idempotencyKey, 'closed', entry.labels));
+      const record = await this.store.get(entry.id).catch(() => undefined);
+      this.#onSettled({ ...refusal(entry.id, entry.idempotencyKey, 'closed', entry.labels), attempts: record?.attempts ?? 0 });
     }
     if (this.#ownsStore) await this.store.close();
   }

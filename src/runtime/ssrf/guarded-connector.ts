@@ -50,7 +50,13 @@ export function createGuardedConnector(options: GuardedConnectorOptions): Socket
       return;
     }
     resolveWithin(options.resolver, hostname, options.connectTimeoutMs).then(
-      (addresses) => connectToResolved(connectOptions, addresses, callback),
+      (addresses) => {
+        try {
+          connectToResolved(connectOptions, addresses, callback);
+        } catch {
+          callback(new DnsFailureError(), null); // a resolver that returned something malformed
+        }
+      },
       () => callback(new DnsFailureError(), null),
     );
   };
@@ -68,8 +74,8 @@ export function createGuardedConnector(options: GuardedConnectorOptions): Socket
     addresses: readonly { readonly address: string }[],
     callback: buildConnector.Callback,
   ): void {
-    const pinned = addresses[0]?.address;
-    if (pinned === undefined) {
+    const pinned = Array.isArray(addresses) ? addresses[0]?.address : undefined;
+    if (typeof pinned !== 'string') {
       callback(new DnsFailureError(), null);
       return;
     }
