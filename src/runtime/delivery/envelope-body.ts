@@ -19,30 +19,45 @@ export type SerializedEnvelope =
 
 /**
  * Serializes `payload` with its `idempotency_key`: the payload's own when present, else a fresh
- * one placed first. Never throws: cycles, BigInt and throwing `toJSON` become `serialization_error`.
+ * one placed first. Never throws: cycles, BigInt and throwing getters become `serialization_error`;
+ * a payload that is not a plain JSON object (an array, a string, a top-level `toJSON`) is
+ * `invalid_payload`.
  */
 export function serializeEnvelope(payload: unknown): SerializedEnvelope {
   try {
     return serializeObject(payload);
   } catch {
-    // A getter, proxy or toJSON threw, or the graph has a cycle or a BigInt.
+    // A getter, proxy or nested toJSON threw, or the graph has a cycle or a BigInt.
     return { ok: false, errorClass: 'serialization_error', idempotencyKey: newIdempotencyKey() };
   }
 }
 
 function serializeObject(payload: unknown): SerializedEnvelope {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (!isEnvelopeObject(payload)) {
     return { ok: false, errorClass: 'invalid_payload', idempotencyKey: newIdempotencyKey() };
   }
-  const ownKey = (payload as { idempotency_key?: unknown }).idempotency_key;
+  const ownKey = payload.idempotency_key;
   if (ownKey !== undefined && !isValidIdempotencyKey(ownKey)) {
     return { ok: false, errorClass: 'invalid_payload', idempotencyKey: newIdempotencyKey() };
   }
-  const idempotencyKey = ownKey ?? newIdempotencyKey();
-  const envelope = ownKey === undefined ? { idempotency_key: idempotencyKey, ...payload } : payload;
-  const json: string | undefined = JSON.stringify(envelope);
+  const json: string | undefined = JSON.stringify(payload);
   if (json === undefined || !json.startsWith('{')) {
-    return { ok: false, errorClass: 'serialization_error', idempotencyKey };
+    return { ok: false, errorClass: 'serialization_error', idempotencyKey: ownKey ?? newIdempotencyKey() };
   }
-  return { ok: true, body: Buffer.from(json, 'utf8'), idempotencyKey };
+  if (ownKey !== undefined) return { ok: true, body: Buffer.from(json, 'utf8'), idempotencyKey: ownKey };
+  // Splice the fresh key in front instead of copying the payload into a new object; the key's
+  // charset ([A-Za-z0-9_.:-]) needs no JSON escaping.
+  const idempotencyKey = newIdempotencyKey();
+  const rest = json === '{}' ? '}' : `,${json.slice(1)}`;
+  return { ok: true, body: Buffer.from(`{"idempotency_key":"${idempotencyKey}"${rest}`, 'utf8'), idempotencyKey };
+}
+
+/** A plain object (no top-level toJSON that could rewrite the envelope behind the key check). */
+function isEnvelopeObject(payload: unknown): payload is { readonly idempotency_key?: unknown } {
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    !Array.isArray(payload) &&
+    typeof (payload as { toJSON?: unknown }).toJSON !== 'function'
+  );
 }
