@@ -4,7 +4,7 @@ import type { DeliveryStore } from '../../runtime/store/delivery-store.js';
 import { CliError } from '../cli-error.js';
 
 /** `inspect`: the outbox must already exist (a mistyped SQLite path must not create an empty one). */
-export async function openStoreForCli(url: string, purpose: 'inspect' | 'run'): Promise<DeliveryStore> {
+export async function openStoreForCli(url: string, purpose: 'inspect' | 'create'): Promise<DeliveryStore> {
   const { openDeliveryStore } = await import('../../runtime/store/store-url.js');
   try {
     return await openDeliveryStore(url, { connectTimeoutMs: 5000, fileMustExist: purpose === 'inspect' });

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { DeliveryResult, WebhookDeliveryOptions } from '../../runtime/delivery/index.js';
 import type { WebhookSigner } from '../../runtime/signing/webhook-signer.js';
 import { CliError } from '../cli-error.js';
+import { enqueueWebhook, wantsEnqueueOnly } from './webhook-send-enqueue.js';
 
 interface SendOptions {
   url: string;
@@ -25,6 +26,9 @@ interface SendOptions {
   timeoutMs?: string;
   unsafeAllowPrivateNetwork?: boolean;
   json?: boolean;
+  // Durable path (webhook-send-enqueue.ts).
+  store?: string;
+  enqueueOnly?: boolean;
 }
 
 type Generated = typeof import('../../generated/index.js');
@@ -53,6 +57,8 @@ export function registerWebhookSend(webhook: Command): void {
     .option('--timeout-ms <n>', 'per-attempt connect and total timeout (default 10000)')
     .option('--unsafe-allow-private-network', 'DANGEROUS, tests only: allow http and private/loopback addresses')
     .option('--json', 'print the delivery result as JSON')
+    .option('--store <url>', 'with --enqueue-only: the durable outbox (sqlite:<path> | postgres://…)')
+    .option('--enqueue-only', 'write the webhook durably to --store and exit; `deliveries run` delivers it')
     .action(async (options: SendOptions) => {
       process.exitCode = await sendWebhook(options);
     });
@@ -66,6 +72,7 @@ async function sendWebhook(options: SendOptions): Promise<number> {
   ]);
   const payload = buildEnvelope(options, generated);
   const signer = signerFor(options, signing);
+  if (wantsEnqueueOnly(options)) return enqueueWebhook(options, payload, signer);
   const runtimeOptions = deliveryOptions(options);
   if (options.unsafeAllowPrivateNetwork === true) {
     process.stderr.write('adcp-codegen: warning: --unsafe-allow-private-network disables the SSRF guard (tests only)\n');
