@@ -9,7 +9,7 @@ import { banner } from './emit/banner.js';
 import type { EmitContext, EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
 import { startFormatter, type Formatter } from './emit/format-worker.js';
-import { emitConfigTypes, emitPayloadTypes } from './emit/envelope-types.js';
+import { prepareConfigTypes, preparePayloadTypes } from './emit/envelope-types.js';
 import { emitEnumModule } from './emit/enum-module.js';
 import { reservedNames } from './emit/exported-names.js';
 import { emitIndex } from './emit/index-module.js';
@@ -60,7 +60,11 @@ function closureRoots(model: CodegenModel): string[] {
   return [payloadFile, configFile, ...model.results.flatMap((result) => [result.terminalFile, ...result.interim.map((entry) => entry.file)])];
 }
 
-/** Emits every module, cheapest first (the worker warms up on them), the big result-types last. */
+/**
+ * Emits every module. The hand-written ones come first (the worker formats them while the main
+ * thread compiles), then the big result-types compile (the critical path), then the rest, which
+ * the main thread produces while the worker formats result-types.
+ */
 async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => void): Promise<void> {
   const emitted: EmittedModule[] = [];
   const add = (module: EmittedModule): void => {
@@ -69,16 +73,18 @@ async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => 
   };
   ctx.model.enums.forEach((model) => add(emitEnumModule(ctx, model)));
   [emitProtocolTable(ctx), emitWebhookResult(ctx), emitPayloadBuilder(ctx), emitValidationTypes(ctx)].forEach(add);
-  const reserved = reservedNames(ctx.model);
-  const config = await emitConfigTypes(ctx, reserved);
-  add(config);
-  const payload = await emitPayloadTypes(ctx, new Set([...reserved, ...config.declares]));
-  add(payload);
-  (await emitValidators(ctx)).forEach(add);
-  add(await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
-  // Last: its hashes cover every file the other emitters read.
+  // The load stage already read every file, so the hashes are complete; checked again at the end.
+  const filesRead = ctx.store.sourceHashes().length;
   add(emitVersionModule(ctx));
+  const reserved = reservedNames(ctx.model);
+  const config = prepareConfigTypes(ctx, reserved);
+  const payload = preparePayloadTypes(ctx, new Set([...reserved, ...config.declares]));
+  add(await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
+  add(await config.compile());
+  add(await payload.compile());
+  (await emitValidators(ctx)).forEach(add);
   add(emitIndex(ctx, emitted));
+  if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');
 }
 
 async function formatModule(ctx: EmitContext, formatter: Formatter, module: EmittedModule): Promise<GeneratedFile> {

@@ -12,40 +12,47 @@ import { compileDeclarations } from './schema-to-ts.js';
 import { importType, jsDoc, propertyKey } from './ts-text.js';
 import { createTypeGraph } from './type-graph.js';
 
-export interface DeclaringModule extends EmittedModule {
+/** A module whose declared names are known before it is compiled (naming is cheap, compiling is not). */
+export interface PreparedModule {
   /** type names the module declares */
   readonly declares: ReadonlySet<string>;
+  compile(): Promise<EmittedModule>;
 }
 
-export async function emitConfigTypes(ctx: EmitContext, reserved: ReadonlySet<string>): Promise<DeclaringModule> {
+export function prepareConfigTypes(ctx: EmitContext, reserved: ReadonlySet<string>): PreparedModule {
   const file = ctx.model.envelope.configFile;
   const { graph, importLines } = createTypeGraph(ctx, file);
   const root = withTitle(graph.nodeAt({ file, pointer: '' }), NAMES.config);
   const declares = assignDeclarationNames(root, graph, without(reserved, NAMES.config), ctx.libs.safeName);
-  const source = await compileDeclarations(ctx.libs, root, declares);
-  return { path: `${MODULES.config}.ts`, sources: [file], body: `${importLines()}\n${source}`, declares };
+  return {
+    declares,
+    compile: async () => {
+      const source = await compileDeclarations(ctx.libs, root, declares);
+      return { path: `${MODULES.config}.ts`, sources: [file], body: `${importLines()}\n${source}` };
+    },
+  };
 }
 
-export async function emitPayloadTypes(ctx: EmitContext, reserved: ReadonlySet<string>): Promise<DeclaringModule> {
+export function preparePayloadTypes(ctx: EmitContext, reserved: ReadonlySet<string>): PreparedModule {
   const { model } = ctx;
   const file = model.envelope.payloadFile;
   const typeParams = typeParameters(ctx);
   const { graph, importLines } = createTypeGraph(ctx, file, (location) => genericField(ctx, location));
   const root = withTitle(graph.nodeAt({ file, pointer: '' }), NAMES.payload);
   const declares = assignDeclarationNames(root, graph, without(reserved, NAMES.payload), ctx.libs.safeName);
-  const source = makeGeneric(await compileDeclarations(ctx.libs, root, declares), typeParams);
-  const taskType = model.taskTypes.names;
-  const status = model.statuses.names;
-  const imports =
-    importLines() +
-    importType([taskType.type], taskType.module) +
-    importType([status.type], status.module) +
-    importType([NAMES.webhookResult], MODULES.webhookResult);
   return {
-    path: `${MODULES.payload}.ts`,
-    sources: [file],
-    body: `${dedupeImports(imports)}\n${source}\n${payloadInput(ctx, typeParams)}`,
     declares: new Set([...declares, NAMES.payloadInput]),
+    compile: async () => {
+      const source = makeGeneric(await compileDeclarations(ctx.libs, root, declares), typeParams);
+      const taskType = model.taskTypes.names;
+      const status = model.statuses.names;
+      const imports =
+        importLines() +
+        importType([taskType.type], taskType.module) +
+        importType([status.type], status.module) +
+        importType([NAMES.webhookResult], MODULES.webhookResult);
+      return { path: `${MODULES.payload}.ts`, sources: [file], body: `${dedupeImports(imports)}\n${source}\n${payloadInput(ctx, typeParams)}` };
+    },
   };
 }
 

@@ -22,7 +22,7 @@ const OPTIONS = {
 } as const;
 
 export async function compileDeclarations(libs: Libraries, root: JsonObject, expectedNames: ReadonlySet<string>): Promise<string> {
-  const source = await libs.compileSchema(root as JSONSchema4, String(root['title']), OPTIONS);
+  const source = libs.compileSchema(root as JSONSchema4, String(root['title']), OPTIONS);
   for (const match of source.matchAll(/^export (?:declare )?(?:type|interface|enum|const enum) ([A-Za-z0-9_$]+)/gm)) {
     if (!expectedNames.has(match[1]!)) {
       throw new Error(`codegen: json-schema-to-typescript declared unexpected type ${match[1]} (compiling ${String(root['title'])})`);

@@ -2,9 +2,8 @@
 // garbled file, an unknown keyword or an unresolved `$ref` anywhere in the closure fails generation
 // up front (naming the file), before any compilation starts.
 import { CodegenError } from '../errors.js';
-import { getByPointer, isJsonObject, type JsonValue } from './json.js';
+import { getByPointer } from './json.js';
 import { resolveRef } from './refs.js';
-import { forEachSubschema } from './schema-walk.js';
 import type { SchemaStore } from './schema-store.js';
 
 /** Loads the closure of `roots` (files relative to the schema dir); returns every file in it. */
@@ -24,15 +23,7 @@ export function loadClosure(store: SchemaStore, version: string, roots: readonly
 
 /** Files `file` refers to; throws when one of its `$ref`s does not resolve. */
 function refTargetsOf(store: SchemaStore, version: string, file: string): string[] {
-  const targets: string[] = [];
-  const visit = (node: JsonValue, pointer: string): void => {
-    if (!isJsonObject(node)) return;
-    const ref = node['$ref'];
-    if (typeof ref === 'string') targets.push(checkedTarget(store, version, file, pointer, ref));
-    forEachSubschema(node, (child, at) => visit(child, pointer + at));
-  };
-  visit(store.readSchema(file), '');
-  return targets;
+  return store.refsOf(file).map(({ ref, pointer }) => checkedTarget(store, version, file, pointer, ref));
 }
 
 function checkedTarget(store: SchemaStore, version: string, file: string, pointer: string, ref: string): string {

@@ -11,7 +11,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 
 /** Escapes one JSON-pointer reference token (RFC 6901). */
 export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }
 
 /** The value at `pointer` ('' = the whole document), or undefined when the pointer does not exist. */

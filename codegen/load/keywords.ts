@@ -2,8 +2,6 @@
 // generation, naming the keyword and the file: a new keyword may change what instances validate
 // against, so a human decides (and documents here) before the generator trusts it.
 import { CodegenError } from '../errors.js';
-import { isJsonObject, type JsonValue } from './json.js';
-import { forEachSubschema } from './schema-walk.js';
 
 /** Draft-07 core, validation and annotation keywords (plus `$defs`, draft-07's later spelling of `definitions`). */
 const DRAFT_07_KEYWORDS: readonly string[] = [
@@ -55,20 +53,14 @@ export function isNonStandardKeyword(keyword: string): boolean {
   return Object.hasOwn(NON_STANDARD_KEYWORDS, keyword);
 }
 
-/** Throws a CodegenError naming `displayFile` when any schema node in `schema` uses an unknown keyword. */
-export function assertKnownKeywords(schema: JsonValue, displayFile: string): void {
-  visit(schema, '');
+export function isKnownKeyword(keyword: string): boolean {
+  return KNOWN.has(keyword);
+}
 
-  function visit(node: JsonValue, pointer: string): void {
-    if (!isJsonObject(node)) return;
-    for (const keyword of Object.keys(node)) {
-      if (!KNOWN.has(keyword)) {
-        throw new CodegenError(
-          `unknown schema keyword "${keyword}" at #${pointer} (declare it in codegen/load/keywords.ts once you know it does not change validation)`,
-          displayFile,
-        );
-      }
-    }
-    forEachSubschema(node, (child, at) => visit(child, pointer + at));
-  }
+/** The error for a keyword in neither list. */
+export function unknownKeywordError(keyword: string, pointer: string, displayFile: string): CodegenError {
+  return new CodegenError(
+    `unknown schema keyword "${keyword}" at #${pointer} (declare it in codegen/load/keywords.ts once you know it does not change validation)`,
+    displayFile,
+  );
 }

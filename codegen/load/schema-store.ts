@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CodegenError } from '../errors.js';
-import { assertKnownKeywords } from './keywords.js';
+import { scanSchema, type RefSite } from './schema-scan.js';
 import type { JsonValue } from './json.js';
 
 interface LoadedFile {
@@ -14,7 +14,8 @@ interface LoadedFile {
 
 export class SchemaStore {
   private readonly loaded = new Map<string, LoadedFile>();
-  private readonly checked = new Set<string>();
+  private readonly refs = new Map<string, readonly RefSite[]>();
+  private readonly existing = new Map<string, boolean>();
 
   constructor(readonly dir: string) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -28,7 +29,12 @@ export class SchemaStore {
   }
 
   exists(file: string): boolean {
-    return existsSync(this.display(file));
+    let exists = this.existing.get(file);
+    if (exists === undefined) {
+      exists = this.loaded.has(file) || existsSync(this.display(file));
+      this.existing.set(file, exists);
+    }
+    return exists;
   }
 
   /** Parsed JSON of any file (manifest.json, index.json, schemas). */
@@ -43,12 +49,18 @@ export class SchemaStore {
 
   /** Parsed JSON of a schema file, after checking every keyword it uses is known. */
   readSchema(file: string): JsonValue {
-    const json = this.readJson(file);
-    if (!this.checked.has(file)) {
-      assertKnownKeywords(json, this.display(file));
-      this.checked.add(file);
+    this.refsOf(file);
+    return this.readJson(file);
+  }
+
+  /** The `$ref`s of a schema file (scanning it, with the keyword check, on first use). */
+  refsOf(file: string): readonly RefSite[] {
+    let refs = this.refs.get(file);
+    if (!refs) {
+      refs = scanSchema(this.readJson(file), this.display(file));
+      this.refs.set(file, refs);
     }
-    return json;
+    return refs;
   }
 
   /** sha256 of every file read so far, sorted by path. */
