@@ -98,6 +98,13 @@ describe('PostgreSQL store start-up errors', () => {
     }
   });
 
+  it('rejects a malformed connection string without keeping it (or its password) anywhere in the error', async () => {
+    const error = await rejection(openPostgresDeliveryStore('postgres://app:pa55w0rd@db.internal:99999/outbox'));
+    expect(error.code).toBe('invalid_config');
+    expect(error.cause).toBeUndefined();
+    expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain('pa55w0rd');
+  });
+
   it('names a database that does not exist', async () => {
     const error = await rejection(openPostgresDeliveryStore(PG_URL.replace(/\/test$/, '/no_such_db_adcp')));
     expect(error.code).toBe('cannot_open');

@@ -8,6 +8,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'EN
 export function postgresError(error: unknown, connectionString: string): DeliveryStoreError {
   if (error instanceof DeliveryStoreError) return error;
   const where = `PostgreSQL delivery store ${describeStoreUrl(connectionString)}`;
+  if (error instanceof TypeError) {
+    // Connection-string parsing: the original error carries the whole string (password included).
+    return new DeliveryStoreError('invalid_config', `${where}: the connection string is not valid`);
+  }
   const [code, detail] = classify(error);
   return new DeliveryStoreError(code, `${where}: ${detail}`, { cause: error });
 }

@@ -61,16 +61,14 @@ export async function openPostgresDeliveryStore(
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: 'adcp-codegen outbox',
   };
-  const pools = {
-    work: newPool(config),
-    enqueue: newPool({ ...config, max: options.enqueuePoolSize ?? 5 }),
-  };
+  const enqueuePoolSize = options.enqueuePoolSize ?? 5;
+  const pools = { work: newPool(config), enqueue: newPool({ ...config, max: enqueuePoolSize }) };
   let client: PoolClient | undefined;
   try {
     client = await pools.work.connect();
     await migratePostgres(client, tables, Date.now());
     client.release();
-    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, options.enqueuePoolSize ?? 5);
+    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, enqueuePoolSize);
   } catch (error) {
     client?.release(true);
     await Promise.all([pools.work.end(), pools.enqueue.end()]).catch(() => undefined);

@@ -82,7 +82,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
   readonly #sql: Statements;
   readonly #listeners = new Set<() => void>();
   readonly #now: () => number;
-
   readonly #enqueues: WriteBatcher<NewDelivery>;
   readonly #outcomes: WriteBatcher<{ readonly statement: Statement; readonly params: object }>;
 
@@ -267,7 +266,7 @@ function outcomeParams(id: string, outcome: AttemptOutcome, now: number) {
 /** Maps better-sqlite3's errors to a DeliveryStoreError naming the file and the cause. */
 export function sqliteError(error: unknown, path: string): DeliveryStoreError {
   if (error instanceof DeliveryStoreError) return error;
-  const code = (error as { code?: unknown }).code;
+  const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
   const where = `SQLite delivery store ${JSON.stringify(path)}`;
   switch (true) {
