@@ -19,8 +19,18 @@ export interface CheckReport {
 
 const MAX_DIFF_LINES_PER_FILE = 200;
 
+/** How diff lines are styled (colour on a terminal); identity by default. */
+export interface DiffStyles {
+  readonly added: (line: string) => string;
+  readonly removed: (line: string) => string;
+  readonly hunk: (line: string) => string;
+}
+
+const plain = (line: string): string => line;
+const PLAIN_STYLES: DiffStyles = { added: plain, removed: plain, hunk: plain };
+
 /** Human-readable report: one line per problem, then the unified diffs of drifted generated files. */
-export function formatCheckReport(report: CheckReport): string {
+export function formatCheckReport(report: CheckReport, styles: DiffStyles = PLAIN_STYLES): string {
   if (report.ok) {
     return (
       `check: in sync — AdCP ${report.adcpVersion ?? '?'}: cache matches ${report.lockPath}, ` +
@@ -36,7 +46,7 @@ export function formatCheckReport(report: CheckReport): string {
   if (report.generated.length > 0) {
     lines.push(`check: generated output in ${report.outDir} is out of date (run \`adcp-codegen generate\`):`);
     for (const drift of report.generated) lines.push(`  ${drift.kind.padEnd(8)} ${report.outDir}/${drift.path}`);
-    for (const drift of report.generated) lines.push(...cappedDiff(drift.diff));
+    for (const drift of report.generated) lines.push(...cappedDiff(drift.diff).map((line) => styled(line, styles)));
   }
   lines.push(`check: ${plural(report.cache.length, 'cache mismatch', 'cache mismatches')}, ${plural(report.generated.length, 'generated file', 'generated files')} out of date`);
   return `${lines.join('\n')}\n`;
@@ -47,6 +57,14 @@ function cappedDiff(diff: string): string[] {
   if (lines.length <= MAX_DIFF_LINES_PER_FILE) return lines;
   const hidden = lines.length - MAX_DIFF_LINES_PER_FILE;
   return [...lines.slice(0, MAX_DIFF_LINES_PER_FILE), `… ${hidden} more diff lines (--json has the full diff)`];
+}
+
+function styled(line: string, styles: DiffStyles): string {
+  if (line.startsWith('+++') || line.startsWith('---')) return line;
+  if (line.startsWith('+')) return styles.added(line);
+  if (line.startsWith('-')) return styles.removed(line);
+  if (line.startsWith('@@')) return styles.hunk(line);
+  return line;
 }
 
 function plural(count: number, one: string, many: string): string {

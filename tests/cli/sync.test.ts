@@ -100,6 +100,24 @@ describe('adcp-codegen sync from local sources', () => {
     expect(lock.source).toBe(`tarball:${tarball}`);
   });
 
+  it('verifies a local tarball against --sha256 or a <tarball>.sha256 beside it', () => {
+    const tarball = join(makeTempDir(), `${version}.tgz`);
+    writeFileSync(tarball, releaseTgz);
+    const project = makeSmallProject();
+    const before = schemasState(project);
+    const wrongFlag = runCliProcess(['sync', '--version', version, '--from', tarball, '--sha256', 'f'.repeat(64)], { cwd: project });
+    expect(wrongFlag.status).toBe(2);
+    expect(wrongFlag.stderr).toContain(`${tarball}: sha256 mismatch (tarball is ${releaseSha}, expected ${'f'.repeat(64)})`);
+    writeFileSync(`${tarball}.sha256`, `${'e'.repeat(64)}  ${version}.tgz\n`);
+    const wrongFile = runCliProcess(['sync', '--version', version, '--from', tarball], { cwd: project });
+    expect(wrongFile.status).toBe(2);
+    expect(wrongFile.stderr).toContain('sha256 mismatch');
+    expect(schemasState(project)).toEqual(before);
+    const right = runCliProcess(['sync', '--version', version, '--from', tarball, '--sha256', releaseSha.toUpperCase()], { cwd: project });
+    expect(right.status).toBe(0);
+    expect(expectSyncedTo(project, version).sourceSha256).toBe(releaseSha);
+  });
+
   it('reads a tarball whose root is the schema tree', () => {
     const staging = stageSchemaTree(makeTempDir(), version, 'tree');
     const tarball = join(staging, 'tree.tgz');

@@ -38,12 +38,13 @@ async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const { schemasDir, lockPath } = schemaLocations(options, cwd);
   const outDir = outputDir(options.out, cwd);
   assertSchemasDirExists(schemasDir, cwd);
-  const [{ readLock }, { planOutput }, { driftFromPlan }, { formatCheckReport }, { writeJson }] = await Promise.all([
+  const [{ readLock }, { planOutput }, { driftFromPlan }, { formatCheckReport }, { writeJson }, { paletteFor }] = await Promise.all([
     import('../../../codegen/cache/lock-file.js'),
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/drift-report.js'),
     import('../../../codegen/output/check-report.js'),
     import('../output/json-output.js'),
+    import('../output/palette.js'),
   ]);
   const lock = await readLock(lockPath);
   const { cache, generated, generationError } = await verifyAndGenerate(schemasDir, lock);
@@ -60,7 +61,10 @@ async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
     generatedFileCount: generated?.length ?? 0,
   };
   if (options.json === true) writeJson(report);
-  else process.stdout.write(formatCheckReport(report));
+  else {
+    const palette = paletteFor(process.stdout);
+    process.stdout.write(formatCheckReport(report, { added: palette.green, removed: palette.red, hunk: palette.cyan }));
+  }
   return report.ok ? 0 : 1;
 }
 
