@@ -1,15 +1,20 @@
 // Ours, in its own process: createWebhookDelivery from the BUILT dist with the RFC 9421 Ed25519
 // signer, N webhooks at concurrency C (C callers awaiting deliver(), the anchor's shape), one JSON
 // line out. Loopback http needs `unsafeAllowPrivateNetwork` (the SSRF guard refuses it otherwise).
+// SIGNER=minimal swaps in bench/minimal-signer.mjs (a context line, not the product).
 import { generateKeyPairSync } from 'node:crypto';
 import { createWebhookDelivery } from '../dist/src/runtime/delivery/index.js';
 import { createRfc9421Signer } from '../dist/src/runtime/signing/index.js';
+import { createMinimalEd25519Signer } from './minimal-signer.mjs';
 
 const N = Number(process.env.N || 5000);
 const C = Number(process.env.C || 64);
 const url = process.env.URL;
 const { privateKey } = generateKeyPairSync('ed25519');
-const signer = createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } });
+const minimal = process.env.SIGNER === 'minimal';
+const signer = minimal
+  ? createMinimalEd25519Signer(privateKey, 'k1', url)
+  : createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } });
 const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true, concurrency: C, retry: { maxAttempts: 1 } });
 const result = { media_buy_id: 'mb_1', status: 'active', packages: [{ package_id: 'pkg_1', product_id: 'p1', budget: 1000 }] };
 
@@ -40,7 +45,7 @@ await Promise.all(Array.from({ length: C }, worker));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 process.stdout.write(
   `${JSON.stringify({
-    impl: 'ours',
+    impl: minimal ? 'ours-minimal-signer' : 'ours',
     N,
     C,
     ok,

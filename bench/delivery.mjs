@@ -80,7 +80,7 @@ async function main() {
   const load = { start: loadavg()[0] };
   const { child: receiver, port } = await startReceiver();
   const url = `http://127.0.0.1:${port}/hook`;
-  const runs = { ours: [], anchor: [], raw: [], sign: [] };
+  const runs = { ours: [], anchor: [], minimal: [], raw: [], sign: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? ['ours', 'anchor'] : ['anchor', 'ours'];
@@ -93,6 +93,7 @@ async function main() {
         runs[impl].push(result);
         process.stderr.write(`round ${round + 1}/${rounds} ${impl}: ${result.per_s}/s, peak RSS ${result.peak_rss_mb} MB\n`);
       }
+      runs.minimal.push(await measure('delivery-ours.mjs', { URL: url, SIGNER: 'minimal' }));
       runs.raw.push(await measure('anchor/raw-undici.cjs', { URL: url }));
       runs.sign.push(await measure('anchor/sign-limit.cjs'));
     }
@@ -115,6 +116,7 @@ function summarize(runs) {
   return {
     ours,
     anchor,
+    minimal: { perS: pick(runs.minimal, 'per_s'), rss: pick(runs.minimal, 'peak_rss_mb') },
     raw: { perS: pick(runs.raw, 'per_s'), rss: pick(runs.raw, 'peak_rss_mb') },
     sign: { perS: pick(runs.sign, 'per_s') },
     throughputRatio: ours.perS / anchor.perS,
@@ -144,6 +146,7 @@ function renderTable(summary, load) {
     `| ours: \`createWebhookDelivery\` + \`createRfc9421Signer\` (Ed25519) | ${summary.ours.perS} | ${summary.ours.rss} | ${perRound(summary.runs.ours)} | ${rssRound(summary.runs.ours)} |`,
     `| anchor: \`@adcp/sdk@6.11.0\` \`createWebhookEmitter\` (Ed25519) | ${summary.anchor.perS} | ${summary.anchor.rss} | ${perRound(summary.runs.anchor)} | ${rssRound(summary.runs.anchor)} |`,
     `| **ours / anchor** | **${summary.throughputRatio.toFixed(2)}×** (target ≥ 3×) | **${summary.rssRatio.toFixed(2)}×** (target ≤ 0.5×) | | |`,
+    `| context: ours with a minimal inline profile signer (bench/minimal-signer.mjs; runtime cost without the product signer) | ${summary.minimal.perS} | ${summary.minimal.rss} | ${perRound(summary.runs.minimal)} | ${rssRound(summary.runs.minimal)} |`,
     `| context: raw undici Pool, unsigned POST (transport ceiling) | ${summary.raw.perS} | ${summary.raw.rss} | ${perRound(summary.runs.raw)} | |`,
     `| context: Ed25519 sign + sha-256 digest, one core (signing ceiling) | ${summary.sign.perS} | | ${perRound(summary.runs.sign)} | |`,
   ].join('\n');

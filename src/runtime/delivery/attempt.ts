@@ -46,7 +46,8 @@ export async function attemptDelivery(record: DeliveryRecord, deps: AttemptDepen
   const attempts = record.attempts + 1;
   let signer: WebhookSigner;
   try {
-    signer = await deps.signerFor(record);
+    const found = deps.signerFor(record);
+    signer = found instanceof Promise ? await found : found;
   } catch {
     return afterFailure(record, attempts, { errorClass: 'signer_unavailable' }, deps);
   }

@@ -29,6 +29,9 @@ export class DeliveryLoop {
   readonly #retryTimes = new TimeHeap();
   readonly #idleWaiters: (() => void)[] = [];
   #claiming = false;
+  /** The last claim filled every free slot: more is probably due. */
+  #backlog = false;
+  readonly #claimBatch: number;
   #pumpQueued = false;
   #dueMayRemain = false;
   #stopped = false;
@@ -42,6 +45,7 @@ export class DeliveryLoop {
   constructor(options: DeliveryLoopOptions) {
     this.#options = options;
     this.#verbose = options.logger !== silentLogger;
+    this.#claimBatch = Math.max(1, Math.floor(options.concurrency / 8));
   }
 
   /** Attempts currently running. */
@@ -103,7 +107,8 @@ export class DeliveryLoop {
     if (this.#stopped || this.#claiming) return;
     const { store, clock } = this.#options;
     const free = this.#options.concurrency - this.#running.size;
-    if (free <= 0) return;
+    // With a backlog, claim in batches (one store round trip per several slots) rather than per slot.
+    if (free <= 0 || (this.#backlog && free < this.#claimBatch)) return;
     this.#claiming = true;
     this.#dueMayRemain = false;
     const now = clock.now();
@@ -118,7 +123,8 @@ export class DeliveryLoop {
       this.#claiming = false;
     }
     for (const record of claimed) this.#start(record);
-    if (claimed.length === free) this.#dueMayRemain = true;
+    this.#backlog = claimed.length === free;
+    if (this.#backlog) this.#dueMayRemain = true;
     if (this.#dueMayRemain && this.#running.size < this.#options.concurrency) {
       this.kick();
       return;
@@ -133,10 +139,11 @@ export class DeliveryLoop {
   }
 
   #start(record: DeliveryRecord): void {
-    const run = this.#process(record).finally(() => {
+    const done = (): void => {
       this.#running.delete(run);
       this.kick();
-    });
+    };
+    const run: Promise<void> = this.#process(record).then(done, done);
     this.#running.add(run);
   }
 
