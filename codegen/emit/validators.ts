@@ -63,20 +63,39 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
 }
 
 /**
- * ajv's "esm" output still loads its runtime helpers with `require(...)` (ucs2length, ajv-formats);
- * a module-local `require` from createRequire keeps them CommonJS loads, which behave the same under
- * Node and under bundler-style ESM interop (a default import would not). Exports get a type.
+ * ajv's "esm" output still loads its runtime helpers with `require(...)`, which neither an ES module
+ * nor the package's CommonJS build (no `import.meta` there) can keep. Each `require("m").name` becomes
+ * a named import, the same under Node ESM, TypeScript's CommonJS output and vitest (default imports of
+ * ajv's `__esModule` modules differ between them); ajv's ucs2length helper (a default export) is
+ * inlined. Any other helper fails generation so a human checks it. Exports get a type.
  */
 function standaloneModule(code: string): string {
-  const body = code.replace(/^"use strict";/, '').replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
+  const imported = new Map<string, { specifier: string; name: string; local: string }>();
+  let usesCodePointLength = false;
+  let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)\.([A-Za-z_$][\w$]*)/g, (_match, specifier: string, name: string) => {
+    if (specifier === 'ajv/dist/runtime/ucs2length' && name === 'default') {
+      usesCodePointLength = true;
+      return 'codePointLength';
+    }
+    if (name === 'default') throw new Error(`codegen: the ajv standalone code needs runtime helper ${specifier}, which the generator does not support yet`);
+    const key = `${specifier}#${name}`;
+    if (!imported.has(key)) imported.set(key, { specifier, name, local: `ajvRuntime${imported.size}` });
+    return imported.get(key)!.local;
+  });
+  if (body.includes('require(')) throw new Error('codegen: unexpected require() left in the ajv standalone code');
+  body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
-    "import { createRequire } from 'node:module';\n\n",
-    'const require = createRequire(import.meta.url);\n\n',
+    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(`${specifier}.js`)};\n`),
+    '\n',
     jsDoc(['One ajv error object (the fields validators.ts reads).']),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
     jsDoc(['An ajv standalone validate function: true when valid, else `errors` holds why.']),
     'export interface StandaloneValidateFunction {\n  (data: unknown): boolean;\n  errors?: StandaloneValidationError[] | null;\n}\n\n',
+    usesCodePointLength
+      ? '/** String length in Unicode code points, as JSON Schema counts it (what ajv\'s runtime ucs2length computes). */\n' +
+        'function codePointLength(value) {\n  let length = 0;\n  for (const _codePoint of value) length += 1;\n  return length;\n}\n\n'
+      : '',
     body,
     '\n',
   ].join('');

@@ -6,9 +6,7 @@
 //   and 4 files they reference (sha256 of each in version.ts)
 
 // @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { fullFormats as ajvRuntime0 } from 'ajv-formats/dist/formats.js';
 
 /**
  * One ajv error object (the fields validators.ts reads).
@@ -26,6 +24,13 @@ export interface StandaloneValidationError {
 export interface StandaloneValidateFunction {
   (data: unknown): boolean;
   errors?: StandaloneValidationError[] | null;
+}
+
+/** String length in Unicode code points, as JSON Schema counts it (what ajv's runtime ucs2length computes). */
+function codePointLength(value) {
+  let length = 0;
+  for (const _codePoint of value) length += 1;
+  return length;
 }
 
 export const validateMcpWebhookPayloadSchema: StandaloneValidateFunction = validate10;
@@ -92,10 +97,10 @@ const schema11 = {
   required: ['idempotency_key', 'operation_id', 'task_id', 'task_type', 'status', 'timestamp'],
   additionalProperties: true,
 };
-const func2 = require('ajv/dist/runtime/ucs2length').default;
+const func2 = codePointLength;
 const pattern0 = new RegExp('^[A-Za-z0-9_.:-]{16,255}$', 'u');
 const pattern1 = new RegExp('^[A-Za-z0-9_.:-]{1,255}$', 'u');
-const formats0 = require('ajv-formats/dist/formats').fullFormats['date-time'];
+const formats0 = ajvRuntime0['date-time'];
 function validate10(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -671,7 +676,7 @@ const schema12 = {
   },
   required: ['url'],
 };
-const formats2 = require('ajv-formats/dist/formats').fullFormats.uri;
+const formats2 = ajvRuntime0.uri;
 function validate11(data, { instancePath = '', parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;

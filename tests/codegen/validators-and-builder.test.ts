@@ -1,12 +1,13 @@
 // The precompiled validators and the payload builder of all three releases: the schemas' own examples
 // validate, broken envelopes/configs are rejected with useful JSON-pointer paths, and builder output
 // validates. 3.1.19 is the committed src/generated; the others are generated into a temp dir.
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFiles } from '../../codegen/pipeline.js';
-import { makeTempDir, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
+import { makeTempDir, repoRoot, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
 
 type GeneratedApi = typeof import('../../src/generated/index.js');
 
@@ -86,6 +87,12 @@ describe('validateMcpWebhookPayload', () => {
     expect(JSON.stringify(result)).not.toContain('secret-tok');
   });
 
+  it('counts string length in code points, as JSON Schema does', () => {
+    const withToken = (token: string) => api('3.1.19').validateMcpWebhookPayload({ ...base(), token });
+    expect(withToken('😀'.repeat(16)).ok).toBe(true);
+    expect(issuesOf(withToken('😀'.repeat(15)))).toEqual([['/token', 'minLength']]);
+  });
+
   it('3.0.26 does not require operation_id', () => {
     const payload = base();
     delete payload['operation_id'];
@@ -111,6 +118,27 @@ describe('validatePushNotificationConfig', () => {
     ['an unknown auth scheme and short credentials', { url: valid.url, authentication: { schemes: ['Basic'], credentials: 'short' } }, [['/authentication/schemes/0', 'enum'], ['/authentication/credentials', 'minLength']]],
   ] as const)('3.1.19 rejects %s', (_name, config, expected) => {
     expect(issuesOf(api('3.1.19').validatePushNotificationConfig(config))).toEqual(expected);
+  });
+});
+
+describe('CommonJS build', () => {
+  it('the generated code works when compiled to CommonJS and loaded with require()', () => {
+    const outDir = path.join(workDir, 'cjs');
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const build = spawnSync(
+      process.execPath,
+      [tsc, '--module', 'CommonJS', '--moduleResolution', 'Node10', '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--outDir', outDir, path.join(repoRoot, 'src', 'generated', 'index.ts')],
+      { encoding: 'utf8' },
+    );
+    expect(build.stdout + build.stderr).toBe('');
+    writeFileSync(path.join(outDir, 'package.json'), '{"type":"commonjs"}');
+    const script = `const g = require(${JSON.stringify(path.join(outDir, 'index.js'))});
+const p = g.buildMcpWebhookPayload({ operation_id: 'op_1', task_id: 't', task_type: 'log_event', status: 'completed' });
+const bad = g.validateMcpWebhookPayload({ ...p, token: 'short' });
+process.stdout.write(JSON.stringify([g.validateMcpWebhookPayload(p).ok, bad.ok, bad.errors, g.validatePushNotificationConfig({ url: 'https://x.example/h' }).ok]));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: repoRoot });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([true, false, [{ path: '/token', keyword: 'minLength', message: 'must NOT have fewer than 16 characters' }], true]);
   });
 });
 
