@@ -264,3 +264,17 @@ describe('a broken resolver', () => {
     expect(result).toMatchObject({ delivered: false, attempts: 1, errorClass: 'dns_failure' });
   });
 });
+
+describe('body size', () => {
+  it('a body over maxBodyBytes is refused before sending (default 1 MiB)', async () => {
+    const delivery = runtime({ unsafeAllowPrivateNetwork: true });
+    const big = { blob: 'x'.repeat(1024 * 1024) };
+    expect(delivery.deliverInBackground({ url: 'https://buyer.example/hook', payload: big, signer: noSigner })).toMatchObject({
+      accepted: false,
+      reason: 'payload_too_large',
+    });
+    const small = runtime({ unsafeAllowPrivateNetwork: true, maxBodyBytes: 128 });
+    expect(small.deliverInBackground({ url: 'https://buyer.example/hook', payload: { blob: 'x'.repeat(128) }, signer: noSigner }).accepted).toBe(false);
+    expect(small.deliverInBackground({ url: 'https://buyer.example/hook', payload: { a: 1 }, signer: noSigner }).accepted).toBe(true);
+  });
+});

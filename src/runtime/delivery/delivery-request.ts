@@ -38,13 +38,23 @@ export type PreparedDelivery =
   | { readonly ok: true; readonly body: Uint8Array; readonly idempotencyKey: string; readonly target: WebhookTarget }
   | { readonly ok: false; readonly errorClass: DeliveryErrorClass; readonly idempotencyKey: string };
 
+/** AdCP receivers SHOULD refuse bodies over 1 MB with 413; larger ones are refused before sending. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
 /** Never throws: every problem becomes an error class. */
-export function prepareDelivery(request: WebhookDeliveryRequest, policy: SsrfPolicy): PreparedDelivery {
+export function prepareDelivery(
+  request: WebhookDeliveryRequest,
+  policy: SsrfPolicy,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES,
+): PreparedDelivery {
   if (typeof request !== 'object' || request === null) {
     return { ok: false, errorClass: 'invalid_payload', idempotencyKey: newIdempotencyKey() };
   }
   const prepared = prepareBody(request);
   if (!prepared.ok) return prepared;
+  if (prepared.body.byteLength > maxBodyBytes) {
+    return { ok: false, errorClass: 'payload_too_large', idempotencyKey: prepared.idempotencyKey };
+  }
   const url = typeof request.url === 'string' ? checkTargetUrl(request.url, policy) : undefined;
   if (url === undefined || !url.ok) {
     return { ok: false, errorClass: url?.errorClass ?? 'invalid_url', idempotencyKey: prepared.idempotencyKey };

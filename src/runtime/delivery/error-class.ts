@@ -7,6 +7,7 @@ export type DeliveryErrorClass =
   | 'ssrf_blocked'
   | 'serialization_error'
   | 'invalid_payload'
+  | 'payload_too_large'
   | 'queue_full'
   | 'closed'
   | 'store_error'
@@ -57,6 +58,7 @@ const MESSAGES: Readonly<Record<DeliveryErrorClass, string>> = {
   ssrf_blocked: 'the webhook destination is not allowed',
   serialization_error: 'the webhook payload cannot be serialized to JSON',
   invalid_payload: 'the webhook payload is not a valid envelope',
+  payload_too_large: 'the serialized webhook body is over the size limit',
   queue_full: 'the delivery queue is full',
   closed: 'the delivery runtime is closed',
   store_error: 'the delivery store failed',

@@ -22,6 +22,7 @@ export const DELIVERY_DEFAULTS = Object.freeze({
   connectTimeoutMs: 10_000,
   attemptTimeoutMs: 10_000,
   maxResponseBytes: 64 * 1024,
+  maxBodyBytes: 1024 * 1024,
   keepAliveTimeoutMs: 4_000,
   maxOrigins: 1_024,
   workerPollIntervalMs: 1_000,
@@ -36,6 +37,8 @@ export interface DeliveryRuntimeOptions {
   readonly connectTimeoutMs?: number;
   /** Whole-attempt deadline, from dispatch to the end of the response. Default 10 s. */
   readonly attemptTimeoutMs?: number;
+  /** Largest serialized webhook body accepted (AdCP receivers refuse > 1 MB). Default 1 MiB. */
+  readonly maxBodyBytes?: number;
   /** Response bytes read (and discarded) before the connection is cut. Default 64 KiB. */
   readonly maxResponseBytes?: number;
   /** Idle keep-alive socket lifetime. Default 4 s. */

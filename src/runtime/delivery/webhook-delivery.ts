@@ -93,6 +93,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   readonly #loop: DeliveryLoop;
   readonly #options: WebhookDeliveryOptions;
   readonly #maxQueue: number;
+  readonly #maxBodyBytes: number;
   readonly #pending = new Map<string, PendingDelivery>();
   readonly #emptyWaiters: (() => void)[] = [];
   readonly #counters = { accepted: 0, refused: 0, refusedQueueFull: 0, delivered: 0, failed: 0 };
@@ -106,6 +107,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   constructor(options: WebhookDeliveryOptions) {
     this.#options = options;
     this.#maxQueue = positiveInteger('maxQueue', options.maxQueue ?? DELIVERY_DEFAULTS.maxQueue);
+    this.#maxBodyBytes = positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DELIVERY_DEFAULTS.maxBodyBytes);
     this.#runtime = resolveRuntime(options);
     this.#ownsStore = options.store === undefined;
     this.store =
@@ -174,7 +176,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   #admit(request: WebhookDeliveryRequest): { entry: PendingDelivery } | { refused: DeliveryResult } {
     const id = this.#nextDeliveryId();
     const labels = typeof request === 'object' && request !== null ? request.labels : undefined;
-    const prepared = prepareDelivery(request, this.#runtime.ssrfPolicy);
+    const prepared = prepareDelivery(request, this.#runtime.ssrfPolicy, this.#maxBodyBytes);
     if (!prepared.ok) return this.#refuse(refusal(id, prepared.idempotencyKey, prepared.errorClass, labels));
     if (!this.#accepting) return this.#refuse(refusal(id, prepared.idempotencyKey, 'closed', labels));
     if (this.#pending.size >= this.#maxQueue) {
