@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { validatePushNotificationConfig } from '../../src/generated/index.js';
+import { validateWithMemoizedUrl } from '../../src/runtime/webhooks/push-config.js';
 import {
   extractPushNotificationConfig,
   REQUIRE_OPERATION_ID_BY_DEFAULT,
@@ -196,5 +199,34 @@ describe('extractPushNotificationConfig: bad input gets a typed rejection', () =
     );
     expect(urlAndId.map((e) => e.field).sort()).toEqual(['push_notification_config.operation_id', 'push_notification_config.url']);
     expect(JSON.stringify(urlAndId)).not.toContain(secretQuery);
+  });
+});
+
+describe('validateWithMemoizedUrl', () => {
+  it('agrees with the generated validator on arbitrary configs (same verdict, same issue paths)', () => {
+    const member = (valid: fc.Arbitrary<unknown>) => fc.oneof(valid, fc.string(), fc.anything());
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            url: member(fc.oneof(fc.webUrl(), fc.constantFrom('https://a.example/x y', 'mailto:x@y', 'https://[::1', 'https://ok.example/p?q=1'))),
+            operation_id: member(fc.stringMatching(/^[A-Za-z0-9_.:-]{1,20}$/)),
+            token: member(fc.string({ minLength: 10, maxLength: 30 })),
+            authentication: member(fc.record({ schemes: fc.constantFrom(['Bearer'], ['HMAC-SHA256'], []), credentials: fc.string({ maxLength: 40 }) })),
+          },
+          { requiredKeys: [] },
+        ),
+        (fields) => {
+          const direct = validatePushNotificationConfig(fields);
+          const memoized = validateWithMemoizedUrl(fields);
+          expect(memoized.ok).toBe(direct.ok);
+          if (!direct.ok && !memoized.ok) {
+            expect(new Set(memoized.errors.map((issue) => issue.path))).toEqual(new Set(direct.errors.map((issue) => issue.path)));
+          }
+          if (direct.ok && memoized.ok) expect(memoized.value).toEqual(direct.value);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -28,15 +28,14 @@ describe('ReplayDedup', () => {
     expect(dedup.firstSighting('d')).toBe(false);
   });
 
-  it('keeps a re-remembered key when its stale slot is overwritten', () => {
+  it('renews an expired key in place: it is a new sighting, then a replay again', () => {
     let now = 0;
     const dedup = new ReplayDedup({ maxEntries: 3, ttlMs: 10, now: () => now });
-    dedup.firstSighting('a'); // slot 0
+    dedup.firstSighting('a');
     now = 20; // 'a' expired
-    dedup.firstSighting('a'); // slot 1, fresh expiry
-    dedup.firstSighting('b'); // slot 2
-    dedup.firstSighting('c'); // overwrites slot 0 (the stale 'a' record)
+    expect(dedup.firstSighting('a')).toBe(true);
     expect(dedup.firstSighting('a')).toBe(false);
+    expect(dedup.size).toBe(1);
   });
 
   it('stays O(1) at its bound: 200,000 distinct keys through a 10,000-entry memory', () => {

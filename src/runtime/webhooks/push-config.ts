@@ -6,11 +6,12 @@ import {
   ADCP_VERSION,
   validatePushNotificationConfig,
   type PushNotificationConfig,
+  type ValidationResult,
 } from '../../generated/index.js';
 import { resolveSsrfPolicy, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
 import { invalidRequest, type InvalidRequestError } from './invalid-request.js';
-import { readField } from './read-field.js';
-import { urlVerdict } from './url-verdicts.js';
+import { readField, UNREADABLE } from './read-field.js';
+import { isUrlIssue, urlSchemaIssues, urlVerdict } from './url-verdicts.js';
 import { validatorErrorsToInvalidRequest } from './validator-errors.js';
 
 export const PUSH_CONFIG_FIELD = 'push_notification_config';
@@ -22,6 +23,7 @@ const KNOWN_FIELD_SET: ReadonlySet<string> = new Set(KNOWN_PUSH_CONFIG_FIELDS);
 
 /** Keys that are refused outright: prototype-pollution vectors in JSON-parsed input. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const NO_IGNORED_FIELDS: readonly string[] = Object.freeze([]);
 
 /** `operation_id` charset and length (3.1+ schema); applied to every version since it is echoed. */
 const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
@@ -72,10 +74,10 @@ export function extractPushNotificationConfig(
   params: unknown,
   policy: PushConfigPolicy = {},
 ): PushConfigExtraction | undefined {
-  const read = readField(params, PUSH_CONFIG_FIELD);
-  if (read.threw) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
-  if (read.value === undefined || read.value === null) return undefined;
-  return checkPushConfig(read.value, policy);
+  const raw = readField(params, PUSH_CONFIG_FIELD);
+  if (raw === UNREADABLE) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
+  if (raw === undefined || raw === null) return undefined;
+  return checkPushConfig(raw, policy);
 }
 
 function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtraction {
@@ -85,12 +87,16 @@ function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtr
   const copied = copyKnownFields(raw);
   if (copied.kind === 'rejected') return copied;
   const { fields } = copied;
-  const validated = validatePushNotificationConfig(fields);
+  const validated = validateWithMemoizedUrl(fields);
+  const ssrf = ssrfPolicyOf(policy);
+  if (validated.ok && urlVerdict(validated.value.url, ssrf) === 'ok' && operationIdAcceptable(fields.operation_id, policy)) {
+    return { kind: 'ok', config: validated.value, ignoredFields: copied.ignoredFields };
+  }
   const schemaErrors = validated.ok ? [] : validatorErrorsToInvalidRequest(PUSH_CONFIG_FIELD, validated.errors);
   const reported = new Set(schemaErrors.map((error) => error.field));
   // Every problem at once: the URL and operation_id rules also run when the schema found others.
   const ruleErrors = [
-    ...(typeof fields.url === 'string' ? urlErrors(fields.url, ssrfPolicyOf(policy)) : []),
+    ...(typeof fields.url === 'string' ? urlErrors(fields.url, ssrf) : []),
     ...operationIdErrors(fields.operation_id, policy),
   ];
   const errors = [...schemaErrors, ...ruleErrors.filter((error) => !reported.has(error.field))];
@@ -98,8 +104,29 @@ function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtr
   return { kind: 'ok', config: validated.value, ignoredFields: copied.ignoredFields };
 }
 
+/** The cheapest string `format: uri` accepts; stands in for the real URL while the rest is validated. */
+const STAND_IN_URL = 'x:y';
+
+/**
+ * The generated validator, with the `url` member's checks (type, `format: uri` — a costly regex)
+ * memoized per URL string: the URL alone is validated once, the other members on every call with a
+ * stand-in URL swapped into `fields` (a fresh object the caller owns) and back. Equivalent to
+ * validating the whole object because the schema has no cross-member constraints (no dependencies,
+ * if/then or oneOf over members) in any release so far; a property test holds it to the plain validator.
+ */
+export function validateWithMemoizedUrl(fields: Partial<Record<KnownPushConfigField, unknown>>): ValidationResult<PushNotificationConfig> {
+  const { url } = fields;
+  if (typeof url !== 'string') return validatePushNotificationConfig(fields);
+  const urlIssues = urlSchemaIssues(url);
+  fields.url = STAND_IN_URL;
+  const rest = validatePushNotificationConfig(fields);
+  fields.url = url;
+  if (rest.ok && urlIssues.length === 0) return rest;
+  return { ok: false, errors: [...urlIssues, ...(rest.ok ? [] : rest.errors.filter((issue) => !isUrlIssue(issue)))] };
+}
+
 type CopiedFields =
-  | { readonly kind: 'copied'; readonly fields: Partial<Record<KnownPushConfigField, unknown>>; readonly ignoredFields: string[] }
+  | { readonly kind: 'copied'; readonly fields: Partial<Record<KnownPushConfigField, unknown>>; readonly ignoredFields: readonly string[] }
   | Extract<PushConfigExtraction, { kind: 'rejected' }>;
 
 /** A fresh plain object holding only the known fields: no prototype tricks, no getters left. */
@@ -116,20 +143,20 @@ function copyKnownFields(raw: object): CopiedFields {
   }
   const fields: Partial<Record<KnownPushConfigField, unknown>> = {};
   for (const name of KNOWN_PUSH_CONFIG_FIELDS) {
-    const read = readField(raw, name);
-    if (read.threw) return rejected(`${PUSH_CONFIG_FIELD}.${name}`, `${PUSH_CONFIG_FIELD}.${name} could not be read`);
-    if (read.value !== undefined) fields[name] = read.value;
+    const value = readField(raw, name);
+    if (value === UNREADABLE) return rejected(`${PUSH_CONFIG_FIELD}.${name}`, `${PUSH_CONFIG_FIELD}.${name} could not be read`);
+    if (value !== undefined) fields[name] = value;
   }
-  const ignoredFields = ownKeys.filter((key) => !KNOWN_FIELD_SET.has(key));
+  const ignoredFields = ownKeys.every((key) => KNOWN_FIELD_SET.has(key)) ? NO_IGNORED_FIELDS : ownKeys.filter((key) => !KNOWN_FIELD_SET.has(key));
   return { kind: 'copied', fields, ignoredFields };
 }
 
 /** A forbidden own key one level down (the nested `authentication` object), if any. */
 function forbiddenKeyIn(raw: object, nested: string): string | undefined {
-  const read = readField(raw, nested);
-  if (read.threw || typeof read.value !== 'object' || read.value === null) return undefined;
+  const value = readField(raw, nested);
+  if (typeof value !== 'object' || value === null) return undefined;
   try {
-    return Object.keys(read.value).find((key) => FORBIDDEN_KEYS.has(key));
+    return Object.keys(value).find((key) => FORBIDDEN_KEYS.has(key));
   } catch {
     return undefined;
   }
@@ -150,6 +177,12 @@ function urlErrors(url: string, ssrf: SsrfPolicy): InvalidRequestError[] {
         ),
       ];
   }
+}
+
+/** The fast-path twin of operationIdErrors: no allocation. */
+function operationIdAcceptable(operationId: unknown, policy: PushConfigPolicy): boolean {
+  if (operationId === undefined) return !(policy.requireOperationId ?? REQUIRE_OPERATION_ID_BY_DEFAULT);
+  return typeof operationId === 'string' && OPERATION_ID_PATTERN.test(operationId);
 }
 
 function operationIdErrors(operationId: unknown, policy: PushConfigPolicy): InvalidRequestError[] {

@@ -1,22 +1,18 @@
 // Reads one named field from request params that may be a plain object (parsed JSON) or a class
 // instance (a typed request object with getters). Never consults Object.prototype, so a polluted
-// prototype cannot inject a `push_notification_config`, and never throws: a throwing getter reads
-// as `{ threw: true }`.
+// prototype cannot inject a `push_notification_config`, and never throws: a throwing getter (or
+// proxy trap) reads as UNREADABLE. Allocation-free: it runs on the sync response path.
 
-export type FieldRead = { readonly threw: false; readonly value: unknown } | { readonly threw: true };
+/** Returned when reading the field threw. */
+export const UNREADABLE: unique symbol = Symbol('unreadable field');
 
-const ABSENT: FieldRead = { threw: false, value: undefined };
-const THREW: FieldRead = { threw: true };
-
-export function readField(holder: unknown, name: string): FieldRead {
-  if (holder === null || typeof holder !== 'object') return ABSENT;
+export function readField(holder: unknown, name: string): unknown {
+  if (holder === null || typeof holder !== 'object') return undefined;
   try {
-    if (Object.hasOwn(holder, name)) return { threw: false, value: (holder as Record<string, unknown>)[name] };
-    return definedBelowObjectPrototype(holder, name)
-      ? { threw: false, value: (holder as Record<string, unknown>)[name] }
-      : ABSENT;
+    if (Object.hasOwn(holder, name) || definedBelowObjectPrototype(holder, name)) return (holder as Record<string, unknown>)[name];
+    return undefined;
   } catch {
-    return THREW;
+    return UNREADABLE;
   }
 }
 

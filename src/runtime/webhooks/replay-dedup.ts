@@ -2,9 +2,9 @@
 // `idempotency_key`) never emits a second logical webhook (storyboard phase
 // `idempotency_replay_side_effects`).
 //
-// A fixed-size ring of slots plus a Map: O(1) per call with no Map iteration (evicting by walking
-// a Map from its oldest entry is slow in V8 once many entries have been deleted). Entries expire
-// after `ttlMs`; when the ring is full the oldest slot is overwritten. One process only: sellers
+// A fixed-size ring of slots plus a Map from key to slot: three Map operations at most per call and
+// no Map iteration (evicting by walking a Map from its oldest entry is slow in V8 once many entries
+// have been deleted). Entries expire after `ttlMs`; when the ring is full the oldest slot is reused. One process only: sellers
 // running several replicas plug in a shared implementation of `RequestReplayGuard`.
 
 export interface RequestReplayGuard {
@@ -25,7 +25,8 @@ export const DEFAULT_REPLAY_MAX_ENTRIES = 10_000;
 export const DEFAULT_REPLAY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class ReplayDedup implements RequestReplayGuard {
-  private readonly expiryByKey = new Map<string, number>();
+  /** key → its slot in the ring; each key holds exactly one slot. */
+  private readonly slotByKey = new Map<string, number>();
   private readonly slotKeys: (string | undefined)[];
   private readonly slotExpiries: Float64Array;
   private nextSlot = 0;
@@ -45,31 +46,30 @@ export class ReplayDedup implements RequestReplayGuard {
   }
 
   get size(): number {
-    return this.expiryByKey.size;
+    return this.slotByKey.size;
   }
 
   firstSighting(key: string): boolean {
     const now = this.now();
-    const expiry = this.expiryByKey.get(key);
-    if (expiry !== undefined && expiry > now) return false;
-    this.remember(key, now + this.ttlMs);
+    const slot = this.slotByKey.get(key);
+    if (slot === undefined) {
+      this.remember(key, now + this.ttlMs);
+      return true;
+    }
+    if (this.slotExpiries[slot]! > now) return false;
+    // Seen before but expired: a new sighting, renewed in place (it keeps its age in the ring).
+    this.slotExpiries[slot] = now + this.ttlMs;
     return true;
   }
 
+  /** Takes the oldest slot, evicting whichever key held it. */
   private remember(key: string, expiry: number): void {
     const slot = this.nextSlot;
-    this.evictSlot(slot);
+    const evicted = this.slotKeys[slot];
+    if (evicted !== undefined) this.slotByKey.delete(evicted);
     this.slotKeys[slot] = key;
     this.slotExpiries[slot] = expiry;
-    this.expiryByKey.set(key, expiry);
+    this.slotByKey.set(key, slot);
     this.nextSlot = slot + 1 === this.slotKeys.length ? 0 : slot + 1;
-  }
-
-  private evictSlot(slot: number): void {
-    const oldKey = this.slotKeys[slot];
-    if (oldKey === undefined) return;
-    // The key may have been re-remembered in a newer slot after expiring; only that newer
-    // record is authoritative, so leave it alone.
-    if (this.expiryByKey.get(oldKey) === this.slotExpiries[slot]) this.expiryByKey.delete(oldKey);
   }
 }

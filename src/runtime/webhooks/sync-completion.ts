@@ -25,14 +25,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   isSpecWebhookTaskType,
-  validateMcpWebhookPayload,
   type PushNotificationConfig,
   type SpecWebhookTaskType,
   type WebhookResult,
 } from '../../generated/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
-import { readField } from './read-field.js';
+import { readField, UNREADABLE } from './read-field.js';
 import { ReplayDedup, type RequestReplayGuard } from './replay-dedup.js';
 import { buildTaskEnvelope } from './task-envelope.js';
 import type { WebhookSender } from './webhook-sender.js';
@@ -69,7 +68,7 @@ export interface SyncCompletionDelivery {
   readonly tool: SyncCompletionTaskType;
   readonly taskId: string;
   readonly queued: boolean;
-  /** Present when not queued: missing_operation_id, invalid_envelope, sender_error, or the delivery runtime's reason. */
+  /** Present when not queued: missing_operation_id, sender_error, or the delivery runtime's reason. */
   readonly reason?: string;
   readonly idempotencyKey?: string;
 }
@@ -205,9 +204,9 @@ class Gate implements SyncCompletionGate {
 
   /** False for a replay of a request already acted on. Requests without an idempotency_key always pass. */
   #firstSighting(tool: SyncCompletionTaskType, params: unknown, scope: string | undefined): boolean {
-    const read = readField(params, 'idempotency_key');
-    if (read.threw || typeof read.value !== 'string') return true;
-    return this.#replay.firstSighting(`${tool}\u0000${scope ?? ''}\u0000${read.value}`);
+    const key = readField(params, 'idempotency_key');
+    if (typeof key !== 'string') return true;
+    return this.#replay.firstSighting(`${tool}\u0000${scope ?? ''}\u0000${key}`);
   }
 
   #schedule(emission: PendingEmission): void {
@@ -235,8 +234,9 @@ class Gate implements SyncCompletionGate {
         pushConfig: emission.pushConfig,
         result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
       });
+      // No envelope re-validation here: the generated builder makes a schema-valid envelope from a
+      // validated registration, and `result` was checked to be an object at decision time.
       if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
-      if (!validateMcpWebhookPayload(built.payload).ok) return { tool, taskId, queued: false, reason: 'invalid_envelope' };
       const sent = (this.#sender as WebhookSender).send({ pushConfig: emission.pushConfig, payload: built.payload });
       return sent.queued
         ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey }
@@ -270,9 +270,9 @@ class Gate implements SyncCompletionGate {
 /** Cheap presence test: a push config object with a `url` member. Validation comes later. */
 function hasPushUrl(params: unknown): boolean {
   const config = readField(params, PUSH_CONFIG_FIELD);
-  if (config.threw || typeof config.value !== 'object' || config.value === null) return false;
-  const url = readField(config.value, 'url');
-  return !url.threw && url.value !== undefined && url.value !== null;
+  if (typeof config !== 'object' || config === null) return false;
+  const url = readField(config, 'url');
+  return url !== UNREADABLE && url !== undefined && url !== null;
 }
 
 /** Exactly `{ task_id, status: 'submitted' }`: the projected envelope of a task handed off to a lifecycle. */
