@@ -46,7 +46,13 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
     // the compilation of the next one.
-    await emitModules(ctx, (module) => formatted.push(formatModule(ctx, formatter, module)));
+    await emitModules(ctx, (module) => {
+      const file = formatModule(ctx, formatter, module);
+      // Handled now, so a formatting failure while later modules are still being emitted is not an
+      // unhandled rejection; Promise.all below still rethrows it.
+      file.catch(() => undefined);
+      formatted.push(file);
+    });
     const files = await Promise.all(formatted);
     return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   } finally {
