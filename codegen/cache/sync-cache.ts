@@ -70,17 +70,18 @@ async function loadDirectory(dir: string, version: string): Promise<LoadedReleas
   return { tree: await readTree(root), label: root };
 }
 
-async function loadTarball(path: string, version: string, expectedSha256: string | undefined): Promise<LoadedRelease> {
+/** `label` names the tarball in messages: its path, or the URL it was downloaded from. */
+async function loadTarball(path: string, version: string, expectedSha256: string | undefined, label = path): Promise<LoadedRelease> {
   const archive = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new CacheError(`${path}: cannot read tarball (${error.code ?? error.message})`);
+    throw new CacheError(`${label}: cannot read tarball (${error.code ?? error.message})`);
   });
   const sha256 = sha256Hex(archive);
   if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
-    throw new CacheError(`${path}: sha256 mismatch (tarball is ${sha256}, expected ${expectedSha256})`);
+    throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expectedSha256})`);
   }
-  const selected = selectSchemaTree(await parseTarball(archive, path), version);
-  if (selected === undefined) throw new CacheError(`${path}: no schema tree for AdCP ${version} in tarball (no index.json)`);
-  return { tree: selected.tree, label: `${path}:${selected.root}`, sha256 };
+  const selected = selectSchemaTree(await parseTarball(archive, label), version);
+  if (selected === undefined) throw new CacheError(`${label}: no schema tree for AdCP ${version} in tarball (no index.json)`);
+  return { tree: selected.tree, label: `${label}:${selected.root}`, sha256 };
 }
 
 async function downloadRelease(url: URL, version: string, options: SyncOptions): Promise<LoadedRelease> {
@@ -91,10 +92,10 @@ async function downloadRelease(url: URL, version: string, options: SyncOptions):
     const downloaded = await downloadToFile(url, label, tarball, options.onProgress);
     const expected = options.sha256 === undefined ? await publishedSha256(url, label) : normalizeSha256(options.sha256);
     if (downloaded.sha256 !== expected) {
-      throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, checksum file says ${expected})`);
+      const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
+      throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
     }
-    const release = await loadTarball(tarball, version, expected);
-    return { ...release, label };
+    return await loadTarball(tarball, version, expected, label);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

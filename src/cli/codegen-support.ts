@@ -1,7 +1,7 @@
 // Shared by the generate / check / sync commands: where the schema cache, its lock and the output
 // live, and how codegen errors become one-line CLI errors. Kept light: commands import it eagerly.
 import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockPathFor } from '../../codegen/cache/lock-file.js';
 import { CliError } from './cli-error.js';
 import { packageRoot } from './package-info.js';
@@ -9,8 +9,6 @@ import { packageRoot } from './package-info.js';
 export interface SchemaLocations {
   readonly schemasDir: string;
   readonly lockPath: string;
-  /** true when falling back to the 3.1.19 cache shipped inside the adcp-codegen package */
-  readonly embedded: boolean;
 }
 
 /**
@@ -18,16 +16,15 @@ export interface SchemaLocations {
  * `npx adcp-codegen generate` works in a project that never synced. The lock sits beside the cache.
  */
 export function schemaLocations(options: { schemas?: string; lock?: string }, cwd: string): SchemaLocations {
-  let schemasDir: string;
-  let embedded = false;
-  if (options.schemas !== undefined) schemasDir = resolve(cwd, options.schemas);
-  else if (existsSync(join(cwd, 'schemas', 'cache'))) schemasDir = join(cwd, 'schemas', 'cache');
-  else {
-    schemasDir = join(packageRoot(), 'schemas', 'cache');
-    embedded = true;
-  }
+  const projectCache = join(cwd, 'schemas', 'cache');
+  const schemasDir =
+    options.schemas !== undefined
+      ? resolve(cwd, options.schemas)
+      : existsSync(projectCache)
+        ? projectCache
+        : join(packageRoot(), 'schemas', 'cache');
   const lockPath = options.lock !== undefined ? resolve(cwd, options.lock) : lockPathFor(schemasDir);
-  return { schemasDir, lockPath, embedded };
+  return { schemasDir, lockPath };
 }
 
 export function outputDir(out: string | undefined, cwd: string): string {
@@ -37,7 +34,8 @@ export function outputDir(out: string | undefined, cwd: string): string {
 /** A path as the user should read it: relative to cwd when inside it. */
 export function shownPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
-  return rel === '' ? '.' : rel.startsWith('..') || rel.startsWith(sep) ? path : rel.split(sep).join('/');
+  if (rel === '') return '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
 
 /**

@@ -188,6 +188,7 @@ describe('adcp-codegen sync from a URL', () => {
   let server: ReleaseServer;
 
   beforeAll(async () => {
+    const evilTgz = rawTarball([{ path: `adcp-${version}/schemas/../../../evil.json`, body: '{}' }]);
     const cut: Route = { kind: 'cut', body: releaseTgz, sent: Math.floor(releaseTgz.length / 3) };
     server = await startReleaseServer(
       new Map<string, Route>([
@@ -198,6 +199,8 @@ describe('adcp-codegen sync from a URL', () => {
         [`/cut/${version}.tgz`, cut],
         [`/cut/${version}.tgz.sha256`, { kind: 'file', body: `${releaseSha}  ${version}.tgz\n` }],
         [`/nosum/${version}.tgz`, { kind: 'file', body: releaseTgz }],
+        [`/evil/${version}.tgz`, { kind: 'file', body: evilTgz }],
+        [`/evil/${version}.tgz.sha256`, { kind: 'file', body: `${sha256(evilTgz)}  ${version}.tgz\n` }],
       ]),
     );
   });
@@ -223,6 +226,7 @@ describe('adcp-codegen sync from a URL', () => {
     ['a download cut short', 'cut', /tgz: download cut short after \d+ of \d+ bytes/],
     ['a release that does not exist', 'missing', /missing\/3\.0\.26\.tgz: not found \(HTTP 404\)/],
     ['a missing checksum file', 'nosum', /3\.0\.26\.tgz\.sha256: not found \(HTTP 404\)/],
+    ['a path-traversal entry', 'evil', /evil\/3\.0\.26\.tgz: rejected tarball entry ".*\.\.\/evil\.json" \("\.\." path segment\)/],
   ])('fails on %s with exit 2 and changes nothing', async (_name, prefix, message) => {
     const project = makeSmallProject();
     const before = schemasState(project);
