@@ -106,13 +106,16 @@ describe('sync-completion gate: skip branches', () => {
     expect(receiver.received).toHaveLength(0);
   });
 
-  it('skips (and warns, naming the field only) when the push config is refused', async () => {
-    const { receiver, gate, logger } = await setUp({ pushConfigPolicy: {} });
+  it('drops (and warns, naming the field only) a push config the policy refuses, right after the response', async () => {
+    const { receiver, wiring, gate, logger, deliveries } = await setUp({ pushConfigPolicy: {} });
     const { outcome } = await handleSyncCall(gate, 'create_media_buy', paramsFor(receiver), () => mediaBuyCreated);
-    expect(outcome).toBe('skipped_invalid_push_config');
+    expect(outcome).toBe('scheduled'); // validation is not on the response path
+    await settle(wiring, gate);
+    expect(deliveries).toEqual([{ tool: 'create_media_buy', queued: false, reason: 'invalid_push_config', fields: ['push_notification_config.url'] }]);
     const warning = logger.entries.find((entry) => entry.message.includes('push_notification_config refused'));
     expect(warning?.fields).toEqual({ tool: 'create_media_buy', fields: ['push_notification_config.url'] });
     expect(JSON.stringify(logger.entries)).not.toContain(TOKEN);
+    expect(receiver.received).toHaveLength(0);
   });
 
   it('skips a non-object response', async () => {
@@ -121,17 +124,27 @@ describe('sync-completion gate: skip branches', () => {
     expect(outcome).toBe('skipped_response_not_object');
   });
 
-  it('never fires twice for a replayed request (same idempotency_key), across scopes separately', async () => {
+  it('never fires twice for a replayed request (same idempotency_key); the same key from another scope is another request', async () => {
     const { receiver, wiring, gate, deliveries } = await setUp();
     const params = paramsFor(receiver);
     const first = await handleSyncCall(gate, 'create_media_buy', params, () => mediaBuyCreated);
+    gate.flush();
     const replay = await handleSyncCall(gate, 'create_media_buy', params, () => ({ ...mediaBuyCreated, replayed: true }));
-    expect([first.outcome, replay.outcome]).toEqual(['scheduled', 'skipped_replay']);
-    // The same key from another principal is a different request.
-    expect(maybeEmitSyncCompletion(gate, { tool: 'create_media_buy', params, response: mediaBuyCreated, replayScope: 'acc_2' })).toBe('scheduled');
+    const otherScope = maybeEmitSyncCompletion(gate, { tool: 'create_media_buy', params, response: mediaBuyCreated, replayScope: 'acc_2' });
+    expect([first.outcome, replay.outcome, otherScope]).toEqual(['scheduled', 'scheduled', 'scheduled']);
     await settle(wiring, gate);
-    expect(deliveries.filter((d) => d.queued)).toHaveLength(2);
+    expect(deliveries.map((d) => (d.queued ? 'queued' : d.reason))).toEqual(['queued', 'replay', 'queued']);
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('never fires twice even when the replay arrives before the first batch ran', async () => {
+    const { receiver, wiring, gate, deliveries } = await setUp();
+    const params = paramsFor(receiver);
+    await handleSyncCall(gate, 'update_media_buy', params, () => mediaBuyCreated);
+    await handleSyncCall(gate, 'update_media_buy', params, () => mediaBuyCreated);
+    await settle(wiring, gate);
+    expect(deliveries.map((d) => (d.queued ? 'queued' : d.reason))).toEqual(['queued', 'replay']);
+    expect(receiver.received).toHaveLength(1);
   });
 });
 

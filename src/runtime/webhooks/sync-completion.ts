@@ -18,23 +18,21 @@
 // And two anchor defects avoided: the submitted-envelope check applies to every tool
 // (update_media_buy included), and `result` is the projected response the buyer received.
 //
-// Cost on the response path: the decision only (flags, precomputed Sets, a cached URL verdict,
-// schema validation of the push config, the replay memory). Building the envelope (timestamp,
-// idempotency key, task id) and admitting it to delivery happen just after, in one batch per
-// event-loop turn (setImmediate); `flush()` runs that batch at once, e.g. before draining delivery.
-import { randomUUID } from 'node:crypto';
-import {
-  isSpecWebhookTaskType,
-  type PushNotificationConfig,
-  type SpecWebhookTaskType,
-  type WebhookResult,
-} from '../../generated/index.js';
+// Cost on the response path: only what is free to decide (flags, precomputed Sets, presence of a
+// push URL, the submitted-envelope shape) plus a shallow copy of the response. Everything that costs
+// — push-config validation and URL policy, the replay memory, the envelope build (timestamp,
+// idempotency key, task id) and the hand-off to delivery — runs right after the response, in one
+// batch per event-loop turn (sync-completion-batch.ts); `flush()` runs it at once, e.g. before
+// draining delivery. The fate of each scheduled webhook goes to `onDelivery` and the logger.
+import { isSpecWebhookTaskType, type SpecWebhookTaskType } from '../../generated/index.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
+import { PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { readField, UNREADABLE } from './read-field.js';
 import { ReplayDedup, type RequestReplayGuard } from './replay-dedup.js';
-import { buildTaskEnvelope } from './task-envelope.js';
+import { emitScheduled, type ScheduledEmission, type SyncCompletionDelivery } from './sync-completion-batch.js';
 import type { WebhookSender } from './webhook-sender.js';
+
+export type { SyncCompletionDelivery } from './sync-completion-batch.js';
 
 export const SYNC_COMPLETION_TASK_TYPES = [
   'create_media_buy',
@@ -58,20 +56,8 @@ export type SyncCompletionOutcome =
   | 'skipped_tool_not_sync_completion'
   | 'skipped_submitted_envelope'
   | 'skipped_response_not_object'
-  | 'skipped_invalid_push_config'
-  | 'skipped_replay'
   | 'skipped_backlog_full'
   | 'skipped_gate_error';
-
-/** What became of a scheduled webhook once the batch ran. */
-export interface SyncCompletionDelivery {
-  readonly tool: SyncCompletionTaskType;
-  readonly taskId: string;
-  readonly queued: boolean;
-  /** Present when not queued: missing_operation_id, sender_error, or the delivery runtime's reason. */
-  readonly reason?: string;
-  readonly idempotencyKey?: string;
-}
 
 export interface SyncCompletionGateOptions {
   /** Default false. Non-conformant from AdCP 3.0.26 on; enabling it logs a warning once. */
@@ -107,12 +93,6 @@ export interface SyncCompletionGate {
   readonly pending: number;
 }
 
-interface PendingEmission {
-  readonly tool: SyncCompletionTaskType;
-  readonly pushConfig: PushNotificationConfig;
-  readonly response: object;
-}
-
 const SYNC_COMPLETION_SET: ReadonlySet<string> = new Set(SYNC_COMPLETION_TASK_TYPES);
 const DEFAULT_MAX_PENDING = 10_000;
 const MAX_WARNED_TOOLS = 256;
@@ -137,7 +117,7 @@ class Gate implements SyncCompletionGate {
   readonly #maxPending: number;
   readonly #onDelivery: ((delivery: SyncCompletionDelivery) => void) | undefined;
   readonly #warnedTools = new Set<string>();
-  #queue: PendingEmission[] = [];
+  #queue: ScheduledEmission[] = [];
   #flushScheduled = false;
 
   constructor(options: SyncCompletionGateOptions) {
@@ -168,27 +148,25 @@ class Gate implements SyncCompletionGate {
   #decideEnabled(call: SyncCompletionCall): SyncCompletionOutcome {
     if (this.#sender === undefined) return 'skipped_no_sender';
     const { tool, params, response } = call;
-    if (!hasPushUrl(params)) return 'skipped_no_url';
+    const pushConfig = pushConfigWithUrl(params);
+    if (pushConfig === undefined) return 'skipped_no_url';
     if (!isSpecWebhookTaskType(tool)) return this.#skipToolOutsideSpec(tool);
     if (!SYNC_COMPLETION_SET.has(tool)) return 'skipped_tool_not_sync_completion';
     if (typeof response !== 'object' || response === null || Array.isArray(response)) return 'skipped_response_not_object';
     if (isBareSubmittedEnvelope(response)) return 'skipped_submitted_envelope';
-    const extracted = extractPushNotificationConfig(params, this.#policy);
-    if (extracted === undefined) return 'skipped_no_url';
-    if (extracted.kind === 'rejected') {
-      this.#log('warn', 'sync-completion webhook skipped: push_notification_config refused', {
-        tool,
-        fields: extracted.errors.map((error) => error.field),
-      });
-      return 'skipped_invalid_push_config';
-    }
     if (this.#queue.length >= this.#maxPending) {
       this.#log('error', 'sync-completion webhook dropped: backlog full', { tool, maxPending: this.#maxPending });
       return 'skipped_backlog_full';
     }
-    if (!this.#firstSighting(tool as SyncCompletionTaskType, params, call.replayScope)) return 'skipped_replay';
-    // A shallow copy: later top-level changes to the caller's object do not reach the webhook.
-    this.#schedule({ tool: tool as SyncCompletionTaskType, pushConfig: extracted.config, response: { ...response } });
+    this.#schedule({
+      tool: tool as SyncCompletionTaskType,
+      pushConfig,
+      // The request's replay identity, read now.
+      idempotencyKey: readField(params, 'idempotency_key'),
+      replayScope: call.replayScope,
+      // A shallow copy: later top-level changes to the caller's object do not reach the webhook.
+      response: { ...response },
+    });
     return 'scheduled';
   }
 
@@ -202,14 +180,7 @@ class Gate implements SyncCompletionGate {
     return 'skipped_tool_not_in_spec';
   }
 
-  /** False for a replay of a request already acted on. Requests without an idempotency_key always pass. */
-  #firstSighting(tool: SyncCompletionTaskType, params: unknown, scope: string | undefined): boolean {
-    const key = readField(params, 'idempotency_key');
-    if (typeof key !== 'string') return true;
-    return this.#replay.firstSighting(`${tool}\u0000${scope ?? ''}\u0000${key}`);
-  }
-
-  #schedule(emission: PendingEmission): void {
+  #schedule(emission: ScheduledEmission): void {
     this.#queue.push(emission);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -220,41 +191,21 @@ class Gate implements SyncCompletionGate {
     this.#flushScheduled = false;
     const batch = this.#queue;
     this.#queue = [];
-    for (const emission of batch) this.#report(this.#emit(emission));
-  }
-
-  #emit(emission: PendingEmission): SyncCompletionDelivery {
-    const taskId = `sync-${randomUUID()}`;
-    const { tool } = emission;
-    try {
-      const built = buildTaskEnvelope({
-        taskId,
-        taskType: tool,
-        status: 'completed',
-        pushConfig: emission.pushConfig,
-        result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
-      });
-      // No envelope re-validation here: the generated builder makes a schema-valid envelope from a
-      // validated registration, and `result` was checked to be an object at decision time.
-      if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
-      const sent = (this.#sender as WebhookSender).send({ pushConfig: emission.pushConfig, payload: built.payload });
-      return sent.queued
-        ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey }
-        : { tool, taskId, queued: false, reason: sent.reason };
-    } catch {
-      return { tool, taskId, queued: false, reason: 'sender_error' };
-    }
+    const context = { sender: this.#sender as WebhookSender, policy: this.#policy, replay: this.#replay };
+    for (const emission of batch) this.#report(emitScheduled(emission, context));
   }
 
   #report(delivery: SyncCompletionDelivery): void {
-    if (!delivery.queued) {
+    if (delivery.reason === 'invalid_push_config') {
+      this.#log('warn', 'sync-completion webhook skipped: push_notification_config refused', { tool: delivery.tool, fields: delivery.fields });
+    } else if (!delivery.queued && delivery.reason !== 'replay') {
       this.#log('warn', 'sync-completion webhook not sent', { tool: delivery.tool, taskId: delivery.taskId, reason: delivery.reason });
     }
     if (this.#onDelivery === undefined) return;
     try {
       this.#onDelivery(delivery);
     } catch {
-      this.#log('error', 'sync-completion onDelivery observer threw', { taskId: delivery.taskId });
+      this.#log('error', 'sync-completion onDelivery observer threw', { tool: delivery.tool });
     }
   }
 
@@ -267,12 +218,12 @@ class Gate implements SyncCompletionGate {
   }
 }
 
-/** Cheap presence test: a push config object with a `url` member. Validation comes later. */
-function hasPushUrl(params: unknown): boolean {
+/** The push config object when it has a `url` member (cheap presence test; validation comes later). */
+function pushConfigWithUrl(params: unknown): object | undefined {
   const config = readField(params, PUSH_CONFIG_FIELD);
-  if (typeof config !== 'object' || config === null) return false;
+  if (typeof config !== 'object' || config === null) return undefined;
   const url = readField(config, 'url');
-  return url !== UNREADABLE && url !== undefined && url !== null;
+  return url === UNREADABLE || url === undefined || url === null ? undefined : config;
 }
 
 /** Exactly `{ task_id, status: 'submitted' }`: the projected envelope of a task handed off to a lifecycle. */

@@ -1,0 +1,78 @@
+// The deferred half of the sync-completion gate: what runs right after the sync response, once per
+// scheduled webhook. In order: the push config is validated (generated validator, SSRF URL policy,
+// operation_id rule); a replayed request (its idempotency_key already acted on) is dropped; the
+// envelope is built with a synthesized `sync-<uuid>` task id and `result` = the response the buyer
+// got; it is handed to background delivery. Never throws: every outcome is a SyncCompletionDelivery.
+import { randomUUID } from 'node:crypto';
+import type { WebhookResult } from '../../generated/index.js';
+import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
+import type { RequestReplayGuard } from './replay-dedup.js';
+import type { SyncCompletionTaskType } from './sync-completion.js';
+import { buildTaskEnvelope } from './task-envelope.js';
+import type { WebhookSender } from './webhook-sender.js';
+
+export interface ScheduledEmission {
+  readonly tool: SyncCompletionTaskType;
+  /** The request's push_notification_config object (validated here, not on the response path). */
+  readonly pushConfig: object;
+  /** The request's idempotency_key as read; requests without a string key never count as replays. */
+  readonly idempotencyKey: unknown;
+  /** Whose idempotency keys these are (account or principal id). */
+  readonly replayScope: string | undefined;
+  readonly response: object;
+}
+
+/** What became of a scheduled webhook once the batch ran. */
+export interface SyncCompletionDelivery {
+  readonly tool: SyncCompletionTaskType;
+  readonly queued: boolean;
+  /** The synthesized `sync-<uuid>`, once an envelope was built. */
+  readonly taskId?: string;
+  readonly idempotencyKey?: string;
+  /**
+   * Present when not queued: `invalid_push_config` (see `fields`), `replay`, `missing_operation_id`,
+   * `sender_error`, or the delivery runtime's reason (queue_full, closed, ssrf_blocked …).
+   */
+  readonly reason?: string;
+  /** For `invalid_push_config`: the refused fields, names only. */
+  readonly fields?: readonly string[];
+}
+
+export interface BatchContext {
+  readonly sender: WebhookSender;
+  readonly policy: PushConfigPolicy;
+  readonly replay: RequestReplayGuard;
+}
+
+export function emitScheduled(emission: ScheduledEmission, context: BatchContext): SyncCompletionDelivery {
+  const { tool } = emission;
+  try {
+    const extracted = extractPushNotificationConfig({ [PUSH_CONFIG_FIELD]: emission.pushConfig }, context.policy);
+    if (extracted?.kind !== 'ok') {
+      const fields = extracted?.kind === 'rejected' ? extracted.errors.map((error) => error.field) : [PUSH_CONFIG_FIELD];
+      return { tool, queued: false, reason: 'invalid_push_config', fields };
+    }
+    if (isReplay(emission, context.replay)) return { tool, queued: false, reason: 'replay' };
+    const taskId = `sync-${randomUUID()}`;
+    const built = buildTaskEnvelope({
+      taskId,
+      taskType: tool,
+      status: 'completed',
+      pushConfig: extracted.config,
+      result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
+    });
+    // No envelope re-validation: the generated builder makes a schema-valid envelope from a
+    // validated registration, and `result` was checked to be an object on the response path.
+    if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
+    const sent = context.sender.send({ pushConfig: extracted.config, payload: built.payload });
+    return sent.queued ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey } : { tool, taskId, queued: false, reason: sent.reason };
+  } catch {
+    return { tool, queued: false, reason: 'sender_error' };
+  }
+}
+
+function isReplay(emission: ScheduledEmission, replay: RequestReplayGuard): boolean {
+  const { idempotencyKey } = emission;
+  if (typeof idempotencyKey !== 'string') return false;
+  return !replay.firstSighting(`${emission.tool}\u0000${emission.replayScope ?? ''}\u0000${idempotencyKey}`);
+}
