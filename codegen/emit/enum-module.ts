@@ -21,7 +21,7 @@ export function emitEnumModule(ctx: EmitContext, model: EnumModel): EmittedModul
     ...documented.map((member) => `${jsDoc([member.description], '  ')}  ${propertyKey(member.value)}: ${literal(member.description!)},\n`),
     '};\n\n',
     `const ${setName}: ReadonlySet<string> = new Set(${names.values});\n\n`,
-    jsDoc([`True when \`value\` is a ${names.type} of AdCP ${ctx.model.version}.`]),
+    jsDoc([`True when \`value\` is one of the ${names.type} members of AdCP ${ctx.model.version}.`]),
     `export function ${names.guard}(value: unknown): value is ${names.type} {\n`,
     `  return typeof value === 'string' && ${setName}.has(value);\n}\n`,
   ].join('');

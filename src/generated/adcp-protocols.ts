@@ -59,7 +59,7 @@ export const ADCP_PROTOCOL_DESCRIPTIONS: { readonly [K in AdcpProtocol]: string 
 const ADCP_PROTOCOLS_SET: ReadonlySet<string> = new Set(ADCP_PROTOCOLS);
 
 /**
- * True when `value` is a AdcpProtocol of AdCP 3.1.19.
+ * True when `value` is one of the AdcpProtocol members of AdCP 3.1.19.
  */
 export function isAdcpProtocol(value: unknown): value is AdcpProtocol {
   return typeof value === 'string' && ADCP_PROTOCOLS_SET.has(value);

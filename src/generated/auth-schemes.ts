@@ -20,7 +20,7 @@ export const AUTH_SCHEME_DESCRIPTIONS: { readonly [K in AuthScheme]?: string } =
 const AUTH_SCHEMES_SET: ReadonlySet<string> = new Set(AUTH_SCHEMES);
 
 /**
- * True when `value` is a AuthScheme of AdCP 3.1.19.
+ * True when `value` is one of the AuthScheme members of AdCP 3.1.19.
  */
 export function isAuthScheme(value: unknown): value is AuthScheme {
   return typeof value === 'string' && AUTH_SCHEMES_SET.has(value);

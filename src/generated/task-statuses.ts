@@ -68,7 +68,7 @@ export const TASK_STATUS_DESCRIPTIONS: { readonly [K in TaskStatus]: string } = 
 const TASK_STATUSES_SET: ReadonlySet<string> = new Set(TASK_STATUSES);
 
 /**
- * True when `value` is a TaskStatus of AdCP 3.1.19.
+ * True when `value` is one of the TaskStatus members of AdCP 3.1.19.
  */
 export function isTaskStatus(value: unknown): value is TaskStatus {
   return typeof value === 'string' && TASK_STATUSES_SET.has(value);

@@ -148,7 +148,7 @@ export const SPEC_WEBHOOK_TASK_TYPE_DESCRIPTIONS: { readonly [K in SpecWebhookTa
 const SPEC_WEBHOOK_TASK_TYPES_SET: ReadonlySet<string> = new Set(SPEC_WEBHOOK_TASK_TYPES);
 
 /**
- * True when `value` is a SpecWebhookTaskType of AdCP 3.1.19.
+ * True when `value` is one of the SpecWebhookTaskType members of AdCP 3.1.19.
  */
 export function isSpecWebhookTaskType(value: unknown): value is SpecWebhookTaskType {
   return typeof value === 'string' && SPEC_WEBHOOK_TASK_TYPES_SET.has(value);
