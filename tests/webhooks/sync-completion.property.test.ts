@@ -32,9 +32,10 @@ const url = fc.oneof(
   fc.string(),
   fc.anything(),
 );
+const FIRING_CONFIG = { url: 'http://127.0.0.1:1/hook', operation_id: 'op_1', token: 'tok_0123456789abcdef' };
 const pushConfig = fc.oneof(
   fc.constant(undefined),
-  fc.constant({ url: 'http://127.0.0.1:1/hook', operation_id: 'op_1', token: 'tok_0123456789abcdef' }),
+  fc.constant(FIRING_CONFIG),
   fc.anything(),
   fc.record(
     {
@@ -87,7 +88,11 @@ describe('sync-completion gate: property over arbitrary input', () => {
         expect(sender.sent.length).toBeLessThanOrEqual(withConfig.outcome === 'scheduled' ? 1 : 0);
         scheduled += sender.sent.length;
       }),
-      { numRuns: 400 },
+      {
+        numRuns: 400,
+        // One known firing case always runs, so the sending branch is exercised on every seed.
+        examples: [['update_media_buy', { idempotency_key: 'idem-0000000000000001', push_notification_config: FIRING_CONFIG }, { status: 'completed' }, true, true]],
+      },
     );
     expect(scheduled).toBeGreaterThan(0); // the sending branch was exercised too
   });
@@ -98,6 +103,8 @@ describe('sync-completion gate: property over arbitrary input', () => {
       fc.property(fc.anything(), fc.anything(), (call, maybeGate) => {
         expect(() => maybeEmitSyncCompletion(gate, call as never)).not.toThrow();
         expect(maybeEmitSyncCompletion(maybeGate as never, { tool: 'create_media_buy', params: {}, response: {} })).toBe('skipped_gate_error');
+        const hostileGate = new Proxy({}, { getPrototypeOf: () => { throw new Error('boom'); } });
+        expect(maybeEmitSyncCompletion(hostileGate as never, call as never)).toBe('skipped_gate_error');
       }),
       { numRuns: 300 },
     );

@@ -104,8 +104,11 @@ export function createSyncCompletionGate(options: SyncCompletionGateOptions = {}
 
 /** Never throws; never changes `call.response`. */
 export function maybeEmitSyncCompletion(gate: SyncCompletionGate, call: SyncCompletionCall): SyncCompletionOutcome {
-  if (!(gate instanceof Gate)) return 'skipped_gate_error';
-  return gate.decide(call);
+  try {
+    return gate instanceof Gate ? gate.decide(call) : 'skipped_gate_error';
+  } catch {
+    return 'skipped_gate_error'; // e.g. a proxy whose prototype lookup throws
+  }
 }
 
 class Gate implements SyncCompletionGate {
