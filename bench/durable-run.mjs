@@ -66,7 +66,7 @@ async function timeEach(count, call) {
 
 function summary(sorted) {
   const at = (q) => Number(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1));
-  return { median_us: at(0.5), p99_us: at(0.99) };
+  return { median_us: at(0.5), p99_us: at(0.99), p999_us: at(0.999), max_us: at(1) };
 }
 
 async function measureEndToEnd() {

@@ -5,7 +5,7 @@
 // process being killed (SIGKILL, OOM, a crash) — the failure this outbox exists for. It can lose the
 // last commits on power loss or a kernel crash (never corrupting the file). `synchronous: 'full'`
 // fsyncs the WAL on every commit and survives power loss too, at the cost of one fsync per enqueue
-// (milliseconds instead of microseconds).
+// (milliseconds instead of microseconds). Writes made in one turn of the event loop share a transaction.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type {
@@ -56,6 +56,10 @@ export async function openSqliteDeliveryStore(
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000, fileMustExist: options.fileMustExist === true });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    // A checkpoint runs inside the commit that crosses the threshold (and fsyncs the file). Every
+    // 8,000 pages (~32 MB of WAL) instead of SQLite's 1,000 makes that stall 8× rarer on the request
+    // path, and a hot outbox rewrites the same pages, so each checkpoint copies little more.
+    db.pragma('wal_autocheckpoint = 8000');
     migrateSqlite(db, prefix, Date.now());
     return new SqliteDeliveryStore(db, prefix, options.now ?? Date.now);
   } catch (error) {
