@@ -3,7 +3,7 @@
 // up front (naming the file), before any compilation starts.
 import { CodegenError } from '../errors.js';
 import { getByPointer } from './json.js';
-import { resolveRef } from './refs.js';
+import { resolveRef, type SchemaLocation } from './refs.js';
 import type { SchemaStore } from './schema-store.js';
 
 /** Loads the closure of `roots` (files relative to the schema dir); returns every file in it. */
@@ -23,10 +23,11 @@ export function loadClosure(store: SchemaStore, version: string, roots: readonly
 
 /** Files `file` refers to; throws when one of its `$ref`s does not resolve. */
 function refTargetsOf(store: SchemaStore, version: string, file: string): string[] {
-  return store.refsOf(file).map(({ ref, pointer }) => checkedTarget(store, version, file, pointer, ref));
+  return store.refsOf(file).map(({ ref, pointer }) => resolveRefInCache(store, version, file, pointer, ref).file);
 }
 
-function checkedTarget(store: SchemaStore, version: string, file: string, pointer: string, ref: string): string {
+/** Where the `$ref` at `pointer` of `file` points, checked to exist in the cache; else a CodegenError. */
+export function resolveRefInCache(store: SchemaStore, version: string, file: string, pointer: string, ref: string): SchemaLocation {
   const unresolved = (reason: string): never => {
     throw new CodegenError(`unresolved $ref "${ref}" at #${pointer}: ${reason}`, store.display(file));
   };
@@ -35,5 +36,5 @@ function checkedTarget(store: SchemaStore, version: string, file: string, pointe
   const { file: target, pointer: targetPointer } = resolved.location;
   if (!store.exists(target)) return unresolved(`${target} is not in the schema cache`);
   if (getByPointer(store.readSchema(target), targetPointer) === undefined) return unresolved(`${target} has nothing at #${targetPointer}`);
-  return target;
+  return resolved.location;
 }

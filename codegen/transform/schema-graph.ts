@@ -2,10 +2,11 @@
 // pointer) becomes exactly one object, however many refs reach it. json-schema-to-typescript caches
 // by object identity, so a schema reached through one `$id` is declared once — none of the `Foo1`,
 // `Foo2` copies its own ref parser makes when a `$ref` carries sibling keywords.
-// Per-node rewriting (which keywords survive, shaping for tsc) is the caller's `rewrite` hook.
+// Per-node rewriting (which keywords survive, shaping for the tools) is up to the caller's GraphHooks.
 import { CodegenError } from '../errors.js';
 import { escapePointerToken, getByPointer, isJsonObject, type JsonObject, type JsonValue } from '../load/json.js';
-import { locationKey, resolveRef, type SchemaLocation } from '../load/refs.js';
+import { resolveRefInCache } from '../load/closure.js';
+import { locationKey, type SchemaLocation } from '../load/refs.js';
 import { holdsSubschemas, SUBSCHEMA_MAPS } from '../load/schema-walk.js';
 import type { SchemaStore } from '../load/schema-store.js';
 
@@ -101,17 +102,7 @@ export class SchemaGraph {
   }
 
   private buildRefSite(raw: JsonObject, ref: string, at: SchemaLocation): JsonObject {
-    const resolved = resolveRef(ref, at.file, this.version);
-    const unresolved = (reason: string): never => {
-      throw new CodegenError(`unresolved $ref "${ref}" at #${at.pointer}: ${reason}`, this.store.display(at.file));
-    };
-    if (!resolved.ok) return unresolved(resolved.reason);
-    const target = resolved.location;
-    if (!this.store.exists(target.file)) return unresolved(`${target.file} is not in the schema cache`);
-    if (getByPointer(this.store.readSchema(target.file), target.pointer) === undefined) {
-      return unresolved(`${target.file} has nothing at #${target.pointer}`);
-    }
-    const node = this.nodeAt(target);
+    const node = this.nodeAt(resolveRefInCache(this.store, this.version, at.file, at.pointer, ref));
     this.refTargets.add(node);
     const siblings: JsonObject = {};
     for (const [keyword, value] of Object.entries(raw)) {

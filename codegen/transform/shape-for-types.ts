@@ -28,8 +28,9 @@ export const typeShapingHooks: Omit<GraphHooks, 'substitute'> = {
   refSite: (target, siblings) => {
     // A `$ref` with sibling `description`/`deprecated` becomes `allOf: [target]` plus the siblings, so the
     // property keeps its own JSDoc while the target stays ONE shared declaration (the tool's own ref
-    // parser would copy the target and emit it again as `Foo1`). Sibling `title`s (labels of a ref site,
-    // e.g. in async-response-data) are dropped: keeping one would declare a needless alias.
+    // parser would copy the target and emit it again as `Foo1`). Other siblings are dropped: draft-07
+    // ignores keywords beside `$ref`, and a sibling `title` (a label, e.g. in async-response-data) would
+    // only declare a needless alias.
     const kept = Object.entries(siblings).filter(([keyword]) => REF_SITE_SIBLINGS.has(keyword));
     return kept.length === 0 ? target : { allOf: [target], ...Object.fromEntries(kept) };
   },
