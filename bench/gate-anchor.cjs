@@ -33,21 +33,38 @@ function now() {
   return { wall: process.hrtime.bigint(), cpu: cpu.user + cpu.system };
 }
 
+const perCallNs = new Float64Array(N);
+
+function medianOf(samples, n) {
+  const view = samples.subarray(0, n).sort();
+  return n % 2 ? view[(n - 1) / 2] : (view[n / 2 - 1] + view[n / 2]) / 2;
+}
+
 async function loop(n, withPnc) {
   const start = now();
   for (let i = 0; i < n; i++) {
     const args = { account: { account_id: 'acc_1' }, packages: [], idempotency_key: randomUUID() };
     if (withPnc) args.push_notification_config = PNC;
+    const callStart = process.hrtime.bigint();
     await server.dispatchTestRequest({ method: 'tools/call', params: { name: 'create_media_buy', arguments: args } });
+    if (i < perCallNs.length) perCallNs[i] = Number(process.hrtime.bigint() - callStart);
   }
   const end = now();
-  return { wall: Number(end.wall - start.wall) / n / 1000, cpu: (end.cpu - start.cpu) / n };
+  const median = medianOf(perCallNs, Math.min(n, perCallNs.length)) / 1000;
+  return { wall: Number(end.wall - start.wall) / n / 1000, cpu: (end.cpu - start.cpu) / n, median };
 }
 
 (async () => {
   await loop(1000, true);
   await loop(1000, false);
   const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) rounds.push({ without: await loop(N, false), with: await loop(N, true) });
+  // ABBA, as in ours: odd rounds run "with" first.
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) rounds.push({ without: await loop(N, false), with: await loop(N, true) });
+    else {
+      const withPnc = await loop(N, true);
+      rounds.push({ without: await loop(N, false), with: withPnc });
+    }
+  }
   process.stdout.write(`${JSON.stringify({ N, rounds, emits })}\n`);
 })();

@@ -42,6 +42,14 @@ const now = () => {
 };
 const perCall = (from, to, n) => ({ wall: Number(to.wall - from.wall) / n / 1000, cpu: (to.cpu - from.cpu) / n });
 
+/** Median of the first `n` entries (sorts them in place). */
+function medianOf(samples, n) {
+  const view = samples.subarray(0, n).sort();
+  return n % 2 ? view[(n - 1) / 2] : (view[n / 2 - 1] + view[n / 2]) / 2;
+}
+
+const perCallNs = new Float64Array(Number(process.env.N || 20000));
+
 async function loop(gate, n, withPnc) {
   let deferredWall = 0n;
   let deferredCpu = 0;
@@ -56,25 +64,32 @@ async function loop(gate, n, withPnc) {
   for (let i = 0; i < n; i++) {
     const args = { account: { account_id: 'acc_1' }, packages: [], idempotency_key: randomUUID() };
     if (withPnc) args.push_notification_config = PNC;
+    const callStart = process.hrtime.bigint();
     await dispatch(gate, args);
+    if (i < perCallNs.length) perCallNs[i] = Number(process.hrtime.bigint() - callStart);
     if (i % FLUSH_EVERY === FLUSH_EVERY - 1) flush();
   }
   flush();
   const end = now();
   const total = perCall(start, end, n);
   const deferred = { wall: Number(deferredWall) / n / 1000, cpu: deferredCpu / n };
-  return { path: { wall: total.wall - deferred.wall, cpu: total.cpu - deferred.cpu }, deferred };
+  const median = medianOf(perCallNs, Math.min(n, perCallNs.length)) / 1000;
+  return { path: { wall: total.wall - deferred.wall, cpu: total.cpu - deferred.cpu, median }, deferred };
 }
 
 const off = createSyncCompletionGate({ enabled: false, sender, logger: silent });
 const on = createSyncCompletionGate({ enabled: true, sender, logger: silent });
 for (const gate of [off, on]) for (const withPnc of [false, true]) await loop(gate, 2000, withPnc); // warm-up
 const rounds = [];
+// ABBA: odd rounds run "with" before "without", so neither arm always pays for the other's garbage.
+const pair = async (gate, withFirst) => {
+  if (!withFirst) return [await loop(gate, N, false), await loop(gate, N, true)];
+  const withPnc = await loop(gate, N, true);
+  return [await loop(gate, N, false), withPnc];
+};
 for (let r = 0; r < ROUNDS; r++) {
-  const offWithout = await loop(off, N, false);
-  const offWith = await loop(off, N, true);
-  const onWithout = await loop(on, N, false);
-  const onWith = await loop(on, N, true);
+  const [offWithout, offWith] = await pair(off, r % 2 === 1);
+  const [onWithout, onWith] = await pair(on, r % 2 === 1);
   rounds.push({
     off_without: offWithout.path,
     off_with: offWith.path,
