@@ -83,7 +83,7 @@ describe('the packed tarball', () => {
       timeoutMs: 60_000,
     });
     expect(stdout).toContain('All good');
-  });
+  }, 120_000);
 
   it('passes attw: types resolve for node10, node16 (CJS and ESM) and bundler', () => {
     const { stdout } = step(
@@ -92,7 +92,7 @@ describe('the packed tarball', () => {
       { cwd: workDir, timeoutMs: 60_000 },
     );
     expect(stdout).toContain('No problems found');
-  });
+  }, 120_000);
 });
 
 describe('installed into a fresh project', () => {
@@ -102,7 +102,7 @@ describe('installed into a fresh project', () => {
     for (const command of ['generate', 'check', 'sync', 'diff', 'webhook', 'deliveries']) {
       expect(stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     }
-  });
+  }, 120_000);
 
   it('`npx adcp-codegen generate --out src/adcp` writes the 3.1.19 output from the embedded cache', () => {
     const { stdout } = cli(['generate', '--out', 'src/adcp'], 120_000);
@@ -111,7 +111,7 @@ describe('installed into a fresh project', () => {
     expect(index).toContain('generated — do not edit');
     expect(index).toContain('AdCP version: 3.1.19');
     expect(existsSync(join(project, 'schemas'))).toBe(false);
-  });
+  }, 180_000);
 
   describe('tsc --noEmit over a file importing the package and the generated output', () => {
     beforeAll(() => {
@@ -151,7 +151,7 @@ describe('installed into a fresh project', () => {
         expect(report.problems).toEqual([]);
         expect(report.version).toBe('3.1.19');
         expect(stderr).not.toContain('eagerly loaded');
-      });
+      }, 60_000);
     }
   });
 });
