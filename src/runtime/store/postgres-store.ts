@@ -3,6 +3,13 @@
 // once and a crashed replica's rows become due again when its lease runs out. Every enqueue sends a
 // NOTIFY (in the same statement) so idle workers wake at once; polling remains the safety net.
 // Concurrent enqueues (and, separately, concurrent outcomes) share one statement and one commit.
+//
+// Durability: an enqueue commits synchronously (the row is on disk before `enqueue` resolves). Claims,
+// outcomes and operations commit asynchronously (synchronous_commit=off on their connections): a
+// crash of the database server itself can lose the last few hundred milliseconds of them, which only
+// makes those deliveries due again — a possible second delivery, never a lost one, and the receiver
+// dedupes by idempotency_key. (A connection string with its own `options` parameter replaces this
+// setting, and then every commit is synchronous.)
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, ListQuery, NewDelivery } from './delivery-store.js';
@@ -62,7 +69,11 @@ export async function openPostgresDeliveryStore(
     application_name: 'adcp-codegen outbox',
   };
   const enqueuePoolSize = options.enqueuePoolSize ?? 5;
-  const pools = { work: newPool(config), enqueue: newPool({ ...config, max: enqueuePoolSize }) };
+  const pools = {
+    // Claims and outcomes commit without waiting for the WAL flush (see the header); enqueues do wait.
+    work: newPool({ ...config, options: '-c synchronous_commit=off' }),
+    enqueue: newPool({ ...config, max: enqueuePoolSize }),
+  };
   let client: PoolClient | undefined;
   try {
     client = await pools.work.connect();
