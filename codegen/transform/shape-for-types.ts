@@ -13,9 +13,19 @@ import type { GraphHooks } from './schema-graph.js';
  *   (an `allOf` member holding only `if`/`then` became `{[k: string]: unknown}`). Dropping widens.
  * - `$id`, `$schema`, `$comment`, `definitions`/`$defs`, `examples`: refs are already resolved into
  *   the shared graph; a leftover `$id` would make the tool name types after URLs.
+ * - value constraints json-schema-to-typescript does not turn into types (`pattern`, `format`, bounds,
+ *   ...). A node holding only such constraints would otherwise become `{[k: string]: unknown}`, e.g.
+ *   ForecastPoint's `coverage_rate: allOf[ForecastRange, {properties: {mid: {maximum: 1}}}]` typed
+ *   `mid` as `number & {[k: string]: unknown}`, rejecting every number; dropped, it is `unknown` (exact:
+ *   an untyped schema accepts any value) and the intersection keeps `number`.
  * - non-standard annotations except `deprecated` (kept: it becomes `@deprecated`).
  */
-const DROPPED = new Set(['$id', '$schema', '$comment', 'definitions', '$defs', 'examples', 'not', 'if', 'then', 'else', 'dependencies', 'contains', 'propertyNames']);
+const DROPPED = new Set([
+  '$id', '$schema', '$comment', 'definitions', '$defs', 'examples',
+  'not', 'if', 'then', 'else', 'dependencies', 'contains', 'propertyNames',
+  'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
+  'minLength', 'maxLength', 'uniqueItems', 'readOnly', 'writeOnly', 'contentMediaType', 'contentEncoding',
+]);
 
 /** Keywords a `$ref` site keeps next to the shared target (its own documentation). */
 const REF_SITE_SIBLINGS = new Set(['description', 'deprecated']);

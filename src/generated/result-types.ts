@@ -11390,29 +11390,17 @@ export interface ForecastPoint {
      * Share of the declared forecast scope represented by this point. For signal coverage forecasts, this is the point's count divided by the coverage_forecast.scope denominator. Range 0.0 to 1.0.
      */
     coverage_rate?: ForecastRange & {
-      low?: {
-        [k: string]: unknown;
-      };
-      mid?: {
-        [k: string]: unknown;
-      };
-      high?: {
-        [k: string]: unknown;
-      };
+      low?: unknown;
+      mid?: unknown;
+      high?: unknown;
       [k: string]: unknown;
     };
     [k: string]:
       | ForecastRange
       | (ForecastRange & {
-          low?: {
-            [k: string]: unknown;
-          };
-          mid?: {
-            [k: string]: unknown;
-          };
-          high?: {
-            [k: string]: unknown;
-          };
+          low?: unknown;
+          mid?: unknown;
+          high?: unknown;
           [k: string]: unknown;
         })
       | undefined;
@@ -11437,15 +11425,9 @@ export interface ForecastPoint {
      * Forecasted viewable impression rate (viewable_impressions / measurable_impressions). Range 0.0 to 1.0.
      */
     viewable_rate?: ForecastRange & {
-      low?: {
-        [k: string]: unknown;
-      };
-      mid?: {
-        [k: string]: unknown;
-      };
-      high?: {
-        [k: string]: unknown;
-      };
+      low?: unknown;
+      mid?: unknown;
+      high?: unknown;
       [k: string]: unknown;
     };
     /**

@@ -32,7 +32,7 @@ export const payload = buildMcpWebhookPayload({
   result: { status: 'completed', media_buy_id: 42, confirmed_at: null, revision: 1, packages: [] },
 });
 `,
-  'result-shape.ok.ts': `import { buildMcpWebhookPayload, type McpWebhookPayload, type WebhookResult } from '../v3.1.19/index.js';
+  'result-shape.ok.ts': `import { buildMcpWebhookPayload, type ForecastPoint, type McpWebhookPayload, type WebhookResult } from '../v3.1.19/index.js';
 export const completed = buildMcpWebhookPayload({
   operation_id: 'op_1',
   task_id: 't1',
@@ -44,6 +44,8 @@ export const working = buildMcpWebhookPayload({ operation_id: 'op_1', task_id: '
 export const canceled = buildMcpWebhookPayload({ operation_id: 'op_1', task_id: 't1', task_type: 'sync_accounts', status: 'canceled', result: { anything: true } });
 export const delivery: WebhookResult<'media_buy_delivery', 'completed'>['media_buy_deliveries'] = [];
 export const generic: McpWebhookPayload = completed;
+// A number constrained only by an untyped {maximum: 1} next to ForecastRange stays a number.
+export const coverage: ForecastPoint['metrics'] = { coverage_rate: { mid: 0.5 } };
 export const wider: McpWebhookPayload<'create_media_buy'> = completed;
 `,
   'future-required.fail.ts': `import { buildMcpWebhookPayload } from '../vmutated/index.js';
