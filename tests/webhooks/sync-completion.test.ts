@@ -106,6 +106,15 @@ describe('sync-completion gate: skip branches', () => {
     expect(receiver.received).toHaveLength(0);
   });
 
+  it('skips the submitted envelope that echoes the caller context (a conformant handoff, no double fire)', async () => {
+    const { receiver, wiring, gate } = await setUp();
+    const submitted = { task_id: 'task_78', status: 'submitted', context: { correlation_id: 'c-1' } };
+    const { outcome } = await handleSyncCall(gate, 'update_media_buy', paramsFor(receiver), () => submitted);
+    expect(outcome).toBe('skipped_submitted_envelope');
+    await settle(wiring, gate);
+    expect(receiver.received).toHaveLength(0);
+  });
+
   it('drops (and warns, naming the field only) a push config the policy refuses, right after the response', async () => {
     const { receiver, wiring, gate, logger, deliveries } = await setUp({ pushConfigPolicy: {} });
     const { outcome } = await handleSyncCall(gate, 'create_media_buy', paramsFor(receiver), () => mediaBuyCreated);

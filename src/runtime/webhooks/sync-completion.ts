@@ -9,8 +9,8 @@
 // Invariants kept from the PR:
 // - skips when disabled, when no sender is wired, when the request has no push URL, when the tool
 //   is outside the spec task-type enum (warned once per tool), and when the response is exactly
-//   the two-key `{ task_id, status: 'submitted' }` envelope (that task's lifecycle announces its
-//   own completion); a looser `{ status: 'submitted', ...more }` response still fires;
+//   the two-key `{ task_id, status: 'submitted' }` envelope, `context` echo allowed (that task's
+//   lifecycle announces its own completion); a looser `{ status: 'submitted', ...more }` response still fires;
 // - `task_id` is synthesized as `sync-<uuid>`; the buyer's token travels in the body, never a header;
 // - fire-and-forget: nothing on the response path waits for delivery, and no exception (a sender
 //   that throws on property access included) ever reaches the sync response;
@@ -229,11 +229,17 @@ function pushConfigWithUrl(params: unknown): object | undefined {
   return url === UNREADABLE || url === undefined || url === null ? undefined : config;
 }
 
-/** Exactly `{ task_id, status: 'submitted' }`: the projected envelope of a task handed off to a lifecycle. */
+/**
+ * Exactly `{ task_id, status: 'submitted' }`, the projected envelope of a task handed off to a
+ * lifecycle, optionally with the caller's `context`: AdCP 3.x requires every response to echo it,
+ * so counting it as a third member would double-fire for every conformant handoff
+ * (startTaskLifecycle's own initial response included).
+ */
 function isBareSubmittedEnvelope(response: object): boolean {
   const record = response as { status?: unknown; task_id?: unknown };
   if (record.status !== 'submitted' || !Object.hasOwn(response, 'task_id')) return false;
-  return Object.keys(response).length === 2;
+  const members = Object.keys(response).length;
+  return members === 2 || (members === 3 && Object.hasOwn(response, 'context'));
 }
 
 function warnNonconformanceOnce(logger: Logger): void {
