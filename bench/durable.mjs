@@ -62,6 +62,11 @@ function report(rows) {
     );
     if (e2e.failed > 0) console.log(`  (${kind}: ${e2e.failed} deliveries failed)`);
   }
+  console.log('');
+  for (const { kind, enqueue } of rows) {
+    const { p999_us: p999, max_us: max } = enqueue.store_enqueue;
+    console.log(`${kind}: store.enqueue p99.9 ${p999} µs, max ${max} µs (N=${enqueue.N})`);
+  }
 }
 
 async function dropPrefixes() {
