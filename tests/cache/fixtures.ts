@@ -7,7 +7,9 @@ import { gzipSync } from 'node:zlib';
 import { Header } from 'tar';
 import { repoRoot } from '../helpers/cli.js';
 
-export const sharedSchemas = '/work/shared/adcp/schemas';
+import { sharedSchemasRoot as sharedSchemas } from '../helpers/shared.js';
+
+export { sharedSchemas };
 export const lockFileName = 'adcp-schemas.lock.json';
 
 const created: string[] = [];

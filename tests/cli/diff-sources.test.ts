@@ -8,8 +8,9 @@ import { runCliAsync } from '../cache/cli-async.js';
 import { sha256 } from '../cache/fixtures.js';
 import { startReleaseServer } from '../cache/release-server.js';
 import { runCliProcess } from '../helpers/cli.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 
-const shared = '/work/shared/adcp/schemas';
+const shared = sharedSchemasRoot;
 const work = mkdtempSync(join(tmpdir(), 'adcp-diff-cli-'));
 const tarball = join(work, '3.1.19.tgz');
 

@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cliPath, runCliProcess } from '../helpers/cli.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 
-const shared = '/work/shared/adcp/schemas';
+const shared = sharedSchemasRoot;
 const ESC = '\u001b[';
 
 describe('adcp-codegen diff', () => {

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { GeneratedFile } from '../../codegen/pipeline.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const sharedSchemasRoot = process.env['ADCP_SCHEMAS_ROOT'] ?? '/work/shared/adcp/schemas';
+import { sharedSchemasRoot } from '../helpers/shared.js';
+
+export { sharedSchemasRoot };
 export const VERSIONS = ['3.0.26', '3.1.19', '3.2.0-beta.5'] as const;
 export type Version = (typeof VERSIONS)[number];
 

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffSnapshots, SchemaSnapshot, type SchemaDiffReport } from '../../codegen/diff/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 
-const shared = '/work/shared/adcp/schemas';
+const shared = sharedSchemasRoot;
 const open = (version: string) => SchemaSnapshot.open(join(shared, version));
 const cache = new Map<string, SchemaDiffReport>();
 function diff(from: string, to: string): SchemaDiffReport {

@@ -8,8 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSnapshot, resolveSnapshotSource, SnapshotError } from '../../codegen/diff/index.js';
 import { rawTarball, sha256 } from '../cache/fixtures.js';
 import { startReleaseServer } from '../cache/release-server.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 
-const shared = '/work/shared/adcp/schemas';
+const shared = sharedSchemasRoot;
 const work = mkdtempSync(join(tmpdir(), 'adcp-diff-sources-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

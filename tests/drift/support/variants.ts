@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateFiles } from '../../../codegen/pipeline.js';
+import { sharedSchemasRoot } from '../../helpers/shared.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const SHARED_SCHEMAS = resolve(REPO, '../shared/adcp/schemas');
+export const SHARED_SCHEMAS = sharedSchemasRoot;
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 
 export interface Diagnostic {
