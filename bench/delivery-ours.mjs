@@ -21,6 +21,7 @@ const result = { media_buy_id: 'mb_1', status: 'active', packages: [{ package_id
 let next = 0;
 let ok = 0;
 const started = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 async function worker() {
   while (next < N) {
     const k = next++;
@@ -43,6 +44,7 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: C }, worker));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const cpu = process.cpuUsage(cpuStart);
 process.stdout.write(
   `${JSON.stringify({
     impl: minimal ? 'ours-minimal-signer' : 'ours',
@@ -51,6 +53,7 @@ process.stdout.write(
     ok,
     seconds: Number(seconds.toFixed(3)),
     per_s: Math.round(ok / seconds),
+    cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / ok),
     rss_mb: Math.round(process.memoryUsage().rss / 1e6),
     peak_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
   })}\n`,

@@ -23,6 +23,7 @@ async function main() {
   let next = 0;
   let ok = 0;
   const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   async function worker() {
     while (next < N) {
       const k = next++;
@@ -44,6 +45,7 @@ async function main() {
   }
   await Promise.all(Array.from({ length: C }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   process.stdout.write(
     `${JSON.stringify({
       impl: 'anchor',
@@ -52,6 +54,7 @@ async function main() {
       ok,
       seconds: Number(seconds.toFixed(3)),
       per_s: Math.round(ok / seconds),
+      cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / ok),
       rss_mb: Math.round(process.memoryUsage().rss / 1e6),
       peak_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6),
     })}\n`,
