@@ -140,6 +140,14 @@ describe('durable outbox', () => {
     await box.close();
   });
 
+  it('refuses a lease that does not outlast an attempt (two workers could hold one delivery)', async () => {
+    const { store } = await sqliteStore();
+    expect(() => createDurableOutbox({ store, resolveSigner: () => noSigner, leaseMs: 5000, attemptTimeoutMs: 5000 })).toThrow(
+      'leaseMs (5000) must exceed the attempt timeout (5000 ms)',
+    );
+    expect(() => createDurableOutbox({ store, resolveSigner: () => noSigner, leaseMs: 9000 })).toThrow(RangeError);
+  });
+
   it('drain with nothing running returns at once and leaves pending rows pending', async () => {
     const { store } = await sqliteStore();
     const box = outbox({ store, resolveSigner: () => noSigner, startWorker: false });

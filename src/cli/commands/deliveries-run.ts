@@ -56,26 +56,23 @@ async function runWorker(options: RunOptions): Promise<number> {
     import('../../runtime/signing/unsigned-signer.js'),
   ]);
   const signers = [unsignedSigner, ...(await loadJwkSigners(options.jwk))];
+  const tuning = workerTuning(options); // bad flags fail here, before anything is opened
   const logger = stderrLogger('info');
   const store = await openStoreForCli(options.store, 'inspect');
-  const outbox = createDurableOutbox({
-    store,
-    logger,
-    resolveSigner: signerResolverFor(signers),
-    claimSigning: signers.map((signer) => signer.descriptor),
-    startWorker: options.untilIdle !== true,
-    unsafeAllowPrivateNetwork: options.unsafeAllowPrivateNetwork === true,
-    concurrency: positiveInteger('--concurrency', options.concurrency),
-    pollIntervalMs: positiveInteger('--poll-ms', options.pollMs),
-    ...optionalInteger('leaseMs', '--lease-ms', options.leaseMs),
-    ...optionalInteger('attemptTimeoutMs', '--timeout-ms', options.timeoutMs),
-    ...optionalInteger('connectTimeoutMs', '--timeout-ms', options.timeoutMs),
-    ...(options.workerId === undefined ? {} : { workerId: options.workerId }),
-    retry: {
-      ...optionalInteger('maxAttempts', '--max-attempts', options.maxAttempts),
-      ...optionalInteger('baseDelayMs', '--retry-base-ms', options.retryBaseMs),
-    },
-  });
+  let outbox: ReturnType<typeof createDurableOutbox>;
+  try {
+    outbox = createDurableOutbox({
+      ...tuning,
+      store,
+      logger,
+      resolveSigner: signerResolverFor(signers),
+      claimSigning: signers.map((signer) => signer.descriptor),
+      startWorker: options.untilIdle !== true,
+    });
+  } catch (error) {
+    await store.close();
+    throw new CliError(`deliveries run: ${error instanceof Error ? error.message : 'invalid options'}`, 2);
+  }
   const worker = outbox.worker!;
   logger.log('info', 'deliveries run: claiming only deliveries this worker can sign; the others stay pending for a worker holding their credentials', {
     workerId: worker.workerId,
@@ -94,6 +91,22 @@ async function runWorker(options: RunOptions): Promise<number> {
   const summary = { worker_id: worker.workerId, delivered, failed };
   process.stdout.write(options.json === true ? `${JSON.stringify(summary)}\n` : `delivered ${delivered}, failed ${failed}\n`);
   return failed > 0 ? 1 : 0;
+}
+
+function workerTuning(options: RunOptions) {
+  return {
+    unsafeAllowPrivateNetwork: options.unsafeAllowPrivateNetwork === true,
+    concurrency: positiveInteger('--concurrency', options.concurrency),
+    pollIntervalMs: positiveInteger('--poll-ms', options.pollMs),
+    ...optionalInteger('leaseMs', '--lease-ms', options.leaseMs),
+    ...optionalInteger('attemptTimeoutMs', '--timeout-ms', options.timeoutMs),
+    ...optionalInteger('connectTimeoutMs', '--timeout-ms', options.timeoutMs),
+    ...(options.workerId === undefined ? {} : { workerId: options.workerId }),
+    retry: {
+      ...optionalInteger('maxAttempts', '--max-attempts', options.maxAttempts),
+      ...optionalInteger('baseDelayMs', '--retry-base-ms', options.retryBaseMs),
+    },
+  };
 }
 
 async function loadJwkSigners(files: readonly string[]): Promise<WebhookSigner[]> {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { prepareDelivery, type WebhookDeliveryRequest } from '../delivery/delivery-request.js';
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../delivery/delivery-worker.js';
 import { messageFor, type DeliveryErrorClass } from '../delivery/error-class.js';
+import { DELIVERY_DEFAULTS } from '../delivery/runtime-options.js';
 import { silentLogger } from '../logging/logger.js';
 import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryStore } from './delivery-store.js';
@@ -84,6 +85,7 @@ class StoreOutbox implements DurableOutbox {
   #accepting = true;
 
   constructor(options: DurableOutboxOptions) {
+    assertLeaseOutlastsAttempt(options);
     this.#options = options;
     this.store = options.store;
     const logger = options.logger ?? silentLogger;
@@ -147,6 +149,14 @@ class StoreOutbox implements DurableOutbox {
     // After a timed-out drain the running attempts still end within their own attempt timeout.
     if (!timedOut) await this.worker?.close();
     else void this.worker?.close();
+  }
+}
+
+/** A lease shorter than an attempt would let a second worker send the same webhook while the first still is. */
+function assertLeaseOutlastsAttempt(options: DurableOutboxOptions): void {
+  const attemptMs = options.attemptTimeoutMs ?? DELIVERY_DEFAULTS.attemptTimeoutMs;
+  if (options.leaseMs !== undefined && options.leaseMs <= attemptMs) {
+    throw new RangeError(`leaseMs (${options.leaseMs}) must exceed the attempt timeout (${attemptMs} ms)`);
   }
 }
 
