@@ -16,7 +16,10 @@ export function buildProgram(): Command {
     .description('Typed code generator and webhook runtime for the AdCP webhook surface')
     .version(readPackageVersion(), '-V, --version')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Program options count only before the command name, so `sync --version V` reaches sync
+    // instead of printing the program's own `-V, --version`.
+    .enablePositionalOptions();
   registerGenerate(program);
   registerCheck(program);
   registerSync(program);

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliAsync } from '../cache/cli-async.js';
 import { sha256 } from '../cache/fixtures.js';
 import { startReleaseServer } from '../cache/release-server.js';
-import { runCliProcess } from '../helpers/cli.js';
+import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
 import { sharedSchemasRoot } from '../helpers/shared.js';
 
 const shared = sharedSchemasRoot;
@@ -39,7 +38,7 @@ describe('adcp-codegen diff with tarball sources', () => {
       ]),
     );
     try {
-      const run = await runCliAsync(['diff', '--from', `${shared}/3.1.19`, '--to', `${server.baseUrl}/protocol/3.1.19.tgz`]);
+      const run = await runCliProcessAsync(['diff', '--from', `${shared}/3.1.19`, '--to', `${server.baseUrl}/protocol/3.1.19.tgz`]);
       expect(run.status).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain(`to   ${server.baseUrl}/protocol/3.1.19.tgz`);

@@ -1,8 +1,6 @@
 // `adcp-codegen diff` as users run it: the built CLI in a child process (build first: npx tsc -p tsconfig.build.json).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cliPath, runCliProcess } from '../helpers/cli.js';
+import { runCliOnTty, runCliProcess, ttyAvailable } from '../helpers/cli.js';
 import { sharedSchemasRoot } from '../helpers/shared.js';
 
 const shared = sharedSchemasRoot;
@@ -61,15 +59,13 @@ describe('adcp-codegen diff', () => {
     expect(run.stderr).toMatch(/required option '--to <source>'/);
   });
 
-  // `script` gives the CLI a pseudo-terminal, the only way to see what a user at a TTY sees.
-  it.skipIf(!existsSync('/usr/bin/script'))('colours on a TTY, never with NO_COLOR', () => {
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} diff --from ${shared}/3.0.26 --to ${shared}/3.1.19`;
-    const onTty = (env: NodeJS.ProcessEnv) =>
-      spawnSync('/usr/bin/script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env, timeout: 60_000 }).stdout;
-    const { NO_COLOR: _ignored, ...withoutNoColor } = process.env;
-    expect(onTty(withoutNoColor)).toContain(`${ESC}31m[breaks senders]`);
-    const plain = onTty({ ...withoutNoColor, NO_COLOR: '1' });
-    expect(plain).toContain('Verdict: breaking for senders and receivers');
-    expect(plain).not.toContain(ESC);
+  it.skipIf(!ttyAvailable)('colours on a TTY, never with NO_COLOR', async () => {
+    const args = ['diff', '--from', `${shared}/3.0.26`, '--to', `${shared}/3.1.19`];
+    const coloured = await runCliOnTty(args);
+    expect(coloured.status).toBe(0);
+    expect(coloured.stdout).toContain(`${ESC}31m[breaks senders]`);
+    const plain = await runCliOnTty(args, { env: { NO_COLOR: '1' } });
+    expect(plain.stdout).toContain('Verdict: breaking for senders and receivers');
+    expect(plain.stdout).not.toContain(ESC);
   });
 });

@@ -2,8 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../helpers/cli.js';
-import { runCliAsync } from '../cache/cli-async.js';
+import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
 import {
   lockFileName,
   makeProject,
@@ -208,7 +207,7 @@ describe('adcp-codegen sync from a URL', () => {
 
   it('downloads <base>/<v>.tgz, verifies it against <v>.tgz.sha256 and swaps it in', async () => {
     const project = makeProject();
-    const run = await runCliAsync(['sync', '--version', version, '--from', `${server.baseUrl}/protocol/?token=secret`], {
+    const run = await runCliProcessAsync(['sync', '--version', version, '--from', `${server.baseUrl}/protocol/?token=secret`], {
       cwd: project,
       env: { CI: 'true' },
     });
@@ -231,7 +230,7 @@ describe('adcp-codegen sync from a URL', () => {
     const project = makeSmallProject();
     const before = schemasState(project);
     const from = `http://reader:hunter2@${server.baseUrl.slice('http://'.length)}/${prefix}/${version}.tgz?token=hunter3`;
-    const run = await runCliAsync(['sync', '--version', version, '--from', from], { cwd: project });
+    const run = await runCliProcessAsync(['sync', '--version', version, '--from', from], { cwd: project });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/hunter[23]/);

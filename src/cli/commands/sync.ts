@@ -12,9 +12,6 @@ interface SyncOptions {
 }
 
 export function registerSync(program: Command): void {
-  // `sync --version V` must reach this command instead of printing the program version, so program
-  // options are only recognised before the subcommand name.
-  program.enablePositionalOptions();
   program
     .command('sync')
     .description('refresh schemas/cache and its lock to an AdCP release (verified, swapped in atomically)')
