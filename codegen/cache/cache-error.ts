@@ -3,8 +3,12 @@
  * and the cause in one line; the CLI reports it as-is and exits 2.
  */
 export class CacheError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The HTTP status when a download was refused (404: not published). */
+  readonly httpStatus: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; httpStatus?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CacheError';
+    this.httpStatus = options?.httpStatus;
   }
 }

@@ -45,17 +45,33 @@ export async function downloadToFile(
   return { bytes: received, sha256: hash.digest('hex') };
 }
 
-/** Fetches a small text resource such as `<v>.tgz.sha256`. */
-export async function downloadText(url: URL, label: string): Promise<string> {
-  const response = await get(url, label);
+/** At most this much of a small text resource (a `.sha256`, `latest.json`) is read. */
+const MAX_TEXT_BYTES = 64 * 1024;
+
+/**
+ * Fetches a small text resource such as `<v>.tgz.sha256` or `latest.json`. `notFound` replaces the
+ * generic 404 explanation ("no such release").
+ */
+export async function downloadText(url: URL, label: string, notFound?: string): Promise<string> {
+  const response = await get(url, label, notFound);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
   try {
-    return await response.text();
+    if (response.body !== null) {
+      for await (const chunk of response.body) {
+        received += chunk.byteLength;
+        if (received > MAX_TEXT_BYTES) throw new CacheError(`${label}: larger than ${MAX_TEXT_BYTES / 1024} KiB`);
+        chunks.push(chunk);
+      }
+    }
   } catch (error) {
-    throw cutShort(url, label, 0, contentLength(response), error);
+    if (error instanceof CacheError) throw error;
+    throw cutShort(url, label, received, contentLength(response), error);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
-async function get(url: URL, label: string): Promise<Response> {
+async function get(url: URL, label: string, notFound = 'no such release'): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(withoutCredentials(url), {
@@ -68,11 +84,11 @@ async function get(url: URL, label: string): Promise<Response> {
   }
   if (response.status === 404) {
     await response.body?.cancel();
-    throw new CacheError(`${label}: not found (HTTP 404): no such release`);
+    throw new CacheError(`${label}: not found (HTTP 404): ${notFound}`, { httpStatus: 404 });
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new CacheError(`${label}: download failed (HTTP ${response.status})`);
+    throw new CacheError(`${label}: download failed (HTTP ${response.status})`, { httpStatus: response.status });
   }
   return response;
 }

@@ -4,15 +4,13 @@ import { CacheError } from './cache-error.js';
 // ends up in URLs and paths, so nothing else is accepted.
 const RELEASE_VERSION = /^\d{1,4}\.\d{1,4}\.\d{1,4}(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?$/;
 
+export function isReleaseVersion(value: string): boolean {
+  return RELEASE_VERSION.test(value);
+}
+
 export function assertReleaseVersion(version: string): string {
-  if (!RELEASE_VERSION.test(version)) {
+  if (!isReleaseVersion(version)) {
     throw new CacheError(`--version ${JSON.stringify(version)} is not an AdCP release version (expected e.g. 3.1.19)`);
   }
   return version;
-}
-
-export const DEFAULT_RELEASE_BASE_URL = 'https://adcontextprotocol.org/protocol/';
-
-export function defaultReleaseUrl(version: string): string {
-  return `${DEFAULT_RELEASE_BASE_URL}${version}.tgz`;
 }

@@ -1,17 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { CacheError } from './cache-error.js';
-import { parseChecksumFile } from './checksum-file.js';
-import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
+import type { ProgressReporter } from './download.js';
 import { buildLock, serializeLock } from './lock-file.js';
+import { releaseSite, type ReleaseSite } from './release-site.js';
+import { loadRelease, type ReleaseSource } from './release-source.js';
 import { assertReleaseVersion } from './release-version.js';
 import { findSchemaDir, selectSchemaTree } from './schema-root.js';
 import { swapInCache } from './swap.js';
-import { describeSource, resolveSyncSource, type SyncSource } from './sync-source.js';
+import { describeSource, resolveSyncSource } from './sync-source.js';
 import { treeConsistencyProblems } from './tree-consistency.js';
-import { byCodeUnit, hashTree, hashTreeOnDisk, isDirectory, readTree, sha256Hex, type SchemaTree } from './tree-files.js';
-import { parseTarball } from './tarball.js';
+import { byCodeUnit, hashTree, hashTreeOnDisk, isDirectory, type SchemaTree } from './tree-files.js';
 
 export interface SyncOptions {
   readonly version: string;
@@ -22,6 +20,8 @@ export interface SyncOptions {
   readonly cacheDir: string;
   readonly lockPath: string;
   readonly cwd: string;
+  /** Where releases are published (default: adcontextprotocol.org). */
+  readonly site?: ReleaseSite | undefined;
   readonly onProgress?: ProgressReporter | undefined;
 }
 
@@ -41,88 +41,37 @@ export interface SyncResult {
  */
 export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult> {
   const version = assertReleaseVersion(options.version);
-  const source = await resolveSyncSource(options.from, version, options.cwd);
-  const fetched = await loadRelease(source, version, options);
-  const tree = withoutBundled(fetched.tree);
-  assertConsistent(tree, version, fetched.label);
+  const source = await resolveSyncSource(options.from, version, options.cwd, options.site ?? releaseSite());
+  const release = await loadVersionTree(source, version, options);
+  const tree = withoutBundled(release.tree);
+  assertConsistent(tree, version, release.label);
   const previous = (await isDirectory(options.cacheDir)) ? await hashTreeOnDisk(options.cacheDir) : new Map<string, string>();
   const hashes = hashTree(tree);
-  const lock = buildLock({ adcpVersion: version, source: describeSource(source), sourceSha256: fetched.sha256, hashes });
+  const lock = buildLock({ adcpVersion: version, source: describeSource(source), sourceSha256: release.sha256, hashes });
   await swapInCache(options.cacheDir, options.lockPath, tree, serializeLock(lock));
   return { version, source: lock.source, fileCount: tree.size, ...compareHashes(previous, hashes) };
 }
 
-interface LoadedRelease {
+interface VersionTree {
   readonly tree: SchemaTree;
   readonly label: string;
   readonly sha256?: string | undefined;
 }
 
-async function loadRelease(source: SyncSource, version: string, options: SyncOptions): Promise<LoadedRelease> {
-  if (source.kind === 'dir') return loadDirectory(source.path, version);
-  if (source.kind === 'tarball') return loadTarball(source.path, version, await localExpectedSha256(source.path, options.sha256));
-  return downloadRelease(source.url, version, options);
+/** The schema tree of `version` inside the source; a directory is narrowed to it before anything is read. */
+async function loadVersionTree(source: ReleaseSource, version: string, options: SyncOptions): Promise<VersionTree> {
+  const narrowed = source.kind === 'dir' ? { kind: 'dir' as const, path: await versionDir(source.path, version) } : source;
+  const release = await loadRelease(narrowed, { sha256: options.sha256, checksum: 'required', onDownload: options.onProgress });
+  const selected = selectSchemaTree(release.files, version);
+  if (selected === undefined) throw new CacheError(`${release.label}: no schema tree for AdCP ${version} in tarball (no index.json)`);
+  const label = source.kind === 'dir' ? release.label : `${release.label}:${selected.root}`;
+  return { tree: selected.tree, label, sha256: release.sha256 };
 }
 
-async function loadDirectory(dir: string, version: string): Promise<LoadedRelease> {
+async function versionDir(dir: string, version: string): Promise<string> {
   const root = await findSchemaDir(dir, version);
-  if (root === undefined) throw new CacheError(`${dir}: AdCP ${version} not found (no index.json at ${dir}/index.json or ${dir}/${version}/index.json)`);
-  return { tree: await readTree(root), label: root };
-}
-
-/** `label` names the tarball in messages: its path, or the URL it was downloaded from. */
-async function loadTarball(path: string, version: string, expectedSha256: string | undefined, label = path): Promise<LoadedRelease> {
-  const archive = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-    throw new CacheError(`${label}: cannot read tarball (${error.code ?? error.message})`);
-  });
-  const sha256 = sha256Hex(archive);
-  if (expectedSha256 !== undefined && sha256 !== expectedSha256) {
-    throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expectedSha256})`);
-  }
-  const selected = selectSchemaTree(await parseTarball(archive, label), version);
-  if (selected === undefined) throw new CacheError(`${label}: no schema tree for AdCP ${version} in tarball (no index.json)`);
-  return { tree: selected.tree, label: `${label}:${selected.root}`, sha256 };
-}
-
-async function downloadRelease(url: URL, version: string, options: SyncOptions): Promise<LoadedRelease> {
-  const label = `${url.protocol}//${url.host}${url.pathname}`;
-  const workDir = await mkdtemp(join(tmpdir(), 'adcp-sync-'));
-  try {
-    const tarball = join(workDir, 'release.tgz');
-    const downloaded = await downloadToFile(url, label, tarball, options.onProgress);
-    const expected = options.sha256 === undefined ? await publishedSha256(url, label) : normalizeSha256(options.sha256);
-    if (downloaded.sha256 !== expected) {
-      const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
-      throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
-    }
-    return await loadTarball(tarball, version, expected, label);
-  } finally {
-    await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-async function publishedSha256(url: URL, label: string): Promise<string> {
-  const checksumUrl = new URL(`${url.pathname}.sha256${url.search}`, url);
-  const checksumLabel = `${label}.sha256`;
-  return parseChecksumFile(await downloadText(checksumUrl, checksumLabel), basename(url.pathname), checksumLabel);
-}
-
-async function localExpectedSha256(path: string, given: string | undefined): Promise<string | undefined> {
-  if (given !== undefined) return normalizeSha256(given);
-  const beside = `${path}.sha256`;
-  let text: string;
-  try {
-    text = await readFile(beside, 'utf8');
-  } catch {
-    return undefined; // no checksum published beside a local tarball: trust the file the user named
-  }
-  return parseChecksumFile(text, basename(path), beside);
-}
-
-function normalizeSha256(value: string): string {
-  const hex = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new CacheError(`--sha256: not a sha256 hex digest`);
-  return hex;
+  if (root === undefined) throw new CacheError(`${dir}: AdCP ${version} not found (no index.json at ${join(dir, 'index.json')} or ${join(dir, version, 'index.json')})`);
+  return root;
 }
 
 /** `bundled/` is a derived copy of the task schemas (SPEC-NOTES §6.2); the generator reads the modular tree. */

@@ -1,4 +1,4 @@
-// Public API of the semantic schema diff (`adcp-codegen diff`, and `check --upstream` / `sync` hooks).
+// Public API of the semantic schema diff (`adcp-codegen diff` and `check --upstream`).
 import type { SchemaDiffReport } from './diff-report.js';
 import { memoryFiles } from './schema-files.js';
 import { diffSnapshots } from './schema-diff.js';

@@ -1,0 +1,48 @@
+import { CacheError } from './cache-error.js';
+
+/** Where AdCP publishes its releases: `<base>/protocol/<v>.tgz` (+ `.sha256`) and `<base>/schemas/latest.json`. */
+export const DEFAULT_RELEASE_BASE_URL = 'https://adcontextprotocol.org/';
+
+export interface ReleaseSite {
+  /** The release tarball of `version`. */
+  tarballUrl(version: string): URL;
+  /** The published pointer to the latest release (SPEC-NOTES §6.5). */
+  latestUrl(): URL;
+}
+
+/**
+ * The release site at `base` (default: adcontextprotocol.org), for mirrors and tests. A query string on
+ * the base (a mirror's token) is carried to every URL built from it. `name` says where the value came
+ * from (an option or an environment variable), for the error message.
+ */
+export function releaseSite(base: string | undefined = DEFAULT_RELEASE_BASE_URL, name = '--base-url'): ReleaseSite {
+  const root = parseBaseUrl(base, name);
+  return {
+    tarballUrl: (version) => urlUnder(root, `protocol/${version}.tgz`),
+    latestUrl: () => urlUnder(root, 'schemas/latest.json'),
+  };
+}
+
+/** `relative` resolved under `base` as a folder (`…/x` counts as `…/x/`), keeping the base's query string. */
+export function urlUnder(base: URL, relative: string): URL {
+  const folder = new URL(base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`, base);
+  const url = new URL(relative, folder);
+  url.search = base.search;
+  return url;
+}
+
+/** How a URL may appear in messages and the lock: no credentials, no query string. */
+export function describeUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function parseBaseUrl(base: string, name: string): URL {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new CacheError(`${name}: not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CacheError(`${name}: not an http(s) URL`);
+  return url;
+}

@@ -1,0 +1,147 @@
+// A schema release from a directory, a local tarball or a tarball URL, loaded into memory and verified,
+// with no version in mind: `sync` then picks the tree of the version it wants, the diff reads whatever
+// snapshot it was given. Nothing is written but a private temp file for a download.
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CacheError } from './cache-error.js';
+import { parseChecksumFile } from './checksum-file.js';
+import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
+import { describeUrl, releaseSite, type ReleaseSite } from './release-site.js';
+import { isReleaseVersion } from './release-version.js';
+import { parseTarball } from './tarball.js';
+import { readTree, sha256Hex } from './tree-files.js';
+
+export type ReleaseSource =
+  | { readonly kind: 'url'; readonly url: URL }
+  | { readonly kind: 'tarball'; readonly path: string }
+  | { readonly kind: 'dir'; readonly path: string };
+
+export interface LoadedRelease {
+  /** posix path relative to the source's top → bytes (a tarball's entries as archived). */
+  readonly files: ReadonlyMap<string, Buffer>;
+  /** The source as messages name it. */
+  readonly label: string;
+  /** sha256 of the tarball, when the source is one. */
+  readonly sha256?: string | undefined;
+}
+
+export interface LoadReleaseOptions {
+  /** Expected sha256 of a tarball; default: `<tarball>.sha256` beside a local file or published beside a URL. */
+  readonly sha256?: string | undefined;
+  /** `required`: a URL without a published `.sha256` is refused (sync installs what it reads); `if-published`: checked when there. */
+  readonly checksum: 'required' | 'if-published';
+  /** How messages name a local source (default: its path). URLs are always named without query string or credentials. */
+  readonly label?: string | undefined;
+  readonly onDownload?: ProgressReporter | undefined;
+}
+
+const TARBALL_NAME = /\.(?:tgz|tar\.gz|tar)$/i;
+
+export function namesTarball(url: URL): boolean {
+  return TARBALL_NAME.test(url.pathname);
+}
+
+/**
+ * A `DIR|TARBALL|URL|version` argument → a source: an http(s) URL as-is; an existing path as a directory or
+ * tarball; otherwise a release version means its tarball on the release site.
+ */
+export async function resolveReleaseSource(spec: string, cwd: string, site: ReleaseSite = releaseSite()): Promise<ReleaseSource> {
+  if (spec.trim() === '') throw new CacheError('empty schema source');
+  if (/^https?:\/\//i.test(spec)) return { kind: 'url', url: parseUrl(spec) };
+  const local = await localSource(spec, cwd);
+  if (local !== undefined) return local;
+  if (isReleaseVersion(spec)) return { kind: 'url', url: site.tarballUrl(spec) };
+  throw new CacheError(`${spec}: schema source not found (expected a directory, a tarball, a tarball URL or a release version)`);
+}
+
+/** An existing directory or file named by a path or `file:` URL; undefined when nothing is there. */
+export async function localSource(spec: string, cwd: string): Promise<ReleaseSource | undefined> {
+  const path = spec.startsWith('file:') ? fileURLToPath(spec) : resolve(cwd, spec);
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) return undefined;
+  return info.isDirectory() ? { kind: 'dir', path } : { kind: 'tarball', path };
+}
+
+export function describeReleaseSource(source: ReleaseSource): string {
+  return source.kind === 'url' ? describeUrl(source.url) : source.path;
+}
+
+export async function loadRelease(source: ReleaseSource, options: LoadReleaseOptions): Promise<LoadedRelease> {
+  if (source.kind === 'dir') {
+    const label = options.label ?? source.path;
+    return { files: await readTree(source.path), label };
+  }
+  if (source.kind === 'tarball') return loadLocalTarball(source.path, options.label ?? source.path, options.sha256);
+  return downloadRelease(source.url, options);
+}
+
+async function loadLocalTarball(path: string, label: string, given: string | undefined): Promise<LoadedRelease> {
+  const archive = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new CacheError(`${label}: cannot read tarball (${error.code ?? error.message})`);
+  });
+  const expected = given === undefined ? await checksumBeside(path) : normalizeSha256(given);
+  const sha256 = sha256Hex(archive);
+  if (expected !== undefined && sha256 !== expected) {
+    throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expected})`);
+  }
+  return { files: await parseTarball(archive, label), label, sha256 };
+}
+
+async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<LoadedRelease> {
+  const label = describeUrl(url);
+  if (!namesTarball(url)) throw new CacheError(`${label}: a URL source must name a release tarball (.tgz)`);
+  const workDir = await mkdtemp(join(tmpdir(), 'adcp-release-'));
+  try {
+    const file = join(workDir, 'release.tgz');
+    const downloaded = await downloadToFile(url, label, file, options.onDownload);
+    const expected = options.sha256 === undefined ? await publishedSha256(url, label, options.checksum) : normalizeSha256(options.sha256);
+    if (expected !== undefined && downloaded.sha256 !== expected) {
+      const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
+      throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
+    }
+    return { files: await parseTarball(await readFile(file), label), label, sha256: downloaded.sha256 };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function publishedSha256(url: URL, label: string, policy: LoadReleaseOptions['checksum']): Promise<string | undefined> {
+  const checksumUrl = new URL(`${url.pathname}.sha256${url.search}`, url);
+  const checksumLabel = `${label}.sha256`;
+  let text: string;
+  try {
+    text = await downloadText(checksumUrl, checksumLabel);
+  } catch (error) {
+    const unpublished = error instanceof CacheError && error.httpStatus === 404;
+    if (unpublished && policy === 'if-published') return undefined;
+    throw error;
+  }
+  return parseChecksumFile(text, basename(url.pathname), checksumLabel);
+}
+
+async function checksumBeside(path: string): Promise<string | undefined> {
+  const beside = `${path}.sha256`;
+  let text: string;
+  try {
+    text = await readFile(beside, 'utf8');
+  } catch {
+    return undefined; // no checksum published beside a local tarball: trust the file the user named
+  }
+  return parseChecksumFile(text, basename(path), beside);
+}
+
+function normalizeSha256(value: string): string {
+  const hex = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new CacheError(`--sha256: not a sha256 hex digest`);
+  return hex;
+}
+
+function parseUrl(spec: string): URL {
+  try {
+    return new URL(spec);
+  } catch {
+    throw new CacheError('schema source: not a valid URL');
+  }
+}
