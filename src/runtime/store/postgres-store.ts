@@ -27,29 +27,13 @@ import {
 } from './delivery-row.js';
 import { migratePostgres, postgresTables, type PostgresTables } from './postgres-schema.js';
 import { postgresStatements, type PostgresStatements } from './postgres-statements.js';
+import type { PostgresDeliveryStoreOptions } from './store-options.js';
 import { WriteBatcher } from './write-batcher.js';
 import { postgresError } from './postgres-errors.js';
 import { PostgresEnqueueListener } from './postgres-listener.js';
 
-export interface PostgresDeliveryStoreOptions {
-  /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
-  readonly tablePrefix?: string;
-  /** Schema holding the tables, created if missing; default: the connection's search_path. */
-  readonly schema?: string;
-  /** Bound on establishing a connection (or waiting for a pooled one); default 5000 ms. */
-  readonly connectTimeoutMs?: number;
-  /** Bound on each statement, client and server side; default 10000 ms. */
-  readonly statementTimeoutMs?: number;
-  /** Connections for the worker's claims and outcomes (and inspection); default 10. */
-  readonly poolSize?: number;
-  /**
-   * Connections reserved for `enqueue`, so the request path never queues behind a busy worker in
-   * the same process; default 5.
-   */
-  readonly enqueuePoolSize?: number;
-  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
-  readonly now?: () => number;
-}
+
+export type { PostgresDeliveryStoreOptions };
 
 /** Connects, migrates and returns the outbox; rejects with DeliveryStoreError (no credentials in it). */
 export async function openPostgresDeliveryStore(

@@ -29,20 +29,11 @@ import {
   type DeliveryRow,
 } from './delivery-row.js';
 import { migrateSqlite, sqliteTables } from './sqlite-schema.js';
+import type { SqliteDeliveryStoreOptions } from './store-options.js';
 import { WriteBatcher } from './write-batcher.js';
 
-export interface SqliteDeliveryStoreOptions {
-  /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
-  readonly tablePrefix?: string;
-  /** `normal` (default) survives a process crash; `full` also survives power loss (one fsync per write). */
-  readonly synchronous?: 'normal' | 'full';
-  /** How long a write waits for another process holding the write lock; default 2000 ms. */
-  readonly busyTimeoutMs?: number;
-  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
-  readonly now?: () => number;
-  /** Refuse to create the file (for inspection tools: a typo must not yield an empty outbox). */
-  readonly fileMustExist?: boolean;
-}
+
+export type { SqliteDeliveryStoreOptions };
 
 /** Opens (creating if needed) and migrates the outbox at `path`; rejects with DeliveryStoreError. */
 export async function openSqliteDeliveryStore(
@@ -281,6 +272,8 @@ export function sqliteError(error: unknown, path: string): DeliveryStoreError {
     case typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN'):
     case error instanceof TypeError && /directory does not exist/.test(detail):
       return new DeliveryStoreError('cannot_open', `${where} cannot be opened (${detail})`, { cause: error });
+    case /bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(detail):
+      return new DeliveryStoreError('cannot_open', `${where}: better-sqlite3's native module could not be loaded (${detail})`, { cause: error });
     case code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED':
       return new DeliveryStoreError('timeout', `${where} stayed locked by another writer (${detail})`, { cause: error });
     default:

@@ -6,8 +6,7 @@
 // query parameter (sslmode, …) is passed through. Explicit options win over URL parameters.
 import type { DeliveryStore } from './delivery-store.js';
 import { DeliveryStoreError, describeStoreUrl } from './delivery-store-error.js';
-import type { SqliteDeliveryStoreOptions } from './sqlite-store.js';
-import type { PostgresDeliveryStoreOptions } from './postgres-store.js';
+import type { PostgresDeliveryStoreOptions, SqliteDeliveryStoreOptions } from './store-options.js';
 
 export interface OpenDeliveryStoreOptions extends SqliteDeliveryStoreOptions, PostgresDeliveryStoreOptions {}
 
@@ -19,18 +18,33 @@ export async function openDeliveryStore(url: string, options: OpenDeliveryStoreO
   }
   if (url.startsWith('sqlite:')) {
     const { path, params } = parseSqliteUrl(url);
-    const { openSqliteDeliveryStore } = await import('./sqlite-store.js');
+    const { openSqliteDeliveryStore } = await withDriver('better-sqlite3', () => import('./sqlite-store.js'));
     return openSqliteDeliveryStore(path, { ...params, ...options });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const { connectionString, params } = parsePostgresUrl(url);
-    const { openPostgresDeliveryStore } = await import('./postgres-store.js');
+    const { openPostgresDeliveryStore } = await withDriver('pg', () => import('./postgres-store.js'));
     return openPostgresDeliveryStore(connectionString, { ...params, ...options });
   }
   throw new DeliveryStoreError(
     'invalid_config',
     `unknown delivery store ${JSON.stringify(describeStoreUrl(url))}: expected memory:, sqlite:<path> or postgres://…`,
   );
+}
+
+/**
+ * The drivers are optional at install time (a skipped native build must not break users of the
+ * memory store): they load only here, and a missing one is a typed error naming the package.
+ */
+async function withDriver<T>(driver: 'better-sqlite3' | 'pg', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(driver);
+    if (!missing) throw error;
+    throw new DeliveryStoreError('cannot_open', `this store needs the package ${driver}, which is not installed (npm install ${driver})`);
+  }
 }
 
 function parseSqliteUrl(url: string): { path: string; params: SqliteDeliveryStoreOptions } {

@@ -1,0 +1,36 @@
+// Options of the durable stores, kept apart from their implementations so that the types a user
+// sees (openDeliveryStore's options) never pull in the drivers' type packages (@types/pg,
+// @types/better-sqlite3) nor, at run time, the drivers themselves.
+
+export interface SqliteDeliveryStoreOptions {
+  /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
+  readonly tablePrefix?: string;
+  /** `normal` (default) survives a process crash; `full` also survives power loss (one fsync per write). */
+  readonly synchronous?: 'normal' | 'full';
+  /** How long a write waits for another process holding the write lock; default 2000 ms. */
+  readonly busyTimeoutMs?: number;
+  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
+  readonly now?: () => number;
+  /** Refuse to create the file (for inspection tools: a typo must not yield an empty outbox). */
+  readonly fileMustExist?: boolean;
+}
+
+export interface PostgresDeliveryStoreOptions {
+  /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
+  readonly tablePrefix?: string;
+  /** Schema holding the tables, created if missing; default: the connection's search_path. */
+  readonly schema?: string;
+  /** Bound on establishing a connection (or waiting for a pooled one); default 5000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Bound on each statement, client and server side; default 10000 ms. */
+  readonly statementTimeoutMs?: number;
+  /** Connections for the worker's claims and outcomes (and inspection); default 10. */
+  readonly poolSize?: number;
+  /**
+   * Connections reserved for `enqueue`, so the request path never queues behind a busy worker in
+   * the same process; default 5.
+   */
+  readonly enqueuePoolSize?: number;
+  /** Clock for `createdAt` of new deliveries; default `Date.now`. */
+  readonly now?: () => number;
+}
