@@ -7,6 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CacheError } from './cache-error.js';
 import { parseChecksumFile } from './checksum-file.js';
+import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
 import { describeUrl, releaseSite, type ReleaseSite } from './release-site.js';
 import { isReleaseVersion } from './release-version.js';
@@ -44,8 +45,9 @@ export function namesTarball(url: URL): boolean {
 }
 
 /**
- * A `DIR|TARBALL|URL|version` argument → a source: an http(s) URL as-is; an existing path as a directory or
- * tarball; otherwise a release version means its tarball on the release site.
+ * A `DIR|TARBALL|URL|version|latest` argument → a source: an http(s) URL as-is; an existing path as a
+ * directory or tarball; otherwise a release version means its tarball on the release site, and `latest`
+ * the tarball of the site's `latest_stable` release.
  */
 export async function resolveReleaseSource(spec: string, cwd: string, site: ReleaseSite = releaseSite()): Promise<ReleaseSource> {
   if (spec.trim() === '') throw new CacheError('empty schema source');
@@ -53,6 +55,7 @@ export async function resolveReleaseSource(spec: string, cwd: string, site: Rele
   const local = await localSource(spec, cwd);
   if (local !== undefined) return local;
   if (isReleaseVersion(spec)) return { kind: 'url', url: site.tarballUrl(spec) };
+  if (spec === LATEST) return { kind: 'url', url: site.tarballUrl((await resolveLatestRelease(site)).version) };
   throw new CacheError(`${spec}: schema source not found (expected a directory, a tarball, a tarball URL or a release version)`);
 }
 

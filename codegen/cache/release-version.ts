@@ -10,7 +10,7 @@ export function isReleaseVersion(value: string): boolean {
 
 export function assertReleaseVersion(version: string): string {
   if (!isReleaseVersion(version)) {
-    throw new CacheError(`--version ${JSON.stringify(version)} is not an AdCP release version (expected e.g. 3.1.19)`);
+    throw new CacheError(`--version ${JSON.stringify(version)} is not an AdCP release version (expected e.g. 3.1.19, or latest)`);
   }
   return version;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CacheError } from './cache-error.js';
 import type { ProgressReporter } from './download.js';
+import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { buildLock, serializeLock } from './lock-file.js';
 import { releaseSite, type ReleaseSite } from './release-site.js';
 import { loadRelease, type ReleaseSource } from './release-source.js';
@@ -12,6 +13,7 @@ import { treeConsistencyProblems } from './tree-consistency.js';
 import { byCodeUnit, hashTree, hashTreeOnDisk, isDirectory, type SchemaTree } from './tree-files.js';
 
 export interface SyncOptions {
+  /** A release version, or `latest`: the release site's `latest_stable`. */
   readonly version: string;
   /** URL, directory or tarball path; default: the published release tarball. */
   readonly from?: string | undefined;
@@ -27,6 +29,8 @@ export interface SyncOptions {
 
 export interface SyncResult {
   readonly version: string;
+  /** Set when `latest` was asked for: the pointer the version was read from. */
+  readonly latestPointer?: string | undefined;
   readonly source: string;
   readonly fileCount: number;
   readonly added: readonly string[];
@@ -40,8 +44,10 @@ export interface SyncResult {
  * and lock are swapped in together. Any failure leaves both untouched.
  */
 export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult> {
-  const version = assertReleaseVersion(options.version);
-  const source = await resolveSyncSource(options.from, version, options.cwd, options.site ?? releaseSite());
+  const site = options.site ?? releaseSite();
+  const latest = options.version === LATEST ? await resolveLatestRelease(site) : undefined;
+  const version = latest?.version ?? assertReleaseVersion(options.version);
+  const source = await resolveSyncSource(options.from, version, options.cwd, site);
   const release = await loadVersionTree(source, version, options);
   const tree = withoutBundled(release.tree);
   assertConsistent(tree, version, release.label);
@@ -49,7 +55,8 @@ export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult>
   const hashes = hashTree(tree);
   const lock = buildLock({ adcpVersion: version, source: describeSource(source), sourceSha256: release.sha256, hashes });
   await swapInCache(options.cacheDir, options.lockPath, tree, serializeLock(lock));
-  return { version, source: lock.source, fileCount: tree.size, ...compareHashes(previous, hashes) };
+  const changes = compareHashes(previous, hashes);
+  return { version, latestPointer: latest?.pointer, source: lock.source, fileCount: tree.size, ...changes };
 }
 
 interface VersionTree {

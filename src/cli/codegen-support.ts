@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockPathFor } from '../../codegen/cache/lock-file.js';
+import { releaseSite, type ReleaseSite } from '../../codegen/cache/release-site.js';
 import { CliError } from './cli-error.js';
 import { packageRoot } from './package-info.js';
 
@@ -58,4 +59,18 @@ export function assertSchemasDirExists(schemasDir: string, cwd: string): void {
   if (!existsSync(schemasDir)) {
     throw new CliError(`${shownPath(schemasDir, cwd)}: schema cache not found (run \`adcp-codegen sync --version <v>\` or pass --schemas DIR)`);
   }
+}
+
+export const RELEASE_BASE_URL_ENV = 'ADCP_RELEASE_BASE_URL';
+
+/** Help text of `--base-url`, shared by the commands that reach the release site. */
+export const BASE_URL_HELP =
+  `release site for versions and "latest": <url>/protocol/<version>.tgz, <url>/schemas/latest.json ` +
+  `(default: $${RELEASE_BASE_URL_ENV}, else https://adcontextprotocol.org/)`;
+
+/** The release site: `--base-url`, else $ADCP_RELEASE_BASE_URL (mirrors, tests), else adcontextprotocol.org. */
+export function releaseSiteFor(baseUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): ReleaseSite {
+  if (baseUrl !== undefined) return releaseSite(baseUrl, '--base-url');
+  const fromEnv = env[RELEASE_BASE_URL_ENV];
+  return fromEnv === undefined || fromEnv === '' ? releaseSite() : releaseSite(fromEnv, RELEASE_BASE_URL_ENV);
 }

@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Header } from 'tar';
+import { create as createTar, Header } from 'tar';
 import { repoRoot } from '../helpers/cli.js';
 
 import { sharedSchemasRoot as sharedSchemas } from '../helpers/shared.js';
@@ -121,4 +121,28 @@ export function rawTarball(entries: ReadonlyArray<{ path: string; body?: string;
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));
+}
+
+/**
+ * A release tarball laid out as published: adcp-<v>/{README.md, manifest.json, schemas/{…, bundled/}},
+ * from the shared schema tree of `version`.
+ */
+export function releaseTarball(version: string): Buffer {
+  const staging = stageSchemaTree(makeTempDir(), version, `adcp-${version}/schemas`);
+  const root = join(staging, `adcp-${version}`);
+  writeFileSync(join(root, 'README.md'), '# AdCP release\n');
+  writeFileSync(join(root, 'manifest.json'), readFileSync(join(sharedSchemas, version, 'manifest.json')));
+  mkdirSync(join(root, 'schemas', 'bundled', 'core'), { recursive: true });
+  writeFileSync(join(root, 'schemas', 'bundled', 'core', 'x.json'), `{"$id":"/schemas/${version}/bundled/core/x.json"}`);
+  const file = join(staging, `${version}.tgz`);
+  createTar({ gzip: true, file, cwd: staging, sync: true, portable: true }, [`adcp-${version}`]);
+  return readFileSync(file);
+}
+
+/** The loopback routes publishing `tarball` as release `version` under `prefix`, with its `.sha256`. */
+export function releaseRoutes(prefix: string, version: string, tarball: Buffer): Array<[string, { kind: 'file'; body: Buffer | string }]> {
+  return [
+    [`${prefix}/${version}.tgz`, { kind: 'file', body: tarball }],
+    [`${prefix}/${version}.tgz.sha256`, { kind: 'file', body: `${sha256(tarball)}  ${version}.tgz\n` }],
+  ];
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import {
   makeTempDir,
   rawTarball,
   readJson,
+  releaseRoutes,
+  releaseTarball,
   removeTempDirs,
   sha256,
   sharedSchemas,
@@ -29,19 +31,6 @@ const version = '3.0.26';
 let releaseTgz: Buffer;
 let releaseSha: string;
 
-/** A release tarball laid out as published: adcp-<v>/{README.md, manifest.json, schemas/{…, bundled/}}. */
-function buildReleaseTarball(): Buffer {
-  const staging = stageSchemaTree(makeTempDir(), version, `adcp-${version}/schemas`);
-  const root = join(staging, `adcp-${version}`);
-  writeFileSync(join(root, 'README.md'), '# AdCP release\n');
-  writeFileSync(join(root, 'manifest.json'), readFileSync(join(sharedSchemas, version, 'manifest.json')));
-  mkdirSync(join(root, 'schemas', 'bundled', 'core'), { recursive: true });
-  writeFileSync(join(root, 'schemas', 'bundled', 'core', 'x.json'), '{"$id":"/schemas/3.0.26/bundled/core/x.json"}');
-  const file = join(staging, `${version}.tgz`);
-  createTar({ gzip: true, file, cwd: staging, sync: true, portable: true }, [`adcp-${version}`]);
-  return readFileSync(file);
-}
-
 /** The project's cache + lock: the sync must leave exactly this in place when it fails. */
 function schemasState(project: string): Record<string, string> {
   return snapshotTree(join(project, 'schemas'));
@@ -59,7 +48,7 @@ function expectSyncedTo(project: string, expectedVersion: string): Lock {
 }
 
 beforeAll(() => {
-  releaseTgz = buildReleaseTarball();
+  releaseTgz = releaseTarball(version);
   releaseSha = sha256(releaseTgz);
 });
 afterAll(removeTempDirs);
@@ -236,5 +225,80 @@ describe('adcp-codegen sync from a URL', () => {
     expect(run.stderr).not.toMatch(/hunter[23]/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(schemasState(project)).toEqual(before);
+  });
+});
+
+describe('adcp-codegen sync --version latest', () => {
+  let server: ReleaseServer;
+  const pointer = (fields: Record<string, unknown>) => JSON.stringify({ channel: 'stable', ...fields });
+
+  beforeAll(async () => {
+    const pointers: Array<[string, string]> = [
+      // `latest` names a prerelease the site does not even publish: only latest_stable may be used.
+      ['good', pointer({ latest: '3.2.0-beta.5', latest_stable: version, path: `/schemas/${version}/` })],
+      ['garbled', '{"latest_stable": "3.0.'],
+      ['array', '["3.0.26"]'],
+      ['missing', pointer({ latest: version })],
+      ['number', pointer({ latest_stable: 3.1 })],
+      ['traversal', pointer({ latest_stable: '../../../etc/passwd' })],
+      ['sneaky', pointer({ latest_stable: '3.0.26/../../x' })],
+    ];
+    server = await startReleaseServer(
+      new Map<string, Route>([
+        ...pointers.map(([base, body]): [string, Route] => [`/${base}/schemas/latest.json`, { kind: 'file', body }]),
+        ...releaseRoutes('/good/protocol', version, releaseTgz),
+      ]),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('resolves latest_stable from <base>/schemas/latest.json and syncs <base>/protocol/<v>.tgz', async () => {
+    const project = makeSmallProject();
+    const run = await runCliProcessAsync(['sync', '--version', 'latest', '--base-url', `${server.baseUrl}/good/`], { cwd: project });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(`sync: latest stable AdCP release is ${version} (${server.baseUrl}/good/schemas/latest.json)`);
+    const lock = expectSyncedTo(project, version);
+    expect(lock.source).toBe(`${server.baseUrl}/good/protocol/${version}.tgz`);
+  });
+
+  it('takes the release site from ADCP_RELEASE_BASE_URL and keeps its query string out of output and lock', async () => {
+    const project = makeSmallProject();
+    const env = { ADCP_RELEASE_BASE_URL: `${server.baseUrl}/good?token=hunter4` };
+    const run = await runCliProcessAsync(['sync', '--version', 'latest'], { cwd: project, env });
+    expect(run.status).toBe(0);
+    expect(expectSyncedTo(project, version).source).toBe(`${server.baseUrl}/good/protocol/${version}.tgz`);
+    expect(run.stdout + readFileSync(join(project, 'schemas', lockFileName), 'utf8')).not.toContain('hunter4');
+    expect(server.requests).toContain('/good/schemas/latest.json?token=hunter4');
+  });
+
+  it.concurrent.each([
+    ['garbled JSON', 'garbled', /garbled\/schemas\/latest\.json: not valid JSON$/],
+    ['a pointer that is not an object', 'array', /array\/schemas\/latest\.json: not a latest-release pointer \(expected a JSON object\)$/],
+    ['no latest_stable field', 'missing', /missing\/schemas\/latest\.json: no "latest_stable" field$/],
+    ['a latest_stable that is not a string', 'number', /"latest_stable" is 3\.1, not an AdCP release version$/],
+    ['a path-traversal latest_stable', 'traversal', /"latest_stable" is "\.\.\/\.\.\/\.\.\/etc\/passwd", not an AdCP release version$/],
+    ['a version followed by a path', 'sneaky', /"latest_stable" is "3\.0\.26\/\.\.\/\.\.\/x", not an AdCP release version$/],
+    ['no pointer published', 'nowhere', /nowhere\/schemas\/latest\.json: not found \(HTTP 404\): no latest-release pointer published there$/],
+  ])('fails on %s with exit 2, one line, and changes nothing', async (_name, base, message) => {
+    const project = makeSmallProject();
+    const before = schemasState(project);
+    const run = await runCliProcessAsync(['sync', '--version', 'latest', '--base-url', `${server.baseUrl}/${base}`], { cwd: project });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(schemasState(project)).toEqual(before);
+    expect(server.requests.some((request) => request.startsWith(`/${base}/protocol/`))).toBe(false);
+  });
+
+  it.each([
+    ['--base-url', ['--base-url', 'ftp://mirror.example/adcp'], {}, /--base-url: not an http\(s\) URL/],
+    ['ADCP_RELEASE_BASE_URL', [], { ADCP_RELEASE_BASE_URL: 'not a url' }, /ADCP_RELEASE_BASE_URL: not a valid URL/],
+  ])('refuses a bad release site from %s with exit 2', (_name, args, env, message) => {
+    const project = makeSmallProject();
+    const run = runCliProcess(['sync', '--version', 'latest', ...args], { cwd: project, env: { ...process.env, NO_COLOR: '1', ...env } });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(message);
   });
 });

@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { lockPathFor } from '../../../codegen/cache/lock-file.js';
-import { asCliError, shownPath } from '../codegen-support.js';
+import type { SyncResult } from '../../../codegen/cache/sync-cache.js';
+import { asCliError, BASE_URL_HELP, releaseSiteFor, shownPath } from '../codegen-support.js';
 
 interface SyncOptions {
   version: string;
   from?: string;
   sha256?: string;
+  baseUrl?: string;
   schemas: string;
   lock?: string;
 }
@@ -15,9 +17,10 @@ export function registerSync(program: Command): void {
   program
     .command('sync')
     .description('refresh schemas/cache and its lock to an AdCP release (verified, swapped in atomically)')
-    .requiredOption('--version <version>', 'AdCP release to sync, e.g. 3.1.19')
-    .option('--from <source>', 'release URL, schema directory or local tarball (default: https://adcontextprotocol.org/protocol/<version>.tgz)')
+    .requiredOption('--version <version>', 'AdCP release to sync, e.g. 3.1.19, or "latest" (the release site\'s latest_stable)')
+    .option('--from <source>', 'release URL, schema directory or local tarball (default: <base-url>/protocol/<version>.tgz)')
     .option('--sha256 <hex>', 'expected sha256 of the tarball (default: the published <tarball>.sha256)')
+    .option('--base-url <url>', BASE_URL_HELP)
     .option('--schemas <dir>', 'schema cache to replace', 'schemas/cache')
     .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
     .action(async (options: SyncOptions) => {
@@ -32,6 +35,7 @@ export function registerSync(program: Command): void {
 async function runSync(options: SyncOptions, cwd: string): Promise<void> {
   const cacheDir = resolve(cwd, options.schemas);
   const lockPath = options.lock === undefined ? lockPathFor(cacheDir) : resolve(cwd, options.lock);
+  const site = releaseSiteFor(options.baseUrl);
   const [{ syncSchemaCache }, { createProgress }] = await Promise.all([
     import('../../../codegen/cache/sync-cache.js'),
     import('../output/progress.js'),
@@ -47,15 +51,21 @@ async function runSync(options: SyncOptions, cwd: string): Promise<void> {
       cacheDir,
       lockPath,
       cwd,
+      site,
       onProgress: (received, total) => progress.update(received, total),
     });
   } finally {
     progress.finish();
   }
+  process.stdout.write(syncSummary(result, shownPath(cacheDir, cwd), shownPath(lockPath, cwd)));
+}
+
+function syncSummary(result: SyncResult, cache: string, lock: string): string {
+  const latest = result.latestPointer === undefined ? '' : `sync: latest stable AdCP release is ${result.version} (${result.latestPointer})\n`;
   const changes = `${result.added.length} added, ${result.removed.length} removed, ${result.changed.length} changed`;
-  process.stdout.write(
-    `sync: AdCP ${result.version} from ${result.source}: ${result.fileCount} files (${changes}) → ` +
-      `${shownPath(cacheDir, cwd)}, lock ${shownPath(lockPath, cwd)}\n` +
-      'sync: run `adcp-codegen generate` to refresh the generated code\n',
+  return (
+    latest +
+    `sync: AdCP ${result.version} from ${result.source}: ${result.fileCount} files (${changes}) → ${cache}, lock ${lock}\n` +
+    'sync: run `adcp-codegen generate` to refresh the generated code\n'
   );
 }
