@@ -1,5 +1,6 @@
 // The one error type the durable stores throw. `code` says what went wrong in a way a caller can
 // branch on; `message` names the cause for a human, never the credentials or query of a store URL.
+import { redactUrl } from '../logging/logger.js';
 
 export type DeliveryStoreErrorCode =
   /** The store URL or an option is malformed, or names an unknown kind of store. */
@@ -32,11 +33,5 @@ export class DeliveryStoreError extends Error {
 
 /** `postgres://host:port/db` without userinfo, query or fragment: safe to put in a message. */
 export function describeStoreUrl(url: string): string {
-  if (url.startsWith('sqlite:') || url.startsWith('memory:')) return url;
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return '<unparseable store url>';
-  }
+  return url.startsWith('sqlite:') || url.startsWith('memory:') ? url : redactUrl(url);
 }
