@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeEnvelope } from '../../src/runtime/delivery/envelope-body.js';
+import { serializeEnvelope, serializeEnvelopeForDelivery } from '../../src/runtime/delivery/envelope-body.js';
 import { findDuplicateJsonKey } from '../../src/runtime/json/duplicate-keys.js';
+import { isRuntimeSerializedBody } from '../../src/runtime/signing/serialized-bodies.js';
 
 describe('serializeEnvelope', () => {
   it('puts a fresh key first and keeps every other member, byte for byte what JSON.stringify gives', () => {
@@ -35,5 +36,37 @@ describe('serializeEnvelope', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('serializeEnvelopeForDelivery (bodies the runtime keeps to itself)', () => {
+  it('marks its JSON.stringify output as runtime-serialized; the public serializeEnvelope never marks', () => {
+    const spliced = serializeEnvelopeForDelivery({ status: 'completed' });
+    const own = serializeEnvelopeForDelivery({ status: 'completed', idempotency_key: 'whk_0123456789abcdef' });
+    const publicOne = serializeEnvelope({ status: 'completed' });
+    expect(spliced.ok && isRuntimeSerializedBody(spliced.body)).toBe(true);
+    expect(own.ok && isRuntimeSerializedBody(own.body)).toBe(true);
+    expect(publicOne.ok && isRuntimeSerializedBody(publicOne.body)).toBe(false);
+  });
+
+  it('leaves a body unmarked when a getter slipped an idempotency_key into the JSON behind the splice', () => {
+    let reads = 0;
+    const payload = {
+      status: 'completed',
+      get idempotency_key() {
+        reads += 1;
+        return reads === 1 ? undefined : 'whk_fedcba9876543210';
+      },
+    };
+    const serialized = serializeEnvelopeForDelivery(payload);
+    expect(serialized.ok).toBe(true);
+    if (!serialized.ok) return;
+    expect(findDuplicateJsonKey(serialized.body)).toBe('idempotency_key');
+    expect(isRuntimeSerializedBody(serialized.body)).toBe(false);
+  });
+
+  it('leaves a body unmarked when a nested member is named idempotency_key (no proof then, so the signer scans)', () => {
+    const serialized = serializeEnvelopeForDelivery({ result: { idempotency_key: 'nested' } });
+    expect(serialized.ok && isRuntimeSerializedBody(serialized.body)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { findDuplicateJsonKey } from '../json/duplicate-keys.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import { checkTargetUrl, type WebhookTarget } from '../ssrf/target-url.js';
-import { isValidIdempotencyKey, newIdempotencyKey, serializeEnvelope } from './envelope-body.js';
+import { isValidIdempotencyKey, newIdempotencyKey, serializeEnvelopeForDelivery } from './envelope-body.js';
 import type { DeliveryErrorClass } from './error-class.js';
 
 interface RequestCommon {
@@ -69,7 +69,7 @@ function prepareBody(request: WebhookDeliveryRequest): PreparedBody {
   if ('body' in request && request.body !== undefined) {
     return prepareSerialized(request);
   }
-  return serializeEnvelope((request as PayloadDeliveryRequest).payload);
+  return serializeEnvelopeForDelivery((request as PayloadDeliveryRequest).payload);
 }
 
 function prepareSerialized(request: SerializedDeliveryRequest): PreparedBody {

@@ -2,6 +2,7 @@
 // once. Each new payload gets a fresh crypto-random idempotency_key unless the caller supplies one
 // (e.g. re-sending a stored delivery), which then must match the AdCP pattern.
 import { randomUUID } from 'node:crypto';
+import { markRuntimeSerializedBody } from '../signing/serialized-bodies.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{16,255}$/;
 
@@ -24,32 +25,55 @@ export type SerializedEnvelope =
  * `invalid_payload`.
  */
 export function serializeEnvelope(payload: unknown): SerializedEnvelope {
+  return serializeChecked(payload).envelope;
+}
+
+/**
+ * `serializeEnvelope` for the delivery runtime, which keeps the body to itself: a body that
+ * provably repeats no object key is marked as runtime-serialized, so signers do not re-scan it on
+ * every attempt.
+ */
+export function serializeEnvelopeForDelivery(payload: unknown): SerializedEnvelope {
+  const { envelope, repeatsNoKey } = serializeChecked(payload);
+  if (envelope.ok && repeatsNoKey) markRuntimeSerializedBody(envelope.body);
+  return envelope;
+}
+
+interface CheckedEnvelope {
+  readonly envelope: SerializedEnvelope;
+  /** JSON.stringify never repeats a key within an object; only our splice of the key could. */
+  readonly repeatsNoKey: boolean;
+}
+
+function serializeChecked(payload: unknown): CheckedEnvelope {
   try {
     return serializeObject(payload);
   } catch {
     // A getter, proxy or nested toJSON threw, or the graph has a cycle or a BigInt.
-    return { ok: false, errorClass: 'serialization_error', idempotencyKey: newIdempotencyKey() };
+    return refused('serialization_error', newIdempotencyKey());
   }
 }
 
-function serializeObject(payload: unknown): SerializedEnvelope {
-  if (!isEnvelopeObject(payload)) {
-    return { ok: false, errorClass: 'invalid_payload', idempotencyKey: newIdempotencyKey() };
-  }
+function serializeObject(payload: unknown): CheckedEnvelope {
+  if (!isEnvelopeObject(payload)) return refused('invalid_payload', newIdempotencyKey());
   const ownKey = payload.idempotency_key;
-  if (ownKey !== undefined && !isValidIdempotencyKey(ownKey)) {
-    return { ok: false, errorClass: 'invalid_payload', idempotencyKey: newIdempotencyKey() };
-  }
+  if (ownKey !== undefined && !isValidIdempotencyKey(ownKey)) return refused('invalid_payload', newIdempotencyKey());
   const json: string | undefined = JSON.stringify(payload);
-  if (json === undefined || !json.startsWith('{')) {
-    return { ok: false, errorClass: 'serialization_error', idempotencyKey: ownKey ?? newIdempotencyKey() };
+  if (json === undefined || !json.startsWith('{')) return refused('serialization_error', ownKey ?? newIdempotencyKey());
+  if (ownKey !== undefined) {
+    return { envelope: { ok: true, body: Buffer.from(json, 'utf8'), idempotencyKey: ownKey }, repeatsNoKey: true };
   }
-  if (ownKey !== undefined) return { ok: true, body: Buffer.from(json, 'utf8'), idempotencyKey: ownKey };
   // Splice the fresh key in front instead of copying the payload into a new object; the key's
-  // charset ([A-Za-z0-9_.:-]) needs no JSON escaping.
+  // charset ([A-Za-z0-9_.:-]) needs no JSON escaping. A getter or proxy could still have put an
+  // `idempotency_key` into the JSON: then the body is left for the signer's duplicate-key scan.
   const idempotencyKey = newIdempotencyKey();
   const rest = json === '{}' ? '}' : `,${json.slice(1)}`;
-  return { ok: true, body: Buffer.from(`{"idempotency_key":"${idempotencyKey}"${rest}`, 'utf8'), idempotencyKey };
+  const body = Buffer.from(`{"idempotency_key":"${idempotencyKey}"${rest}`, 'utf8');
+  return { envelope: { ok: true, body, idempotencyKey }, repeatsNoKey: !json.includes('"idempotency_key"') };
+}
+
+function refused(errorClass: 'serialization_error' | 'invalid_payload', idempotencyKey: string): CheckedEnvelope {
+  return { envelope: { ok: false, errorClass, idempotencyKey }, repeatsNoKey: false };
 }
 
 /** A plain object (no top-level toJSON that could rewrite the envelope behind the key check). */

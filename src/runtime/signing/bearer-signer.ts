@@ -1,6 +1,6 @@
 // Legacy Bearer (AdCP 3.x, deprecated): `Authorization: Bearer <credentials>`. No body integrity;
 // the body is still checked for duplicate keys because the sender must never emit them.
-import { assertNoDuplicateKeys } from '../json/duplicate-keys.js';
+import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertCredentialRef } from './hmac-signer.js';
 import { assertStrongSecret } from './secret-policy.js';
@@ -25,7 +25,7 @@ export function createBearerSigner(options: BearerSignerOptions): WebhookSigner 
   return {
     descriptor: { mode: 'bearer', credentialRef: options.credentialRef },
     headersFor(request: OutgoingWebhookRequest): Record<string, string> {
-      assertNoDuplicateKeys(request.body);
+      refuseAmbiguousBody(request.body);
       return { Authorization: authorization };
     },
   };

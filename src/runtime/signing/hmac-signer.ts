@@ -3,7 +3,7 @@
 //   X-ADCP-Signature: sha256=<lowercase hex HMAC-SHA256(key, "<timestamp>.<raw body bytes>")>
 // The key is the `credentials` string's UTF-8 bytes as given (not hex-decoded).
 import { createHmac } from 'node:crypto';
-import { assertNoDuplicateKeys } from '../json/duplicate-keys.js';
+import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertStrongSecret } from './secret-policy.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
@@ -25,7 +25,7 @@ export function createHmacSigner(options: HmacSignerOptions): WebhookSigner {
   return {
     descriptor: { mode: 'hmac-sha256', credentialRef: options.credentialRef },
     headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> {
-      assertNoDuplicateKeys(request.body);
+      refuseAmbiguousBody(request.body);
       const timestamp = unixSeconds(nowSeconds);
       return {
         [HMAC_SIGNATURE_HEADER]: hmacSignatureHeader(secret, timestamp, request.body),

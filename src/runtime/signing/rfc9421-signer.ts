@@ -1,20 +1,13 @@
 // RFC 9421 webhook profile signer (`tag="adcp/webhook-signing/v1"`, label `sig1`). Each call signs
 // afresh: new `created`, new nonce (≥ 16 random bytes, base64url), `expires = created + validity`.
-import { randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { assertNoDuplicateKeys } from '../json/duplicate-keys.js';
-import { base64UrlEncode, decodeBase64UrlStrict } from './base64.js';
-import { contentDigestHeader } from './content-digest.js';
-import { SigningConfigError, TargetUriMalformedError } from './errors.js';
-import {
-  buildSignatureBase,
-  MAX_SIGNATURE_VALIDITY_SECONDS,
-  SIGNATURE_LABEL,
-  serializeSignatureParams,
-  WEBHOOK_SIGNING_TAG,
-  type SignatureParams,
-} from './signature-base.js';
-import { canonicalizeUrl } from './target-uri.js';
-import { loadPrivateSigningKey, signBytes, type PrivateSigningKey } from './signing-keys.js';
+// The per-attempt work is in profile-signing.ts.
+import { randomFillSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { decodeBase64UrlStrict } from './base64.js';
+import { refuseAmbiguousBody } from './body-check.js';
+import { SigningConfigError } from './errors.js';
+import { profileSigningKey, signProfileRequest } from './profile-signing.js';
+import { MAX_SIGNATURE_VALIDITY_SECONDS } from './signature-base.js';
+import { loadPrivateSigningKey, type PrivateSigningKey } from './signing-keys.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
 export interface Rfc9421SignerOptions {
@@ -46,13 +39,17 @@ export function createRfc9421Signer(options: Rfc9421SignerOptions): WebhookSigne
   const key = loadPrivateSigningKey(options.key, options.keyId);
   const validity = options.expiresInSeconds ?? MAX_SIGNATURE_VALIDITY_SECONDS;
   assertValidity(validity);
-  const nextNonce = options.randomNonce ?? freshNonce;
+  const profileKey = profileSigningKey(key);
+  const customNonce = options.randomNonce;
   return {
     descriptor: { mode: 'rfc9421', keyId: key.keyId },
     headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> {
       const created = Math.floor(nowSeconds);
-      const timing = { created, expires: created + validity, nonce: nextNonce() };
-      return signRfc9421Request(request, key, timing).headers;
+      // Our own nonces are well-formed by construction; a supplied source's are checked.
+      const nonce = customNonce === undefined ? freshNonce() : customNonce();
+      refuseAmbiguousBody(request.body);
+      if (customNonce !== undefined) assertNonce(nonce);
+      return signProfileRequest(request, profileKey, created, created + validity, nonce).headers;
     },
   };
 }
@@ -66,44 +63,26 @@ export function signRfc9421Request(
   key: PrivateSigningKey,
   timing: Rfc9421SignatureTiming,
 ): SignedRfc9421Request {
-  assertNoDuplicateKeys(request.body);
+  refuseAmbiguousBody(request.body);
   assertTiming(timing);
-  const contentDigest = contentDigestHeader(request.body);
-  const params: SignatureParams = { ...timing, keyid: key.keyId, alg: key.alg, tag: WEBHOOK_SIGNING_TAG };
-  const signatureBase = buildSignatureBase({
-    method: request.method,
-    url: wireUrl(request.url),
-    contentType: request.contentType,
-    contentDigest,
-    params,
-  });
-  const signature = signBytes(key.alg, key.privateKey, Buffer.from(signatureBase, 'utf8'));
-  return {
-    headers: {
-      'Content-Digest': contentDigest,
-      'Signature-Input': `${SIGNATURE_LABEL}=${serializeSignatureParams(params)}`,
-      Signature: `${SIGNATURE_LABEL}=:${base64UrlEncode(signature)}:`,
-    },
-    signatureBase,
-  };
+  return signProfileRequest(request, profileSigningKey(key), timing.created, timing.expires, timing.nonce);
 }
+
+// Nonces are cut from a buffer of CSPRNG bytes refilled in one call: every nonce is 16 fresh random
+// bytes used once, without a native call and a Buffer per nonce.
+const NONCE_POOL_BYTES = MIN_NONCE_BYTES * 256;
+const noncePool = Buffer.alloc(NONCE_POOL_BYTES);
+let noncePoolOffset = NONCE_POOL_BYTES;
 
 /** 16 random bytes, base64url without padding (22 characters). */
 export function freshNonce(): string {
-  return randomBytes(MIN_NONCE_BYTES).toString('base64url');
-}
-
-// The URL must pass the profile's strict checks as given (so `https:///p` is refused rather than
-// repaired). What is signed is its WHATWG serialization: node HTTP clients (undici, node:http) put
-// that on the wire, so it is what the receiver sees and canonicalizes; for a valid URI the two only
-// differ in spelling the canonicalizer does not touch (an IPv6 literal's zeros, `'` in a query).
-function wireUrl(url: string): string {
-  canonicalizeUrl(url);
-  try {
-    return new URL(url).href;
-  } catch {
-    throw new TargetUriMalformedError('not a parseable absolute URL');
+  if (noncePoolOffset === NONCE_POOL_BYTES) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
   }
+  const nonce = noncePool.toString('base64url', noncePoolOffset, noncePoolOffset + MIN_NONCE_BYTES);
+  noncePoolOffset += MIN_NONCE_BYTES;
+  return nonce;
 }
 
 function assertValidity(seconds: number, what = 'expiresInSeconds'): void {
@@ -118,7 +97,11 @@ function assertTiming(timing: Rfc9421SignatureTiming): void {
   }
   if (!Number.isSafeInteger(timing.expires)) throw new SigningConfigError('expires must be an integer (unix seconds)');
   assertValidity(timing.expires - timing.created, 'expires - created');
-  const nonce = decodeBase64UrlStrict(timing.nonce);
+  assertNonce(timing.nonce);
+}
+
+function assertNonce(value: string): void {
+  const nonce = decodeBase64UrlStrict(value);
   if (!nonce.ok || nonce.bytes.byteLength < MIN_NONCE_BYTES) {
     throw new SigningConfigError(`nonce must be base64url without padding encoding at least ${MIN_NONCE_BYTES} bytes`);
   }

@@ -1,12 +1,12 @@
 // Mode `none`: no authentication headers. For tests and receivers that need no signature; the body
 // is still refused when it repeats an object key.
-import { assertNoDuplicateKeys } from '../json/duplicate-keys.js';
+import { refuseAmbiguousBody } from './body-check.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
 export const unsignedSigner: WebhookSigner = {
   descriptor: { mode: 'none' },
   headersFor(request: OutgoingWebhookRequest): Record<string, string> {
-    assertNoDuplicateKeys(request.body);
+    refuseAmbiguousBody(request.body);
     return {};
   },
 };
