@@ -11,7 +11,7 @@ import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
 import { describeUrl, releaseSite, type ReleaseSite } from './release-site.js';
 import { isReleaseVersion } from './release-version.js';
-import { parseTarball } from './tarball.js';
+import { parseTarball, type ExtractProgress } from './tarball.js';
 import { readTree, sha256Hex } from './tree-files.js';
 
 export type ReleaseSource =
@@ -28,14 +28,19 @@ export interface LoadedRelease {
   readonly sha256?: string | undefined;
 }
 
-export interface LoadReleaseOptions {
+/** Progress of a download and of the extraction that follows it (for a terminal's progress line). */
+export interface ReleaseProgress {
+  readonly onDownload?: ProgressReporter | undefined;
+  readonly onExtract?: ExtractProgress | undefined;
+}
+
+export interface LoadReleaseOptions extends ReleaseProgress {
   /** Expected sha256 of a tarball; default: `<tarball>.sha256` beside a local file or published beside a URL. */
   readonly sha256?: string | undefined;
   /** `required`: a URL without a published `.sha256` is refused (sync installs what it reads); `if-published`: checked when there. */
   readonly checksum: 'required' | 'if-published';
   /** How messages name a local source (default: its path). URLs are always named without query string or credentials. */
   readonly label?: string | undefined;
-  readonly onDownload?: ProgressReporter | undefined;
 }
 
 const TARBALL_NAME = /\.(?:tgz|tar\.gz|tar)$/i;
@@ -56,7 +61,7 @@ export async function resolveReleaseSource(spec: string, cwd: string, site: Rele
   if (local !== undefined) return local;
   if (isReleaseVersion(spec)) return { kind: 'url', url: site.tarballUrl(spec) };
   if (spec === LATEST) return { kind: 'url', url: site.tarballUrl((await resolveLatestRelease(site)).version) };
-  throw new CacheError(`${spec}: schema source not found (expected a directory, a tarball, a tarball URL or a release version)`);
+  throw new CacheError(`${spec}: schema source not found (expected a directory, a tarball, a tarball URL, a release version or latest)`);
 }
 
 /** An existing directory or file named by a path or `file:` URL; undefined when nothing is there. */
@@ -76,20 +81,20 @@ export async function loadRelease(source: ReleaseSource, options: LoadReleaseOpt
     const label = options.label ?? source.path;
     return { files: await readTree(source.path), label };
   }
-  if (source.kind === 'tarball') return loadLocalTarball(source.path, options.label ?? source.path, options.sha256);
+  if (source.kind === 'tarball') return loadLocalTarball(source.path, options.label ?? source.path, options);
   return downloadRelease(source.url, options);
 }
 
-async function loadLocalTarball(path: string, label: string, given: string | undefined): Promise<LoadedRelease> {
+async function loadLocalTarball(path: string, label: string, options: LoadReleaseOptions): Promise<LoadedRelease> {
   const archive = await readFile(path).catch((error: NodeJS.ErrnoException) => {
     throw new CacheError(`${label}: cannot read tarball (${error.code ?? error.message})`);
   });
-  const expected = given === undefined ? await checksumBeside(path) : normalizeSha256(given);
+  const expected = options.sha256 === undefined ? await checksumBeside(path) : normalizeSha256(options.sha256);
   const sha256 = sha256Hex(archive);
   if (expected !== undefined && sha256 !== expected) {
     throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expected})`);
   }
-  return { files: await parseTarball(archive, label), label, sha256 };
+  return { files: await parseTarball(archive, label, options.onExtract), label, sha256 };
 }
 
 async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<LoadedRelease> {
@@ -104,7 +109,7 @@ async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<L
       const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
       throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
     }
-    return { files: await parseTarball(await readFile(file), label), label, sha256: downloaded.sha256 };
+    return { files: await parseTarball(await readFile(file), label, options.onExtract), label, sha256: downloaded.sha256 };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { CacheError } from './cache-error.js';
-import type { ProgressReporter } from './download.js';
 import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { buildLock, serializeLock } from './lock-file.js';
 import { releaseSite, type ReleaseSite } from './release-site.js';
-import { loadRelease, type ReleaseSource } from './release-source.js';
+import { loadRelease, type ReleaseProgress, type ReleaseSource } from './release-source.js';
 import { assertReleaseVersion } from './release-version.js';
 import { findSchemaDir, selectSchemaTree } from './schema-root.js';
 import { swapInCache } from './swap.js';
@@ -24,7 +23,7 @@ export interface SyncOptions {
   readonly cwd: string;
   /** Where releases are published (default: adcontextprotocol.org). */
   readonly site?: ReleaseSite | undefined;
-  readonly onProgress?: ProgressReporter | undefined;
+  readonly progress?: ReleaseProgress | undefined;
 }
 
 export interface SyncResult {
@@ -68,7 +67,7 @@ interface VersionTree {
 /** The schema tree of `version` inside the source; a directory is narrowed to it before anything is read. */
 async function loadVersionTree(source: ReleaseSource, version: string, options: SyncOptions): Promise<VersionTree> {
   const narrowed = source.kind === 'dir' ? { kind: 'dir' as const, path: await versionDir(source.path, version) } : source;
-  const release = await loadRelease(narrowed, { sha256: options.sha256, checksum: 'required', onDownload: options.onProgress });
+  const release = await loadRelease(narrowed, { ...options.progress, sha256: options.sha256, checksum: 'required' });
   const selected = selectSchemaTree(release.files, version);
   if (selected === undefined) throw new CacheError(`${release.label}: no schema tree for AdCP ${version} in tarball (no index.json)`);
   const label = source.kind === 'dir' ? release.label : `${release.label}:${selected.root}`;

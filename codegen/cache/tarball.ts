@@ -5,12 +5,15 @@ import { CacheError } from './cache-error.js';
 const MAX_UNPACKED_BYTES = 512 * 1024 * 1024;
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
+/** Called with the number of files read so far, as extraction goes. */
+export type ExtractProgress = (files: number) => void;
+
 /**
  * Reads every regular file of a (gzipped) tarball into memory without touching the disk. The archive is
  * rejected as a whole, naming the entry, if any entry has an absolute path, a `..` segment, or is a
  * link or special file: a schema archive holds plain files and directories only.
  */
-export function parseTarball(archive: Buffer, label: string): Promise<Map<string, Buffer>> {
+export function parseTarball(archive: Buffer, label: string, onProgress?: ExtractProgress): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     const files = new Map<string, Buffer>();
     let unpacked = 0;
@@ -40,7 +43,10 @@ export function parseTarball(archive: Buffer, label: string): Promise<Map<string
           if (unpacked > MAX_UNPACKED_BYTES) fail(new CacheError(`${label}: tarball unpacks to more than 512 MB`));
           chunks.push(chunk);
         });
-        entry.on('end', () => files.set(normalizeEntryPath(entry.path), Buffer.concat(chunks)));
+        entry.on('end', () => {
+          files.set(normalizeEntryPath(entry.path), Buffer.concat(chunks));
+          onProgress?.(files.size);
+        });
       },
     });
     parser.on('error', (error: Error) => {

@@ -21,6 +21,8 @@ export type { Breaks, DocumentRole, Party, Verdict } from './verdict-rules.js';
 export { diffSnapshots } from './schema-diff.js';
 export { formatDiffReport, PLAIN_STYLES, type TextStyles } from './report-text.js';
 export { SchemaSnapshot, SnapshotError } from './snapshot.js';
+export { compareWithUpstream, diffHeadline, type UpstreamComparison } from './upstream-verdict.js';
+export type { ReleaseProgress } from '../cache/release-source.js';
 export {
   openSnapshot,
   resolveSnapshotSource,

@@ -3,9 +3,8 @@
 // size cap). A bare release version (`3.2.0-beta.5`) that is not a path means the published release tarball.
 // A `.sha256` is checked when one is published; the diff installs nothing, so an unpublished one is no error.
 import { CacheError } from '../cache/cache-error.js';
-import type { ProgressReporter } from '../cache/download.js';
 import type { ReleaseSite } from '../cache/release-site.js';
-import { describeReleaseSource, loadRelease, resolveReleaseSource, type ReleaseSource } from '../cache/release-source.js';
+import { describeReleaseSource, loadRelease, resolveReleaseSource, type ReleaseProgress, type ReleaseSource } from '../cache/release-source.js';
 import { memoryFiles, SnapshotError } from './schema-files.js';
 import { SchemaSnapshot } from './snapshot.js';
 
@@ -16,8 +15,8 @@ export interface OpenSnapshotOptions {
   readonly cwd?: string;
   /** Where a bare release version is downloaded from (default: adcontextprotocol.org). */
   readonly site?: ReleaseSite;
-  /** Download progress for URL sources. */
-  readonly onProgress?: ProgressReporter;
+  /** Download and extraction progress for tarball and URL sources. */
+  readonly progress?: ReleaseProgress;
 }
 
 /** Classifies a `--from`/`--to` value. Throws SnapshotError when it names nothing usable. */
@@ -32,7 +31,7 @@ export async function openSnapshot(spec: string, options: OpenSnapshotOptions = 
   const source = await resolveSnapshotSource(spec, options.cwd, options.site);
   // Paths are shown as the user wrote them; URLs without query string or credentials.
   const label = source.kind === 'url' ? undefined : spec;
-  const release = await asSnapshotError(() => loadRelease(source, { checksum: 'if-published', label, onDownload: options.onProgress }));
+  const release = await asSnapshotError(() => loadRelease(source, { ...options.progress, checksum: 'if-published', label }));
   return SchemaSnapshot.fromFiles(memoryFiles(release.files, release.label));
 }
 

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { lockPathFor } from '../../codegen/cache/lock-file.js';
 import { releaseSite, type ReleaseSite } from '../../codegen/cache/release-site.js';
+import type { ReleaseProgress } from '../../codegen/cache/release-source.js';
 import { CliError } from './cli-error.js';
+import { createProgress, type Progress } from './output/progress.js';
 import { packageRoot } from './package-info.js';
 
 export interface SchemaLocations {
@@ -73,4 +75,26 @@ export function releaseSiteFor(baseUrl: string | undefined, env: NodeJS.ProcessE
   if (baseUrl !== undefined) return releaseSite(baseUrl, '--base-url');
   const fromEnv = env[RELEASE_BASE_URL_ENV];
   return fromEnv === undefined || fromEnv === '' ? releaseSite() : releaseSite(fromEnv, RELEASE_BASE_URL_ENV);
+}
+
+/**
+ * One progress line for reading a release: the download (bytes), then the extraction (files). Drawn on a
+ * terminal only and quiet under CI (see output/terminal.ts); `finish()` clears it.
+ */
+export function releaseProgress(what: string): ReleaseProgress & { finish(): void } {
+  let phase: 'download' | 'extract' | undefined;
+  let line: Progress | undefined;
+  const enter = (next: 'download' | 'extract'): Progress => {
+    if (phase !== next || line === undefined) {
+      line?.finish();
+      phase = next;
+      line = next === 'download' ? createProgress(`downloading ${what}`, { unit: 'bytes' }) : createProgress(`extracting ${what}: file`);
+    }
+    return line;
+  };
+  return {
+    onDownload: (received, total) => enter('download').update(received, total),
+    onExtract: (files) => enter('extract').update(files),
+    finish: () => line?.finish(),
+  };
 }

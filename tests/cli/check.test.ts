@@ -1,8 +1,20 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../helpers/cli.js';
-import { lockFileName, makeProject, readJson, removeTempDirs, rewriteCachedFile, snapshotTree } from '../cache/fixtures.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliOnTty, runCliProcess, runCliProcessAsync, ttyAvailable } from '../helpers/cli.js';
+import {
+  lockFileName,
+  makeProject,
+  makeTempDir,
+  readJson,
+  releaseRoutes,
+  releaseTarball,
+  removeTempDirs,
+  rewriteCachedFile,
+  snapshotTree,
+} from '../cache/fixtures.js';
+import { startReleaseServer, type ReleaseServer, type Route } from '../cache/release-server.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 
 interface JsonReport {
   ok: boolean;
@@ -132,5 +144,145 @@ describe('adcp-codegen check', () => {
     expect(run.status).toBe(2);
     expect(JSON.parse(run.stdout)).toEqual({ ok: false, error: expect.stringMatching(/lock file is not valid JSON/) });
     expect(snapshotTree(project)).toEqual(before);
+  });
+});
+
+interface UpstreamJson {
+  ok: boolean;
+  cache: unknown[];
+  generated: unknown[];
+  upstream: { summary: string; differs: boolean; pinnedVersion: string; upstreamVersion: string; diff: { verdict: string; taskTypes: { added: string[] } } };
+}
+
+/** Hand-edits one generated file, so the pinned side drifts. */
+function editGenerated(project: string): void {
+  const index = join(project, 'src', 'generated', 'index.ts');
+  writeFileSync(index, `${readFileSync(index, 'utf8')}export const handEdit = 1;\n`);
+}
+
+describe('adcp-codegen check --upstream', () => {
+  const upstream = (version: string) => join(sharedSchemasRoot, version);
+
+  it('exits 0 when in sync and upstream is the pinned release, the verdict line first', () => {
+    const run = check(makeProject({ generated: true }), '--upstream', upstream('3.1.19'));
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe('upstream 3.1.19 vs pinned 3.1.19: no changes');
+    expect(lines[1]).toMatch(/^check: in sync — AdCP 3\.1\.19/);
+    expect(run.stdout).toContain('Verdict: no changes');
+  });
+
+  it('exits 1 when upstream changes the webhook surface, naming the verdict and counts in one line, then the report', () => {
+    const run = check(makeProject({ generated: true }), '--upstream', upstream('3.2.0-beta.5'));
+    expect(run.status).toBe(1);
+    const [first, second] = run.stdout.split('\n');
+    expect(first).toMatch(/^upstream 3\.2\.0-beta\.5 vs pinned 3\.1\.19: breaking for senders and receivers — 9 task types added, .*result schemas changed$/);
+    expect(second).toMatch(/^check: in sync/);
+    expect(run.stdout).toContain('  + sync_agent_notification_configs');
+  });
+
+  it('puts the comparison under "upstream" with --json; ok follows the exit code', () => {
+    const run = check(makeProject({ generated: true }), '--upstream', upstream('3.0.26'), '--json');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as UpstreamJson;
+    expect(report).toMatchObject({ ok: false, cache: [], generated: [] });
+    expect(report.upstream).toMatchObject({ differs: true, pinnedVersion: '3.1.19', upstreamVersion: '3.0.26' });
+    expect(report.upstream.summary).toMatch(/^upstream 3\.0\.26 vs pinned 3\.1\.19: breaking for senders and receivers — 4 task types removed/);
+    expect(report.upstream.diff.verdict).toBe('breaking for senders and receivers');
+  });
+
+  it('exits 1 for another release even when nothing changes for the webhook surface', () => {
+    const dir = join(makeTempDir(), '3.1.20');
+    cpSync(upstream('3.1.19'), dir, { recursive: true });
+    for (const file of ['index.json', 'manifest.json']) {
+      writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replaceAll('"3.1.19"', '"3.1.20"'));
+    }
+    const run = check(makeProject({ generated: true }), '--upstream', dir, '--json');
+    expect(run.status).toBe(1);
+    const report = JSON.parse(run.stdout) as UpstreamJson;
+    expect(report.upstream.diff.verdict).toBe('no changes');
+    expect(report.upstream).toMatchObject({ differs: true, summary: 'upstream 3.1.20 vs pinned 3.1.19: no changes to the webhook surface, but another release' });
+  });
+
+  it('exits 1 on pinned drift even when upstream has no changes', () => {
+    const project = makeProject({ generated: true });
+    editGenerated(project);
+    const run = check(project, '--upstream', upstream('3.1.19'));
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('upstream 3.1.19 vs pinned 3.1.19: no changes');
+    expect(run.stdout).toMatch(/stale +src\/generated\/index\.ts/);
+  });
+
+  it.each([
+    ['a missing directory', ['--upstream', '/nonexistent/upstream'], /^adcp-codegen: check --upstream: \/nonexistent\/upstream: schema source not found/],
+    ['a directory that is not a schema tree', ['--upstream', '.'], /^adcp-codegen: check --upstream: \.: not an AdCP schema snapshot/],
+    ['a bad release site', ['--upstream', 'latest', '--base-url', 'ftp://x'], /^adcp-codegen: --base-url: not an http\(s\) URL$/],
+  ])('exits 2 on %s, with one line (and a JSON error with --json)', (_name, args, message) => {
+    const project = makeProject({ generated: true });
+    const run = check(project, ...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    const json = check(project, ...args, '--json');
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: expect.any(String) });
+  });
+
+  describe('from a release site on loopback', () => {
+    let server: ReleaseServer;
+
+    beforeAll(async () => {
+      const latest = JSON.stringify({ latest: '3.2.0-beta.5', latest_stable: '3.1.19' });
+      server = await startReleaseServer(
+        new Map<string, Route>([
+          ['/schemas/latest.json', { kind: 'file', body: latest }],
+          ...releaseRoutes('/protocol', '3.1.19', releaseTarball('3.1.19')),
+          ...releaseRoutes('/protocol', '3.2.0-beta.5', releaseTarball('3.2.0-beta.5')),
+        ]),
+      );
+    });
+    afterAll(() => server.close());
+
+    it('compares with "latest" (latest_stable) and with a bare version, on the site from ADCP_RELEASE_BASE_URL', async () => {
+      const project = makeProject({ generated: true });
+      const env = { ADCP_RELEASE_BASE_URL: server.baseUrl, CI: 'true' };
+      const [latest, beta] = await Promise.all([
+        runCliProcessAsync(['check', '--upstream', 'latest'], { cwd: project, env }),
+        runCliProcessAsync(['check', '--upstream', '3.2.0-beta.5', '--json'], { cwd: project, env }),
+      ]);
+      expect(latest.stderr).toBe('');
+      expect(latest.status).toBe(0);
+      expect(latest.stdout.split('\n')[0]).toBe('upstream 3.1.19 vs pinned 3.1.19: no changes');
+      expect(latest.stdout).toContain(`to   ${server.baseUrl}/protocol/3.1.19.tgz`);
+      expect(beta.status).toBe(1);
+      const report = JSON.parse(beta.stdout) as UpstreamJson;
+      expect(report.upstream.diff.taskTypes.added).toHaveLength(9);
+      expect(server.requests).toContain('/protocol/3.2.0-beta.5.tgz.sha256');
+    });
+
+    it('compares with a tarball URL and exits 2 when it is not published', async () => {
+      const project = makeProject({ generated: true });
+      const found = await runCliProcessAsync(['check', '--upstream', `${server.baseUrl}/protocol/3.2.0-beta.5.tgz`], { cwd: project });
+      expect(found.stderr).toBe('');
+      expect(found.status).toBe(1);
+      expect(found.stdout.split('\n')[0]).toMatch(/^upstream 3\.2\.0-beta\.5 vs pinned 3\.1\.19: breaking for senders and receivers/);
+      const missing = await runCliProcessAsync(['check', '--upstream', `${server.baseUrl}/protocol/9.9.9.tgz?token=hunter5`], { cwd: project });
+      expect(missing.status).toBe(2);
+      expect(missing.stderr.trim()).toBe(`adcp-codegen: check --upstream: ${server.baseUrl}/protocol/9.9.9.tgz: not found (HTTP 404): no such release`);
+    });
+  });
+});
+
+describe.skipIf(!ttyAvailable)('adcp-codegen check on a terminal', () => {
+  it('colours the diff of a drifted file, never with NO_COLOR', async () => {
+    const project = makeProject({ generated: true });
+    editGenerated(project);
+    const coloured = await runCliOnTty(['check'], { cwd: project });
+    expect(coloured.status).toBe(1);
+    expect(coloured.stdout).toContain('\u001b[31m-export const handEdit = 1;');
+    const plain = await runCliOnTty(['check'], { cwd: project, env: { NO_COLOR: '1' } });
+    expect(plain.stdout).toContain('-export const handEdit = 1;');
+    expect(plain.stdout).not.toContain('\u001b[');
   });
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../cache/fixtures.js';
-import { startReleaseServer } from '../cache/release-server.js';
-import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
+import { releaseRoutes } from '../cache/fixtures.js';
+import { startReleaseServer, type ReleaseServer, type Route } from '../cache/release-server.js';
+import { runCliOnTty, runCliProcess, runCliProcessAsync, ttyAvailable } from '../helpers/cli.js';
 import { sharedSchemasRoot } from '../helpers/shared.js';
 
 const shared = sharedSchemasRoot;
@@ -29,22 +29,44 @@ describe('adcp-codegen diff with tarball sources', () => {
     expect(report.taskTypes.added).toHaveLength(9);
   });
 
-  it('downloads a tarball URL (quietly: not a TTY) and finds no change against the same release on disk', async () => {
-    const archive = readFileSync(tarball);
-    const server = await startReleaseServer(
-      new Map([
-        ['/protocol/3.1.19.tgz', { kind: 'file', body: archive }],
-        ['/protocol/3.1.19.tgz.sha256', { kind: 'file', body: `${sha256(archive)}  3.1.19.tgz\n` }],
-      ]),
-    );
-    try {
+  describe('from a release site on loopback', () => {
+    let server: ReleaseServer;
+
+    beforeAll(async () => {
+      const latest = JSON.stringify({ latest: '3.2.0-beta.5', latest_stable: '3.1.19' });
+      server = await startReleaseServer(
+        new Map<string, Route>([['/schemas/latest.json', { kind: 'file', body: latest }], ...releaseRoutes('/protocol', '3.1.19', readFileSync(tarball))]),
+      );
+    });
+    afterAll(() => server.close());
+
+    it('downloads a tarball URL (quietly: not a TTY) and finds no change against the same release on disk', async () => {
       const run = await runCliProcessAsync(['diff', '--from', `${shared}/3.1.19`, '--to', `${server.baseUrl}/protocol/3.1.19.tgz`]);
       expect(run.status).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain(`to   ${server.baseUrl}/protocol/3.1.19.tgz`);
       expect(run.stdout).toContain('Verdict: no changes');
-    } finally {
-      await server.close();
-    }
+    });
+
+    it('reads a bare version and "latest" from the site named by --base-url', async () => {
+      const run = await runCliProcessAsync(['diff', '--from', '3.1.19', '--to', 'latest', '--base-url', server.baseUrl, '--json']);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const report = JSON.parse(run.stdout) as { verdict: string; to: { source: string; adcpVersion: string } };
+      expect(report.verdict).toBe('no changes');
+      expect(report.to).toEqual({ source: `${server.baseUrl}/protocol/3.1.19.tgz`, adcpVersion: '3.1.19' });
+      expect(server.requests).toContain('/schemas/latest.json');
+    });
+
+    it.skipIf(!ttyAvailable)('draws download and extraction progress on a terminal, and none when CI is set', async () => {
+      const args = ['diff', '--from', `${shared}/3.1.19`, '--to', `${server.baseUrl}/protocol/3.1.19.tgz`];
+      const [onTty, underCi] = await Promise.all([runCliOnTty(args), runCliOnTty(args, { env: { CI: 'true', NO_COLOR: '1' } })]);
+      expect(onTty.status).toBe(0);
+      expect(onTty.stdout).toMatch(/\r\u001b\[2Kdownloading release +\d+%/);
+      expect(onTty.stdout).toMatch(/\r\u001b\[2Kextracting release: file \d+/);
+      expect(underCi.status).toBe(0);
+      expect(underCi.stdout).toContain('Verdict: no changes');
+      expect(underCi.stdout).not.toMatch(/downloading|extracting|\u001b/);
+    });
   });
 });

@@ -49,7 +49,7 @@ describe('adcp-codegen diff', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim().split('\n')).toEqual([
-      'adcp-codegen: diff: /nonexistent/adcp-schemas: schema source not found (expected a directory, a tarball, a tarball URL or a release version)',
+      'adcp-codegen: diff: /nonexistent/adcp-schemas: schema source not found (expected a directory, a tarball, a tarball URL, a release version or latest)',
     ]);
   });
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
+import { runCliOnTty, runCliProcess, runCliProcessAsync, ttyAvailable } from '../helpers/cli.js';
 import {
   lockFileName,
   makeProject,
@@ -207,6 +207,20 @@ describe('adcp-codegen sync from a URL', () => {
     expect(lock.sourceSha256).toBe(releaseSha);
     expect(run.stdout).not.toContain('secret');
     expect(server.requests).toContain(`/protocol/${version}.tgz.sha256?token=secret`);
+  });
+
+  it.skipIf(!ttyAvailable)('draws download and extraction progress on a terminal, and none when CI is set', async () => {
+    const args = ['sync', '--version', version, '--from', `${server.baseUrl}/protocol/`];
+    const [onTty, underCi] = await Promise.all([
+      runCliOnTty(args, { cwd: makeSmallProject() }),
+      runCliOnTty(args, { cwd: makeSmallProject(), env: { CI: 'true' } }),
+    ]);
+    expect(onTty.status).toBe(0);
+    expect(onTty.stdout).toMatch(/\r\u001b\[2Kdownloading AdCP release +\d+% \([\d.]+ [kM]?B \/ [\d.]+ [kM]?B\)/);
+    expect(onTty.stdout).toMatch(/\r\u001b\[2Kextracting AdCP release: file \d+/);
+    expect(onTty.stdout).toContain('sync: AdCP 3.0.26');
+    expect(underCi.status).toBe(0);
+    expect(underCi.stdout).not.toMatch(/downloading|extracting|\u001b/);
   });
 
   it.concurrent.each([

@@ -2,23 +2,42 @@ import type { Command } from 'commander';
 import type { SchemaLock } from '../../../codegen/cache/lock-file.js';
 import type { CheckReport } from '../../../codegen/output/check-report.js';
 import { CliError } from '../cli-error.js';
-import { asCliError, assertSchemasDirExists, outputDir, schemaLocations, shownPath } from '../codegen-support.js';
+import { asCliError, assertSchemasDirExists, BASE_URL_HELP, outputDir, releaseSiteFor, schemaLocations, shownPath } from '../codegen-support.js';
+import type { UpstreamResult } from './check-upstream.js';
 
 interface CheckOptions {
   schemas?: string;
   out?: string;
   lock?: string;
   json?: boolean;
+  upstream?: string;
+  baseUrl?: string;
 }
+
+// Pre-formatted (commander keeps indented text as written): lines fit the 80-column help.
+const DESCRIPTION = `verify the schema cache against its lock and the generated code against the
+schemas; with --upstream, also diff the pinned cache against an upstream
+release and print first the one-line verdict a CI bot would post
+
+Exit codes:
+  0  in sync (with --upstream: and upstream is the same release, with no
+     semantic change for the webhook surface)
+  1  drift: the cache differs from its lock or the generated code from the
+     schemas; with --upstream, also when upstream differs (another release
+     or any semantic change), so CI flags an available release
+  2  bad input (missing cache or lock, unreadable upstream) or internal error`;
 
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('verify the schema cache against its lock and the generated code against the schemas (exit 1 on drift)')
+    .summary('verify the schema cache against its lock and the generated code against the schemas (exit 1 on drift)')
+    .description(DESCRIPTION)
     .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
     .option('--out <dir>', 'generated output directory', 'src/generated')
     .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
-    .option('--json', 'print a machine-readable report on stdout')
+    .option('--upstream <source>', 'upstream release to compare the pinned cache with: schema directory, tarball, tarball URL, release version or "latest"')
+    .option('--base-url <url>', BASE_URL_HELP)
+    .option('--json', 'print a machine-readable report on stdout (the comparison under "upstream"; "ok" is true exactly when the exit code is 0)')
     .action(async (options: CheckOptions) => {
       try {
         process.exitCode = await runCheck(options, process.cwd());
@@ -36,20 +55,33 @@ export function registerCheck(program: Command): void {
 
 async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const { schemasDir, lockPath } = schemaLocations(options, cwd);
-  const outDir = outputDir(options.out, cwd);
   assertSchemasDirExists(schemasDir, cwd);
-  const [{ readLock }, { planOutput }, { driftFromPlan }, { formatCheckReport }, { writeJson }, { paletteFor }] = await Promise.all([
-    import('../../../codegen/cache/lock-file.js'),
+  const site = options.upstream === undefined ? undefined : releaseSiteFor(options.baseUrl);
+  const { readLock } = await import('../../../codegen/cache/lock-file.js');
+  const lock = await readLock(lockPath);
+  // The upstream download runs while the cache is hashed and the code regenerated.
+  const [report, upstream] = await Promise.all([
+    checkPinned(schemasDir, lockPath, lock, outputDir(options.out, cwd), cwd),
+    options.upstream === undefined || site === undefined
+      ? undefined
+      : import('./check-upstream.js').then(({ compareUpstream }) =>
+          compareUpstream(options.upstream as string, { pinnedDir: shownPath(schemasDir, cwd), pinnedVersion: lock.adcpVersion, cwd, site }),
+        ),
+  ]);
+  if (upstream !== undefined && 'pinnedError' in upstream && report.ok) throw new CliError(`check --upstream: ${upstream.pinnedError}`, 2);
+  const ok = report.ok && (upstream === undefined || ('comparison' in upstream && !upstream.comparison.differs));
+  await printCheck(report, upstream, ok, options.json === true);
+  return ok ? 0 : 1;
+}
+
+async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLock, outDir: string, cwd: string): Promise<CheckReport> {
+  const [{ planOutput }, { driftFromPlan }] = await Promise.all([
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/drift-report.js'),
-    import('../../../codegen/output/check-report.js'),
-    import('../output/json-output.js'),
-    import('../output/palette.js'),
   ]);
-  const lock = await readLock(lockPath);
   const { cache, generated, generationError } = await verifyAndGenerate(schemasDir, lock);
   const drift = generated === undefined ? [] : driftFromPlan(await planOutput(outDir, generated), shownPath(outDir, cwd));
-  const report: CheckReport = {
+  return {
     ok: cache.length === 0 && drift.length === 0,
     adcpVersion: lock.adcpVersion,
     schemasDir: shownPath(schemasDir, cwd),
@@ -60,12 +92,6 @@ async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
     ...(generationError === undefined ? {} : { generationError }),
     generatedFileCount: generated?.length ?? 0,
   };
-  if (options.json === true) writeJson(report);
-  else {
-    const palette = paletteFor(process.stdout);
-    process.stdout.write(formatCheckReport(report, { added: palette.green, removed: palette.red, hunk: palette.cyan }));
-  }
-  return report.ok ? 0 : 1;
 }
 
 /** Hashes the cache against its lock (I/O) while generating in memory (CPU). */
@@ -85,4 +111,33 @@ async function verifyAndGenerate(schemasDir: string, lock: SchemaLock) {
   const reported = await asCliError(generatedResult.reason);
   if (cache.length === 0 || !(reported instanceof CliError)) throw reported;
   return { cache, generated: undefined, generationError: reported.message };
+}
+
+/** The verdict line first (what a CI bot posts), then the check report, then the upstream diff. */
+async function printCheck(report: CheckReport, upstream: UpstreamResult | undefined, ok: boolean, json: boolean): Promise<void> {
+  const [{ formatCheckReport }, { writeJson }, { paletteFor }] = await Promise.all([
+    import('../../../codegen/output/check-report.js'),
+    import('../output/json-output.js'),
+    import('../output/palette.js'),
+  ]);
+  if (json) {
+    writeJson({ ...report, ok, ...(upstream === undefined ? {} : { upstream: upstreamJson(upstream) }) });
+    return;
+  }
+  const palette = paletteFor(process.stdout);
+  const checkText = formatCheckReport(report, { added: palette.green, removed: palette.red, hunk: palette.cyan });
+  if (upstream === undefined) {
+    process.stdout.write(checkText);
+  } else if ('pinnedError' in upstream) {
+    process.stdout.write(`upstream: not compared: ${upstream.pinnedError}\n${checkText}`);
+  } else {
+    const { formatDiffReport } = await import('../../../codegen/diff/index.js');
+    process.stdout.write(`${upstream.comparison.summary}\n${checkText}\n${formatDiffReport(upstream.comparison.diff, palette)}`);
+  }
+}
+
+function upstreamJson(upstream: UpstreamResult) {
+  if ('pinnedError' in upstream) return { error: upstream.pinnedError };
+  const { summary, differs, pinnedVersion, upstreamVersion, diff } = upstream.comparison;
+  return { summary, differs, pinnedVersion, upstreamVersion, diff };
 }

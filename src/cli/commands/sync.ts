@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { lockPathFor } from '../../../codegen/cache/lock-file.js';
 import type { SyncResult } from '../../../codegen/cache/sync-cache.js';
-import { asCliError, BASE_URL_HELP, releaseSiteFor, shownPath } from '../codegen-support.js';
+import { asCliError, BASE_URL_HELP, releaseProgress, releaseSiteFor, shownPath } from '../codegen-support.js';
 
 interface SyncOptions {
   version: string;
@@ -36,24 +36,11 @@ async function runSync(options: SyncOptions, cwd: string): Promise<void> {
   const cacheDir = resolve(cwd, options.schemas);
   const lockPath = options.lock === undefined ? lockPathFor(cacheDir) : resolve(cwd, options.lock);
   const site = releaseSiteFor(options.baseUrl);
-  const [{ syncSchemaCache }, { createProgress }] = await Promise.all([
-    import('../../../codegen/cache/sync-cache.js'),
-    import('../output/progress.js'),
-  ]);
-  // Download progress on an interactive terminal only; quiet under CI.
-  const progress = createProgress('downloading', { unit: 'bytes' });
+  const { syncSchemaCache } = await import('../../../codegen/cache/sync-cache.js');
+  const progress = releaseProgress('AdCP release');
   let result;
   try {
-    result = await syncSchemaCache({
-      version: options.version,
-      from: options.from,
-      sha256: options.sha256,
-      cacheDir,
-      lockPath,
-      cwd,
-      site,
-      onProgress: (received, total) => progress.update(received, total),
-    });
+    result = await syncSchemaCache({ version: options.version, from: options.from, sha256: options.sha256, cacheDir, lockPath, cwd, site, progress });
   } finally {
     progress.finish();
   }
