@@ -16,7 +16,7 @@ export interface ReleaseSite {
  * from (an option or an environment variable), for the error message.
  */
 export function releaseSite(base: string | undefined = DEFAULT_RELEASE_BASE_URL, name = '--base-url'): ReleaseSite {
-  const root = parseBaseUrl(base, name);
+  const root = parseHttpUrl(base, name);
   return {
     tarballUrl: (version) => urlUnder(root, `protocol/${version}.tgz`),
     latestUrl: () => urlUnder(root, 'schemas/latest.json'),
@@ -36,10 +36,11 @@ export function describeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
-function parseBaseUrl(base: string, name: string): URL {
+/** `text` as an http(s) URL; `name` (an option, a variable) says in the error what was given. */
+export function parseHttpUrl(text: string, name: string): URL {
   let url: URL;
   try {
-    url = new URL(base);
+    url = new URL(text);
   } catch {
     throw new CacheError(`${name}: not a valid URL`);
   }

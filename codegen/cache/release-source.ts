@@ -9,7 +9,7 @@ import { CacheError } from './cache-error.js';
 import { parseChecksumFile } from './checksum-file.js';
 import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
-import { describeUrl, releaseSite, type ReleaseSite } from './release-site.js';
+import { describeUrl, parseHttpUrl, releaseSite, type ReleaseSite } from './release-site.js';
 import { isReleaseVersion } from './release-version.js';
 import { parseTarball, type ExtractProgress } from './tarball.js';
 import { readTree, sha256Hex } from './tree-files.js';
@@ -56,7 +56,7 @@ export function namesTarball(url: URL): boolean {
  */
 export async function resolveReleaseSource(spec: string, cwd: string, site: ReleaseSite = releaseSite()): Promise<ReleaseSource> {
   if (spec.trim() === '') throw new CacheError('empty schema source');
-  if (/^https?:\/\//i.test(spec)) return { kind: 'url', url: parseUrl(spec) };
+  if (/^https?:\/\//i.test(spec)) return { kind: 'url', url: parseHttpUrl(spec, 'schema source') };
   const local = await localSource(spec, cwd);
   if (local !== undefined) return local;
   if (isReleaseVersion(spec)) return { kind: 'url', url: site.tarballUrl(spec) };
@@ -144,12 +144,4 @@ function normalizeSha256(value: string): string {
   const hex = value.trim().toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new CacheError(`--sha256: not a sha256 hex digest`);
   return hex;
-}
-
-function parseUrl(spec: string): URL {
-  try {
-    return new URL(spec);
-  } catch {
-    throw new CacheError('schema source: not a valid URL');
-  }
 }

@@ -1,5 +1,5 @@
 import { CacheError } from './cache-error.js';
-import { describeUrl, urlUnder, type ReleaseSite } from './release-site.js';
+import { describeUrl, parseHttpUrl, urlUnder, type ReleaseSite } from './release-site.js';
 import { localSource, namesTarball, type ReleaseSource } from './release-source.js';
 
 /**
@@ -15,12 +15,7 @@ export async function resolveSyncSource(from: string | undefined, version: strin
 }
 
 function releaseUrl(from: string, version: string): URL {
-  let url: URL;
-  try {
-    url = new URL(from);
-  } catch {
-    throw new CacheError(`--from: not a valid URL`);
-  }
+  const url = parseHttpUrl(from, '--from');
   return namesTarball(url) ? url : urlUnder(url, `${version}.tgz`);
 }
 

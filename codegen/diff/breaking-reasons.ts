@@ -1,16 +1,9 @@
 // The "why" lines under a verdict: for each party, one line per breaking finding (result schemas grouped).
-import type { DocumentDiff, EnumDiff, ResultSchemaDiff, TaskTypesDiff } from './diff-report.js';
+import type { DocumentDiff, EnumDiff, ResultSchemaDiff, SchemaDiffReport, TaskTypesDiff } from './diff-report.js';
 import { describeChange } from './describe-change.js';
 import { breaksOf, type Party } from './verdict-rules.js';
 
-export interface ReportSections {
-  readonly taskTypes: TaskTypesDiff;
-  readonly enums: readonly EnumDiff[];
-  readonly envelope: DocumentDiff;
-  readonly pushConfig: DocumentDiff;
-  readonly referencedSchemas: readonly (DocumentDiff & { readonly usedBy: EnumDiff['usedBy'] })[];
-  readonly resultSchemas: readonly ResultSchemaDiff[];
-}
+export type ReportSections = Pick<SchemaDiffReport, 'taskTypes' | 'enums' | 'envelope' | 'pushConfig' | 'referencedSchemas' | 'resultSchemas'>;
 
 type Reason = readonly [Party, string];
 

@@ -57,6 +57,17 @@ export async function asCliError(error: unknown): Promise<unknown> {
   return error;
 }
 
+/** A command action running `run` in the current directory, with bad input reported as one-line CLI errors. */
+export function cliAction<Options>(run: (options: Options, cwd: string) => Promise<void>): (options: Options) => Promise<void> {
+  return async (options) => {
+    try {
+      await run(options, process.cwd());
+    } catch (error) {
+      throw await asCliError(error);
+    }
+  };
+}
+
 export function assertSchemasDirExists(schemasDir: string, cwd: string): void {
   if (!existsSync(schemasDir)) {
     throw new CliError(`${shownPath(schemasDir, cwd)}: schema cache not found (run \`adcp-codegen sync --version <v>\` or pass --schemas DIR)`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create as createTar, Header } from 'tar';
 import { repoRoot } from '../helpers/cli.js';
+import type { Route } from './release-server.js';
 
 import { sharedSchemasRoot as sharedSchemas } from '../helpers/shared.js';
 
@@ -140,9 +141,15 @@ export function releaseTarball(version: string): Buffer {
 }
 
 /** The loopback routes publishing `tarball` as release `version` under `prefix`, with its `.sha256`. */
-export function releaseRoutes(prefix: string, version: string, tarball: Buffer): Array<[string, { kind: 'file'; body: Buffer | string }]> {
+export function releaseRoutes(prefix: string, version: string, tarball: Buffer): Array<[string, Route]> {
   return [
     [`${prefix}/${version}.tgz`, { kind: 'file', body: tarball }],
     [`${prefix}/${version}.tgz.sha256`, { kind: 'file', body: `${sha256(tarball)}  ${version}.tgz\n` }],
   ];
+}
+
+/** `/schemas/latest.json` as AdCP publishes it: `stable` as latest_stable, a newer prerelease as latest (never to be used). */
+export function latestPointerRoute(stable: string): [string, Route] {
+  const body = JSON.stringify({ latest: '9.9.9-beta.1', latest_stable: stable, channel: 'stable', path: `/schemas/${stable}/` });
+  return ['/schemas/latest.json', { kind: 'file', body }];
 }

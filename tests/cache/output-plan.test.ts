@@ -20,16 +20,19 @@ function outDirWith(files: Record<string, string>): string {
 
 afterAll(removeTempDirs);
 
+/** An earlier generation: index.ts current, a.ts stale, old/gone.ts no longer generated, mine.ts the user's. */
+const previousOutput = {
+  'index.ts': `${banner}export * from "./a.js";\n`,
+  'a.ts': `${banner}export const a = 0;\n`,
+  'old/gone.ts': `${banner}export const gone = 1;\n`,
+  'mine.ts': 'export const handWritten = true;\n',
+};
+
 describe('generated output plan', () => {
   const generated = [file('index.ts', 'export * from "./a.js";'), file('a.ts', 'export const a = 1;'), file('deep/b.ts', 'export const b = 2;')];
 
   it('sorts the output dir into unchanged, stale, missing and extra generated files; user files are not ours', async () => {
-    const dir = outDirWith({
-      'index.ts': `${banner}export * from "./a.js";\n`,
-      'a.ts': `${banner}export const a = 0;\n`,
-      'old/gone.ts': `${banner}export const gone = 1;\n`,
-      'mine.ts': 'export const handWritten = true;\n',
-    });
+    const dir = outDirWith(previousOutput);
     const plan = await planOutput(dir, generated);
     expect(plan.unchanged).toBe(1);
     expect(plan.stale.map((f) => f.path)).toEqual(['a.ts']);
@@ -44,12 +47,7 @@ describe('generated output plan', () => {
   });
 
   it('writes only what changed, removes stale generated files and the folders they leave empty, keeps user files', async () => {
-    const dir = outDirWith({
-      'index.ts': `${banner}export * from "./a.js";\n`,
-      'a.ts': `${banner}export const a = 0;\n`,
-      'old/gone.ts': `${banner}export const gone = 1;\n`,
-      'mine.ts': 'export const handWritten = true;\n',
-    });
+    const dir = outDirWith(previousOutput);
     const past = new Date('2020-01-01T00:00:00Z');
     utimesSync(join(dir, 'index.ts'), past, past);
     const changes = await applyOutputPlan(dir, await planOutput(dir, generated));

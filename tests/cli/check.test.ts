@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliOnTty, runCliProcess, runCliProcessAsync, ttyAvailable } from '../helpers/cli.js';
 import {
+  latestPointerRoute,
   lockFileName,
   makeProject,
   makeTempDir,
@@ -233,10 +234,9 @@ describe('adcp-codegen check --upstream', () => {
     let server: ReleaseServer;
 
     beforeAll(async () => {
-      const latest = JSON.stringify({ latest: '3.2.0-beta.5', latest_stable: '3.1.19' });
       server = await startReleaseServer(
         new Map<string, Route>([
-          ['/schemas/latest.json', { kind: 'file', body: latest }],
+          latestPointerRoute('3.1.19'),
           ...releaseRoutes('/protocol', '3.1.19', releaseTarball('3.1.19')),
           ...releaseRoutes('/protocol', '3.2.0-beta.5', releaseTarball('3.2.0-beta.5')),
         ]),

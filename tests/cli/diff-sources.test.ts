@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseRoutes } from '../cache/fixtures.js';
+import { latestPointerRoute, releaseRoutes } from '../cache/fixtures.js';
 import { startReleaseServer, type ReleaseServer, type Route } from '../cache/release-server.js';
 import { runCliOnTty, runCliProcess, runCliProcessAsync, ttyAvailable } from '../helpers/cli.js';
 import { sharedSchemasRoot } from '../helpers/shared.js';
@@ -33,10 +33,7 @@ describe('adcp-codegen diff with tarball sources', () => {
     let server: ReleaseServer;
 
     beforeAll(async () => {
-      const latest = JSON.stringify({ latest: '3.2.0-beta.5', latest_stable: '3.1.19' });
-      server = await startReleaseServer(
-        new Map<string, Route>([['/schemas/latest.json', { kind: 'file', body: latest }], ...releaseRoutes('/protocol', '3.1.19', readFileSync(tarball))]),
-      );
+      server = await startReleaseServer(new Map<string, Route>([latestPointerRoute('3.1.19'), ...releaseRoutes('/protocol', '3.1.19', readFileSync(tarball))]));
     });
     afterAll(() => server.close());
 

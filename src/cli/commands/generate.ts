@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { asCliError, assertSchemasDirExists, outputDir, schemaLocations, shownPath } from '../codegen-support.js';
+import { assertSchemasDirExists, cliAction, outputDir, schemaLocations, shownPath } from '../codegen-support.js';
 
 interface GenerateOptions {
   schemas?: string;
@@ -12,13 +12,7 @@ export function registerGenerate(program: Command): void {
     .description('generate TypeScript from the schema cache, writing only changed files and removing stale ones')
     .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
     .option('--out <dir>', 'output directory', 'src/generated')
-    .action(async (options: GenerateOptions) => {
-      try {
-        await runGenerate(options, process.cwd());
-      } catch (error) {
-        throw await asCliError(error);
-      }
-    });
+    .action(cliAction(runGenerate));
 }
 
 async function runGenerate(options: GenerateOptions, cwd: string): Promise<void> {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { lockPathFor } from '../../../codegen/cache/lock-file.js';
 import type { SyncResult } from '../../../codegen/cache/sync-cache.js';
-import { asCliError, BASE_URL_HELP, releaseProgress, releaseSiteFor, shownPath } from '../codegen-support.js';
+import { cliAction, BASE_URL_HELP, releaseProgress, releaseSiteFor, shownPath } from '../codegen-support.js';
 
 interface SyncOptions {
   version: string;
@@ -23,13 +23,7 @@ export function registerSync(program: Command): void {
     .option('--base-url <url>', BASE_URL_HELP)
     .option('--schemas <dir>', 'schema cache to replace', 'schemas/cache')
     .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
-    .action(async (options: SyncOptions) => {
-      try {
-        await runSync(options, process.cwd());
-      } catch (error) {
-        throw await asCliError(error);
-      }
-    });
+    .action(cliAction(runSync));
 }
 
 async function runSync(options: SyncOptions, cwd: string): Promise<void> {
