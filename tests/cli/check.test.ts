@@ -215,6 +215,17 @@ describe('adcp-codegen check --upstream', () => {
     expect(run.stdout).toMatch(/stale +src\/generated\/index\.ts/);
   });
 
+  it('exits 1 with the cache drift when the drifted cache cannot even be compared', () => {
+    const project = makeProject({ generated: true });
+    writeFileSync(join(project, 'schemas', 'cache', taskType), '{"enum": [');
+    const run = check(project, '--upstream', upstream('3.1.19'));
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(`upstream: not compared: schemas/cache: ${taskType} is not valid JSON`);
+    expect(run.stdout).toMatch(new RegExp(`changed +schemas/cache/${taskType}: sha256`));
+    const json = JSON.parse(check(project, '--upstream', upstream('3.1.19'), '--json').stdout) as { ok: boolean; upstream: unknown };
+    expect(json).toMatchObject({ ok: false, upstream: { error: `schemas/cache: ${taskType} is not valid JSON` } });
+  });
+
   it.each([
     ['a missing directory', ['--upstream', '/nonexistent/upstream'], /^adcp-codegen: check --upstream: \/nonexistent\/upstream: schema source not found/],
     ['a directory that is not a schema tree', ['--upstream', '.'], /^adcp-codegen: check --upstream: \.: not an AdCP schema snapshot/],
