@@ -5,7 +5,7 @@ import { createWebhookDelivery, type WebhookDeliveryOptions } from '../../src/ru
 import type { WebhookSigner } from '../../src/runtime/signing/webhook-signer.js';
 import { createInstantClock } from './support/instant-clock.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
-import { noSigner } from './support/signers.js';
+import { ed25519TestKey, noSigner } from './support/signers.js';
 
 const receivers: Receiver[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -224,6 +224,22 @@ describe('broken collaborators', () => {
     };
     const delivery = runtime({ unsafeAllowPrivateNetwork: true });
     const result = await delivery.deliver({ url: hook.url, payload: { a: 1 }, signer: throwing });
+    expect(result).toMatchObject({ delivered: false, attempts: 0, errorClass: 'signing_error' });
+    expect(hook.connections()).toBe(0);
+  });
+
+  it('a payload whose getter slips a second idempotency_key into the JSON is refused by the product signer, nothing sent', async () => {
+    const hook = await receiver((response) => response.writeHead(204).end());
+    let reads = 0;
+    const payload = {
+      status: 'completed',
+      get idempotency_key() {
+        reads += 1;
+        return reads === 1 ? undefined : 'whk_fedcba9876543210';
+      },
+    };
+    const delivery = runtime({ unsafeAllowPrivateNetwork: true });
+    const result = await delivery.deliver({ url: hook.url, payload, signer: ed25519TestKey().signer });
     expect(result).toMatchObject({ delivered: false, attempts: 0, errorClass: 'signing_error' });
     expect(hook.connections()).toBe(0);
   });

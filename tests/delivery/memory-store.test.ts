@@ -35,6 +35,21 @@ describe('memory store bounds', () => {
     expect((await store.list()).map((record) => record.id)).toEqual(ids.slice(7));
   });
 
+  it('keeps the newest maxSettled records across thousands of settlements (settled log compaction)', async () => {
+    const store = createMemoryDeliveryStore({ maxSettled: 5 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const delivery = newDelivery({ nextAttemptAt: T0 });
+      ids.push(delivery.id);
+      await store.enqueue(delivery);
+      await store.claimDue({ now: T0 + i, limit: 1, leaseMs: 1_000, workerId: 'w' });
+      if (i % 2 === 0) await store.markDelivered(delivery.id, { attempts: 1, httpStatus: 204 }, T0 + i);
+      else await store.markFailed(delivery.id, { attempts: 1, errorClass: 'http_4xx' }, T0 + i);
+    }
+    expect(store.size).toBe(5);
+    expect((await store.list()).map((record) => record.id)).toEqual(ids.slice(-5));
+  });
+
   it('leaves no bookkeeping behind after many claim/settle cycles', async () => {
     const store = createMemoryDeliveryStore({ maxSettled: 0 });
     for (let i = 0; i < 5_000; i++) {

@@ -1,7 +1,8 @@
 // One attempt of one stored delivery: re-check the URL, sign afresh, POST the stored bytes, and
 // turn the receiver's answer into what happens next (delivered, retry at T, or failed).
 import type { WebhookSigner } from '../signing/webhook-signer.js';
-import { checkTargetUrl, type TargetCheck, type WebhookTarget } from '../ssrf/target-url.js';
+import type { TargetCheck, WebhookTarget } from '../ssrf/target-url.js';
+import { checkTargetUrlCached } from './target-check-cache.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryRecord } from '../store/delivery-store.js';
 import type { AttemptReport } from './attempt-handler.js';
@@ -39,7 +40,7 @@ const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'host', 'tr
 
 export async function attemptDelivery(record: DeliveryRecord, deps: AttemptDependencies): Promise<NextStep> {
   const known = deps.knownTarget?.(record);
-  const check: TargetCheck = known === undefined ? checkTargetUrl(record.url, deps.ssrfPolicy) : { ok: true, target: known };
+  const check: TargetCheck = known === undefined ? checkTargetUrlCached(record.url, deps.ssrfPolicy) : { ok: true, target: known };
   if (!check.ok) {
     return { kind: 'failed', attempts: record.attempts, errorClass: check.errorClass, retriesExhausted: false };
   }

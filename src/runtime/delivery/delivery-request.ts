@@ -3,7 +3,8 @@
 import { findDuplicateJsonKey } from '../json/duplicate-keys.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
-import { checkTargetUrl, type WebhookTarget } from '../ssrf/target-url.js';
+import type { WebhookTarget } from '../ssrf/target-url.js';
+import { checkTargetUrlCached } from './target-check-cache.js';
 import { isValidIdempotencyKey, newIdempotencyKey, serializeEnvelopeForDelivery } from './envelope-body.js';
 import type { DeliveryErrorClass } from './error-class.js';
 
@@ -55,7 +56,7 @@ export function prepareDelivery(
   if (prepared.body.byteLength > maxBodyBytes) {
     return { ok: false, errorClass: 'payload_too_large', idempotencyKey: prepared.idempotencyKey };
   }
-  const url = typeof request.url === 'string' ? checkTargetUrl(request.url, policy) : undefined;
+  const url = typeof request.url === 'string' ? checkTargetUrlCached(request.url, policy) : undefined;
   if (url === undefined || !url.ok) {
     return { ok: false, errorClass: url?.errorClass ?? 'invalid_url', idempotencyKey: prepared.idempotencyKey };
   }

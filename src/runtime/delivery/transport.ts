@@ -39,8 +39,10 @@ export class WebhookTransport {
       connections: options.maxConnectionsPerOrigin,
       maxOrigins: options.maxOrigins,
       keepAliveTimeout: options.keepAliveTimeoutMs,
-      headersTimeout: options.attemptTimeoutMs,
-      bodyTimeout: options.attemptTimeoutMs,
+      // The AttemptHandler's whole-attempt deadline starts before undici's header and body timers
+      // would and lasts as long, so those never fire first; off, they cost no timer per request.
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   }
 

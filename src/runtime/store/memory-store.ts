@@ -187,11 +187,12 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
   #dropOldestSettled(): void {
     while (this.#settled.size > this.#maxSettled) {
-      const oldest = this.#settled.shift();
-      if (oldest === undefined) return;
-      const record = this.#records.get(oldest.id);
-      if (record !== undefined && isSettled(record.status) && record.updatedAt === oldest.at) {
-        this.#records.delete(oldest.id);
+      const id = this.#settled.oldestId();
+      const at = this.#settled.oldestAt();
+      this.#settled.dropOldest();
+      const record = this.#records.get(id);
+      if (record !== undefined && isSettled(record.status) && record.updatedAt === at) {
+        this.#records.delete(id);
       }
     }
   }
@@ -374,27 +375,41 @@ class DueQueue {
   }
 }
 
-/** FIFO of settled ids (with the time they settled), oldest first. */
+/**
+ * FIFO of settled ids with the time each settled, oldest first. Two parallel arrays rather than an
+ * object per entry: the log lives as long as the settled records, so each entry would otherwise be
+ * one more long-lived object per delivery for the garbage collector to promote.
+ */
 class SettledLog {
-  #entries: { id: string; at: number }[] = [];
+  #ids: string[] = [];
+  #times: number[] = [];
   #head = 0;
 
   get size(): number {
-    return this.#entries.length - this.#head;
+    return this.#ids.length - this.#head;
   }
 
   add(id: string, at: number): void {
-    this.#entries.push({ id, at });
+    this.#ids.push(id);
+    this.#times.push(at);
   }
 
-  shift(): { id: string; at: number } | undefined {
-    const entry = this.#entries[this.#head];
-    if (entry === undefined) return undefined;
+  /** The oldest entry's id; only when `size > 0`. */
+  oldestId(): string {
+    return this.#ids[this.#head] as string;
+  }
+
+  /** The oldest entry's time; only when `size > 0`. */
+  oldestAt(): number {
+    return this.#times[this.#head] as number;
+  }
+
+  dropOldest(): void {
     this.#head += 1;
-    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
-      this.#entries = this.#entries.slice(this.#head);
+    if (this.#head > 1024 && this.#head * 2 > this.#ids.length) {
+      this.#ids = this.#ids.slice(this.#head);
+      this.#times = this.#times.slice(this.#head);
       this.#head = 0;
     }
-    return entry;
   }
 }

@@ -1,0 +1,23 @@
+// The admission-time SSRF shape check of a URL (scheme, userinfo, port, literal and local hosts) is a
+// pure function of the URL string and the runtime's policy, and a seller sends to the same few
+// buyer URLs again and again: results are kept per policy, per URL, in a small bounded cache
+// (emptied when full). The DNS-time check in the guarded connector runs for every connection.
+import type { SsrfPolicy } from '../ssrf/policy.js';
+import { checkTargetUrl, type TargetCheck } from '../ssrf/target-url.js';
+
+const MAX_CACHED_URLS = 1024;
+const byPolicy = new WeakMap<SsrfPolicy, Map<string, TargetCheck>>();
+
+export function checkTargetUrlCached(url: string, policy: SsrfPolicy): TargetCheck {
+  let cache = byPolicy.get(policy);
+  if (cache === undefined) {
+    cache = new Map();
+    byPolicy.set(policy, cache);
+  }
+  const cached = cache.get(url);
+  if (cached !== undefined) return cached;
+  const check = checkTargetUrl(url, policy);
+  if (cache.size >= MAX_CACHED_URLS) cache.clear();
+  cache.set(url, check);
+  return check;
+}
