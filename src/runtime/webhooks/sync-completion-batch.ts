@@ -4,8 +4,9 @@
 // envelope is built with a synthesized `sync-<uuid>` task id and `result` = the response the buyer
 // got; it is handed to background delivery. Never throws: every outcome is a SyncCompletionDelivery.
 import { randomUUID } from 'node:crypto';
-import type { WebhookResult } from '../../generated/index.js';
+import type { BuildMcpWebhookPayloadOptions, WebhookResult } from '../../generated/index.js';
 import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
+import { pooledRandomBytes } from './random-pool.js';
 import type { RequestReplayGuard } from './replay-dedup.js';
 import type { SyncCompletionTaskType } from './sync-completion.js';
 import { buildTaskEnvelope } from './task-envelope.js';
@@ -60,7 +61,7 @@ export function emitScheduled(emission: ScheduledEmission, context: BatchContext
       status: 'completed',
       pushConfig: extracted.config,
       result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
-    });
+    }, BUILD_OPTIONS);
     // No envelope re-validation: the generated builder makes a schema-valid envelope from a
     // validated registration, and `result` was checked to be an object on the response path.
     if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
@@ -70,6 +71,33 @@ export function emitScheduled(emission: ScheduledEmission, context: BatchContext
     return { tool, queued: false, reason: 'sender_error' };
   }
 }
+
+/**
+ * A Date whose ISO form is computed once. Formatting a timestamp costs more than the rest of the
+ * envelope, and a batch builds many in the same millisecond: they share one, exactly as precise.
+ */
+class MillisecondInstant extends Date {
+  readonly #iso: string;
+
+  constructor(epochMs: number) {
+    super(epochMs);
+    this.#iso = super.toISOString();
+  }
+
+  override toISOString(): string {
+    return this.#iso;
+  }
+}
+
+let lastInstant = new MillisecondInstant(0);
+
+function currentInstant(): Date {
+  const epochMs = Date.now();
+  if (lastInstant.getTime() !== epochMs) lastInstant = new MillisecondInstant(epochMs);
+  return lastInstant;
+}
+
+const BUILD_OPTIONS: BuildMcpWebhookPayloadOptions = { now: currentInstant, randomBytes: pooledRandomBytes };
 
 function isReplay(emission: ScheduledEmission, replay: RequestReplayGuard): boolean {
   const { idempotencyKey } = emission;
