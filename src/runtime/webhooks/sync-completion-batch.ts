@@ -3,7 +3,6 @@
 // operation_id rule); a replayed request (its idempotency_key already acted on) is dropped; the
 // envelope is built with a synthesized `sync-<uuid>` task id and `result` = the response the buyer
 // got; it is handed to background delivery. Never throws: every outcome is a SyncCompletionDelivery.
-import { randomUUID } from 'node:crypto';
 import type { BuildMcpWebhookPayloadOptions, WebhookResult } from '../../generated/index.js';
 import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { pooledRandomBytes } from './random-pool.js';
@@ -54,7 +53,7 @@ export function emitScheduled(emission: ScheduledEmission, context: BatchContext
       return { tool, queued: false, reason: 'invalid_push_config', fields };
     }
     if (isReplay(emission, context.replay)) return { tool, queued: false, reason: 'replay' };
-    const taskId = `sync-${randomUUID()}`;
+    const taskId = syncTaskId();
     const built = buildTaskEnvelope({
       taskId,
       taskType: tool,
@@ -98,6 +97,30 @@ function currentInstant(): Date {
 }
 
 const BUILD_OPTIONS: BuildMcpWebhookPayloadOptions = { now: currentInstant, randomBytes: pooledRandomBytes };
+
+const TASK_ID_PREFIX = 'sync-';
+/** `sync-` and a version-4 UUID's 36 characters, rewritten in place for each task id. */
+const taskIdBytes = Buffer.from(`${TASK_ID_PREFIX}00000000-0000-4000-8000-000000000000`, 'latin1');
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where each of the 16 random bytes goes in taskIdBytes (after the prefix, skipping the dashes). */
+const UUID_BYTE_OFFSETS = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34].map((at) => at + TASK_ID_PREFIX.length);
+
+/**
+ * `sync-<uuid v4>` from the pooled CSPRNG: one flat string per id. randomUUID builds its string as
+ * a rope of some forty pieces, which the notification id and the serialized body then flatten.
+ */
+function syncTaskId(): string {
+  const random = pooledRandomBytes(16);
+  for (let index = 0; index < 16; index++) {
+    let byte = random[index]!;
+    if (index === 6) byte = (byte & 0x0f) | 0x40; // version 4
+    else if (index === 8) byte = (byte & 0x3f) | 0x80; // RFC 9562 variant
+    const at = UUID_BYTE_OFFSETS[index]!;
+    taskIdBytes[at] = HEX_DIGITS[byte >>> 4]!;
+    taskIdBytes[at + 1] = HEX_DIGITS[byte & 0x0f]!;
+  }
+  return taskIdBytes.toString('latin1');
+}
 
 function isReplay(emission: ScheduledEmission, replay: RequestReplayGuard): boolean {
   const { idempotencyKey } = emission;
