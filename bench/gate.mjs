@@ -111,7 +111,9 @@ async function main() {
 
 function render(s, load, emits) {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB, Node ${process.version}`;
-  const verdict = (figure) => (figure.median <= TARGET_US ? 'meets' : 'above');
+  // Judged on the batch means, wall and CPU: the anchor's own method (../shared/bench-anchor) is
+  // the mean of awaited calls, so that is the comparable figure; the median alone would hide GC.
+  const verdict = (figure) => (figure.wall <= TARGET_US && figure.cpu <= TARGET_US ? 'meets' : 'above');
   const cell = (value) => (Number.isNaN(value) ? '—' : us(value));
   const row = (name, figure, note) => `| ${name} | ${cell(figure.median)} | ${us(figure.wall)} | ${us(figure.cpu)} | ${note} |`;
   return [
@@ -136,7 +138,7 @@ function render(s, load, emits) {
     `handler), anchor ${us(s.levels.anchorWithout.wall)} µs wall / ${us(s.levels.anchorWithout.cpu)} µs CPU (its full dispatch). Webhooks counted: ours`,
     `${emits.ours}, anchor ${emits.anchor}.`,
     '',
-    `| added per sync call, push config present vs absent | median per call, µs | mean wall µs | mean CPU µs | target ≤ ${TARGET_US} µs (median per call) |`,
+    `| added per sync call, push config present vs absent | median per call, µs | mean wall µs | mean CPU µs | target ≤ ${TARGET_US} µs (batch means, wall and CPU) |`,
     '|---|---:|---:|---:|---|',
     row('ours, default (gate off; lifecycle path)', s.oursOff, verdict(s.oursOff)),
     row('ours, gate on: response path', s.oursOnPath, verdict(s.oursOnPath)),
@@ -144,10 +146,12 @@ function render(s, load, emits) {
     row('anchor `@adcp/sdk@6.11.0` (auto-emit on by default)', s.anchor, 'context'),
     '',
     'Reading it: with the gate off (the default; webhooks follow the task lifecycle) a push config costs the sync call',
-    'nothing. With the gate on, the caller typically waits about a tenth of a microsecond more; the webhook itself',
-    '(validation, replay memory, build, hand-off) costs CPU of the same order as the anchor\'s whole emit, but runs after',
-    'the response. Mean columns swing with the machine\'s load: compare the anchor\'s own sync call above with the 6.2 µs',
-    'measured on a quiet machine (../shared/bench-anchor/README.md).',
+    `nothing. With the gate on, the caller typically waits ${us(s.oursOnPath.median)} µs more, ${us(s.oursOnPath.wall)} µs wall / ${us(s.oursOnPath.cpu)} µs CPU on the batch`,
+    'mean, which also carries the young-generation collections of the deferred work\'s garbage. The webhook itself',
+    `(validation, replay memory, build, hand-off) runs after the response; in all, ${us(s.oursOnTotal.wall)} µs wall / ${us(s.oursOnTotal.cpu)} µs CPU`,
+    `per call against the anchor's ${us(s.anchor.wall)} µs / ${us(s.anchor.cpu)} µs, which its caller waits for. Mean columns swing with the`,
+    "machine's load: compare the anchor's own sync call above with the 6.2 µs measured on a quiet machine",
+    '(../shared/bench-anchor/README.md).',
   ].join('\n');
 }
 
