@@ -149,7 +149,7 @@ function render(s, load, emits) {
     `nothing. With the gate on, the caller typically waits ${us(s.oursOnPath.median)} µs more, ${us(s.oursOnPath.wall)} µs wall / ${us(s.oursOnPath.cpu)} µs CPU on the batch`,
     'mean, which also carries the young-generation collections of the deferred work\'s garbage. The webhook itself',
     `(validation, replay memory, build, hand-off) runs after the response; in all, ${us(s.oursOnTotal.wall)} µs wall / ${us(s.oursOnTotal.cpu)} µs CPU`,
-    `per call against the anchor's ${us(s.anchor.wall)} µs / ${us(s.anchor.cpu)} µs, which its caller waits for. Mean columns swing with the`,
+    `per call against the anchor's ${us(s.anchor.wall)} µs / ${us(s.anchor.cpu)} µs, all inside its awaited dispatch. Mean columns swing with the`,
     "machine's load: compare the anchor's own sync call above with the 6.2 µs measured on a quiet machine",
     '(../shared/bench-anchor/README.md).',
   ].join('\n');
