@@ -8,8 +8,9 @@
 // bench/.anchor/ on first use (bench/anchor/setup.mjs), never into the product's dependencies.
 //
 //   node bench/delivery.mjs [--rounds 3] [--write]     (--write updates BENCHMARKS.md "## Delivery")
+import { writeBenchmarksSection } from './lib/benchmarks-md.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,7 +131,7 @@ async function main() {
   const summary = summarize(runs);
   const table = renderTable(summary, load);
   process.stdout.write(`${table}\n`);
-  if (write) writeSection(table);
+  if (write) writeBenchmarksSection('Delivery', table);
   const pass = summary.throughputRatio >= 3 && summary.rssRatio <= 0.5;
   process.stdout.write(`\ntargets (≥3× throughput, ≤½ RSS): ${pass ? 'met' : 'NOT met'}\n`);
 }
@@ -198,24 +199,6 @@ function renderTable(summary, load) {
     'On this 2-core machine other work shares the CPUs, so wall-clock rates vary between rounds; the CPU column is the',
     'steadier comparison.',
   ].join('\n');
-}
-
-/** Replaces (or appends) the "## Delivery" section of BENCHMARKS.md, leaving other sections alone. */
-function writeSection(table) {
-  const path = join(repoRoot, 'BENCHMARKS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = current.search(/^## Delivery\s*$/m);
-  let next;
-  if (start === -1) {
-    next = `${current.trimEnd()}\n\n${table}\n`;
-  } else {
-    const rest = current.slice(start + 1);
-    const following = rest.search(/^## /m);
-    const end = following === -1 ? current.length : start + 1 + following;
-    next = `${current.slice(0, start)}${table}\n${following === -1 ? '' : `\n${current.slice(end)}`}`;
-  }
-  writeFileSync(path, next);
-  process.stderr.write(`wrote the Delivery section of ${path}\n`);
 }
 
 main().catch((error) => {

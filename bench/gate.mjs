@@ -10,8 +10,9 @@
 // bench/.anchor/ on first use (bench/anchor/setup.mjs), never into the product's dependencies.
 //
 //   node bench/gate.mjs [--rounds 3] [--write]     (--write updates BENCHMARKS.md "## Gate")
+import { writeBenchmarksSection } from './lib/benchmarks-md.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,7 +107,7 @@ async function main() {
   const summary = summarize(ours, anchor);
   const table = render(summary, load, emits);
   process.stdout.write(`${table}\n`);
-  if (write) writeSection(table);
+  if (write) writeBenchmarksSection('Gate', table);
 }
 
 function render(s, load, emits) {
@@ -153,24 +154,6 @@ function render(s, load, emits) {
     "machine's load: compare the anchor's own sync call above with the 6.2 µs measured on a quiet machine",
     '(../shared/bench-anchor/README.md).',
   ].join('\n');
-}
-
-/** Replaces (or appends) the "## Gate" section of BENCHMARKS.md, leaving other sections alone. */
-function writeSection(table) {
-  const path = join(repoRoot, 'BENCHMARKS.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const start = current.search(/^## Gate\s*$/m);
-  let next;
-  if (start === -1) {
-    next = `${current.trimEnd()}\n\n${table}\n`;
-  } else {
-    const rest = current.slice(start + 1);
-    const following = rest.search(/^## /m);
-    const end = following === -1 ? current.length : start + 1 + following;
-    next = `${current.slice(0, start)}${table}\n${following === -1 ? '' : `\n${current.slice(end)}`}`;
-  }
-  writeFileSync(path, next);
-  process.stderr.write(`wrote the Gate section of ${path}\n`);
 }
 
 main().catch((error) => {
