@@ -52,7 +52,7 @@ export async function openPostgresDeliveryStore(
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: 'adcp-codegen outbox',
   };
-  const enqueuePoolSize = options.enqueuePoolSize ?? 5;
+  const enqueuePoolSize = options.enqueuePoolSize ?? 2;
   const pools = {
     // Claims and outcomes commit without waiting for the WAL flush (see the header); enqueues do wait.
     work: newPool({ ...config, options: '-c synchronous_commit=off' }),
@@ -101,7 +101,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
     this.#connectionString = config.connectionString ?? '';
     this.#listener = new PostgresEnqueueListener(config, tables.channel);
     this.#enqueues = new WriteBatcher((batch) => this.#insert(batch), { maxInFlight: enqueuePoolSize, maxBatch: 500 });
-    this.#outcomes = new WriteBatcher((batch) => this.#settle(batch), { maxInFlight: 4, maxBatch: 500 });
+    // Outcomes commit without waiting for a flush, so one statement in flight keeps up; each extra
+    // one would only split the same rows into more round trips, and under load every statement
+    // costs far more CPU (socket write, bind, parse, commit) than the rows it carries.
+    this.#outcomes = new WriteBatcher((batch) => this.#settle(batch), { maxInFlight: 1, maxBatch: 500 });
   }
 
   async enqueue(delivery: NewDelivery): Promise<void> {

@@ -28,7 +28,9 @@ export interface PostgresDeliveryStoreOptions {
   readonly poolSize?: number;
   /**
    * Connections reserved for `enqueue`, so the request path never queues behind a busy worker in
-   * the same process; default 5.
+   * the same process; also the number of enqueue statements in flight at once. Default 2: one batch
+   * gathers while the other waits for its commit; more only splits the same writes into more,
+   * smaller statements.
    */
   readonly enqueuePoolSize?: number;
   /** Clock for `createdAt` of new deliveries; default `Date.now`. */
