@@ -19,6 +19,11 @@ export interface DeliveryLoopOptions extends AttemptDependencies {
   readonly pollIntervalMs: number | undefined;
   /** Claim only deliveries signed one of these ways (a worker holding only some credentials). */
   readonly claimSigning?: readonly SigningDescriptor[];
+  /**
+   * Under a backlog, claim only once this many slots are free: one store round trip fills several
+   * slots. Default concurrency / 8.
+   */
+  readonly claimBatch?: number;
   /** Called once per delivery that reached a final state in this loop. */
   readonly onSettled: (result: DeliveryResult) => void;
 }
@@ -45,7 +50,7 @@ export class DeliveryLoop {
   constructor(options: DeliveryLoopOptions) {
     this.#options = options;
     this.#verbose = options.logger !== silentLogger;
-    this.#claimBatch = Math.max(1, Math.floor(options.concurrency / 8));
+    this.#claimBatch = Math.max(1, Math.floor(options.claimBatch ?? options.concurrency / 8));
   }
 
   /** Attempts currently running. */

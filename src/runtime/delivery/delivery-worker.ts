@@ -70,6 +70,9 @@ class StoreWorker implements DeliveryWorker {
       ...runtime,
       store: options.store,
       pollIntervalMs: options.pollIntervalMs ?? DELIVERY_DEFAULTS.workerPollIntervalMs,
+      // A durable store's claim is a write transaction with a large fixed cost (a PostgreSQL round
+      // trip, a SQLite commit): under a backlog, claim once half the slots are free, not every eighth.
+      claimBatch: runtime.concurrency / 2,
       signerFor: (record) => options.resolveSigner(record.signing),
       ...(options.claimSigning === undefined ? {} : { claimSigning: options.claimSigning }),
       onSettled: (result) => this.#onSettled(result),
