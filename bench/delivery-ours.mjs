@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createWebhookDelivery } from '../dist/src/runtime/delivery/index.js';
 import { createRfc9421Signer } from '../dist/src/runtime/signing/index.js';
 import { createMinimalEd25519Signer } from './minimal-signer.mjs';
+import { benchPayload } from './lib/bench-payload.mjs';
 
 const N = Number(process.env.N || 5000);
 const C = Number(process.env.C || 64);
@@ -16,7 +17,6 @@ const signer = minimal
   ? createMinimalEd25519Signer(privateKey, 'k1', url)
   : createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } });
 const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true, concurrency: C, retry: { maxAttempts: 1 } });
-const result = { media_buy_id: 'mb_1', status: 'active', packages: [{ package_id: 'pkg_1', product_id: 'p1', budget: 1000 }] };
 
 let next = 0;
 let ok = 0;
@@ -28,16 +28,7 @@ async function worker() {
     const outcome = await delivery.deliver({
       url,
       signer,
-      payload: {
-        operation_id: `op_${k}`,
-        task_id: `task_${k}`,
-        task_type: 'create_media_buy',
-        status: 'completed',
-        timestamp: new Date().toISOString(),
-        protocol: 'media-buy',
-        token: 'tok_1234567890abcdef',
-        result,
-      },
+      payload: benchPayload(k),
     });
     if (outcome.delivered) ok += 1;
   }

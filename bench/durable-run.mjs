@@ -9,22 +9,13 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createDurableOutbox } from '../dist/src/runtime/store/durable-outbox.js';
 import { openDeliveryStore } from '../dist/src/runtime/store/store-url.js';
 import { createRfc9421Signer } from '../dist/src/runtime/signing/index.js';
+import { benchPayload } from './lib/bench-payload.mjs';
 
 const { MODE, STORE_URL } = process.env;
 const N = Number(process.env.N ?? 5000);
 const { privateKey } = generateKeyPairSync('ed25519');
 const signer = createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'bench-key' } });
-const result = { media_buy_id: 'mb_1', status: 'active', packages: [{ package_id: 'pkg_1', product_id: 'p1', budget: 1000 }] };
-const payload = (k) => ({
-  operation_id: `op_${k}`,
-  task_id: `task_${k}`,
-  task_type: 'create_media_buy',
-  status: 'completed',
-  timestamp: new Date().toISOString(),
-  protocol: 'media-buy',
-  token: 'tok_1234567890abcdef',
-  result,
-});
+const payload = benchPayload;
 
 const store = await openDeliveryStore(STORE_URL);
 const out = MODE === 'enqueue' ? await measureEnqueue() : await measureEndToEnd();
