@@ -2,7 +2,7 @@
 // turn the receiver's answer into what happens next (delivered, retry at T, or failed).
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { TargetCheck, WebhookTarget } from '../ssrf/target-url.js';
-import { checkTargetUrlCached } from './target-check-cache.js';
+import { checkTargetUrlCached } from '../ssrf/target-url-cache.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryRecord } from '../store/delivery-store.js';
 import type { AttemptReport } from './attempt-handler.js';

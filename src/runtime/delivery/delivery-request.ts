@@ -4,7 +4,7 @@ import { findDuplicateJsonKey } from '../json/duplicate-keys.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SsrfPolicy } from '../ssrf/policy.js';
 import type { WebhookTarget } from '../ssrf/target-url.js';
-import { checkTargetUrlCached } from './target-check-cache.js';
+import { checkTargetUrlCached } from '../ssrf/target-url-cache.js';
 import { isValidIdempotencyKey, newIdempotencyKey, serializeEnvelopeForDelivery } from './envelope-body.js';
 import type { DeliveryErrorClass } from './error-class.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargetUrlCached } from '../../src/runtime/delivery/target-check-cache.js';
+import { checkTargetUrlCached } from '../../src/runtime/ssrf/target-url-cache.js';
 import { resolveSsrfPolicy } from '../../src/runtime/ssrf/policy.js';
 import { checkTargetUrl } from '../../src/runtime/ssrf/target-url.js';
 
