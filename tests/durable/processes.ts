@@ -80,6 +80,8 @@ function wrap(child: ChildProcess): Fixture {
 }
 
 export interface ReceiverStats {
+  /** Requests from held workers that are open and unanswered right now. */
+  readonly heldNow: number;
   readonly requests: number;
   readonly distinctKeys: number;
   readonly duplicates: number;
@@ -96,6 +98,8 @@ export interface Receiver {
   stats(): Promise<ReceiverStats>;
   digests(): Promise<Record<string, string>>;
   workersByKey(): Promise<Record<string, string[]>>;
+  /** Never answer this worker's requests from now on, so the deliveries it leased stay in flight. */
+  hold(worker: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +117,9 @@ export async function startReceiver(options: { port?: number; delayMs?: number; 
     stats: () => get<ReceiverStats>('/stats'),
     digests: () => get<Record<string, string>>('/digests'),
     workersByKey: () => get<Record<string, string[]>>('/workers'),
+    async hold(worker) {
+      await fetch(`http://127.0.0.1:${port}/hold?worker=${encodeURIComponent(worker)}`, { method: 'POST' });
+    },
     async stop() {
       fixture.kill('SIGTERM');
       await fixture.exited;

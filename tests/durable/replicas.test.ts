@@ -54,8 +54,11 @@ it('three replicas deliver 5,000 from one outbox, and survive one of them being 
     );
   }
 
-  // Kill r1 in the middle of the run and note what it held at that moment.
+  // In the middle of the run the receiver stops answering r1, so r1 is certain to hold leased
+  // deliveries when it is SIGKILLed; note what it held at that moment.
   await pollUntil(async () => ((await receiver.stats()).requests >= COUNT * 0.3 ? true : undefined), 60_000, '30% delivered');
+  await receiver.hold('r1');
+  await pollUntil(async () => ((await receiver.stats()).heldNow > 0 ? true : undefined), 30_000, 'r1 holds a delivery');
   replicas.r1!.kill('SIGKILL');
   await replicas.r1!.exited;
   const heldByKilled = (await store.list({ status: 'in_flight' })).filter((record) => record.leaseOwner === 'r1');
