@@ -1,23 +1,16 @@
-// Dev tool: regenerates src/generated from a schema dir by calling the pipeline and writing its files
-// verbatim (the CLI `generate` command does the same with locking and checks).
+// Dev tool: regenerates src/generated from a schema dir through the same output plan as the CLI
+// `generate` command (only files its manifest says it wrote are ever replaced or removed).
 // Usage (after `npx tsc -p tsconfig.build.json`): node dist/codegen/write-generated.js [schemasDir] [outDir]
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { planOutput } from './output/output-changes.js';
+import { applyOutputPlan } from './output/write-output.js';
 import { generateFiles } from './pipeline.js';
 
 export async function writeGenerated(schemasDir: string, outDir: string): Promise<number> {
   const started = performance.now();
   const files = await generateFiles({ schemasDir });
   const elapsed = performance.now() - started;
-  mkdirSync(outDir, { recursive: true });
-  const wanted = new Set(files.map((file) => file.path));
-  for (const existing of readdirSync(outDir)) {
-    if (existing.endsWith('.ts') && !wanted.has(existing)) rmSync(path.join(outDir, existing));
-  }
-  for (const file of files) {
-    mkdirSync(path.dirname(path.join(outDir, file.path)), { recursive: true });
-    writeFileSync(path.join(outDir, file.path), file.contents);
-  }
+  await applyOutputPlan(outDir, await planOutput(outDir, files));
   return elapsed;
 }
 

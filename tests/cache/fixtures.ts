@@ -153,3 +153,18 @@ export function latestPointerRoute(stable: string): [string, Route] {
   const body = JSON.stringify({ latest: '9.9.9-beta.1', latest_stable: stable, channel: 'stable', path: `/schemas/${stable}/` });
   return ['/schemas/latest.json', { kind: 'file', body }];
 }
+
+export const manifestName = '.adcp-codegen-manifest.json';
+
+/**
+ * Writes `contents` at `path` under a generated-output dir and lists it in that dir's manifest, as if
+ * an earlier `generate` had written it.
+ */
+export function writeAsGenerated(outDir: string, path: string, contents: string): void {
+  mkdirSync(join(outDir, path, '..'), { recursive: true });
+  writeFileSync(join(outDir, path), contents);
+  const manifestPath = join(outDir, manifestName);
+  const manifest = readJson<{ files: Record<string, string> }>(manifestPath);
+  manifest.files[path] = sha256(contents);
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+}

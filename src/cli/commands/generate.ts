@@ -9,7 +9,7 @@ interface GenerateOptions {
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
-    .description('generate TypeScript from the schema cache, writing only changed files and removing stale ones')
+    .description('generate TypeScript from the schema cache, writing only changed files and removing stale ones it wrote (listed in --out/.adcp-codegen-manifest.json)')
     .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
     .option('--out <dir>', 'output directory', 'src/generated')
     .action(cliAction(runGenerate));
@@ -36,4 +36,7 @@ async function runGenerate(options: GenerateOptions, cwd: string): Promise<void>
       `${changes.created.length} created, ${changes.updated.length} updated, ${changes.removed.length} removed, ${changes.unchanged} unchanged`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  for (const path of changes.keptEdited) {
+    process.stderr.write(`generate: warning: ${out}/${path}: no longer generated but edited since adcp-codegen wrote it; left in place and dropped from its manifest\n`);
+  }
 }
