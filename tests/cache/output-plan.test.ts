@@ -54,8 +54,8 @@ describe('generated output plan', () => {
 
     const drift = driftFromPlan(plan);
     expect(drift.map((d) => `${d.kind} ${d.path}`)).toEqual([`stale ${manifestName}`, 'stale a.ts', 'missing deep/b.ts', 'extra old/gone.ts']);
-    expect(drift[0]?.diff).toContain('-export const a = 0;\n+export const a = 1;');
-    expect(drift[0]?.diff).toContain('--- a/a.ts\ton disk');
+    expect(drift[1]?.diff).toContain('-export const a = 0;\n+export const a = 1;');
+    expect(drift[1]?.diff).toContain('--- a/a.ts\ton disk');
   });
 
   it('writes only what changed, removes retired files it wrote and the folders they leave empty, keeps the rest', async () => {
