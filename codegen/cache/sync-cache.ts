@@ -8,6 +8,7 @@ import { assertReleaseVersion } from './release-version.js';
 import { findSchemaDir, selectSchemaTree } from './schema-root.js';
 import { swapInCache } from './swap.js';
 import { describeSource, resolveSyncSource } from './sync-source.js';
+import { assertReplaceableTargets } from './sync-target.js';
 import { treeConsistencyProblems } from './tree-consistency.js';
 import { byCodeUnit, hashTree, hashTreeOnDisk, isDirectory, type SchemaTree } from './tree-files.js';
 
@@ -40,9 +41,11 @@ export interface SyncResult {
 /**
  * Refreshes the schema cache and its lock to release `version`. The release is read and verified in
  * memory (checksum, archive entries, internal consistency) before anything on disk changes; then cache
- * and lock are swapped in together. Any failure leaves both untouched.
+ * and lock are swapped in together. Any failure leaves both untouched, and a target that is not a schema
+ * cache (or lock) already is refused before anything is read.
  */
 export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult> {
+  await assertReplaceableTargets(options.cacheDir, options.lockPath);
   const site = options.site ?? releaseSite();
   const latest = options.version === LATEST ? await resolveLatestRelease(site) : undefined;
   const version = latest?.version ?? assertReleaseVersion(options.version);

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +146,48 @@ describe('adcp-codegen sync from local sources', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(schemasState(project)).toEqual(before);
+  });
+
+  describe('replaces only a schema cache and a lock: any other target is refused, named, and left as it was', () => {
+    function projectWithDocs(): string {
+      const project = makeSmallProject();
+      mkdirSync(join(project, 'docs'));
+      writeFileSync(join(project, 'docs', 'design.md'), '# Design\n');
+      writeFileSync(join(project, 'docs', 'schema.json'), '{}\n');
+      return project;
+    }
+
+    it.each([
+      ['a folder of documents as --schemas', ['--schemas', 'docs'], /docs: not a schema cache \(design\.md is not a schema file\)/],
+      ['a folder of JSON without an AdCP index as --schemas', ['--schemas', 'docs/json-only'], /json-only: not a schema cache \(no index\.json at its root\)/],
+      ['a file as --schemas', ['--schemas', 'docs/design.md'], /design\.md: not a schema cache \(not a directory\)/],
+      ['a document as --lock', ['--lock', 'docs/design.md'], /design\.md: not a schema lock file \(not JSON\)/],
+      ['a JSON file of another kind as --lock', ['--lock', 'docs/schema.json'], /schema\.json: not a schema lock file \(malformed lock file/],
+    ])('%s', (_name, args, message) => {
+      const project = projectWithDocs();
+      mkdirSync(join(project, 'docs', 'json-only'));
+      writeFileSync(join(project, 'docs', 'json-only', 'settings.json'), '{"theme":"dark"}\n');
+      const before = snapshotTree(project);
+      const run = runCliProcess(['sync', '--version', version, '--from', join(sharedSchemas, version), ...args], { cwd: project });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stdout).toBe('');
+      expect(snapshotTree(project)).toEqual(before);
+    });
+
+    it('fills an empty or new directory and a new lock path', () => {
+      const project = projectWithDocs();
+      mkdirSync(join(project, 'empty'));
+      for (const [schemas, lock] of [['empty', 'empty.lock.json'], ['brand/new/cache', 'brand/new.lock.json']] as const) {
+        const run = runCliProcess(['sync', '--version', version, '--from', join(sharedSchemas, version), '--schemas', schemas, '--lock', lock], { cwd: project });
+        expect(run.stderr).toBe('');
+        expect(run.status).toBe(0);
+        expect(readJson<Lock>(join(project, lock)).adcpVersion).toBe(version);
+        expect(readJson(join(project, schemas, 'index.json')).adcp_version).toBe(version);
+      }
+      expect(readFileSync(join(project, 'docs', 'design.md'), 'utf8')).toBe('# Design\n');
+    });
   });
 
   it('rejects a tree whose $ref does not resolve', () => {
