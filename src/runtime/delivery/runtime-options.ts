@@ -2,7 +2,7 @@
 // defaults, resolved once into the parts the delivery loop runs on.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SocketConnector } from '../ssrf/guarded-connector.js';
 import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
@@ -58,6 +58,7 @@ export interface DeliveryRuntimeOptions {
   readonly socketConnector?: SocketConnector;
   /** TLS options for the default socket connector, e.g. `{ ca }` for a private PKI. */
   readonly tls?: Readonly<Record<string, unknown>>;
+  /** Receives the runtime's log lines; a logger that throws or misbehaves never affects delivery. */
   readonly logger?: Logger;
   /** Receives every DeliveryResult (delivered, failed or refused). */
   readonly observer?: DeliveryObserver;
@@ -88,7 +89,7 @@ export interface ResolvedRuntime {
 }
 
 export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime {
-  const logger = options.logger ?? silentLogger;
+  const logger = guardLogger(options.logger);
   const ssrfPolicy = resolveSsrfPolicy(
     { unsafeAllowPrivateNetwork: options.unsafeAllowPrivateNetwork === true, ...(options.allowedPorts ? { allowedPorts: options.allowedPorts } : {}) },
     logger,
