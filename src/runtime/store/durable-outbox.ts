@@ -117,11 +117,11 @@ class StoreOutbox implements DurableOutbox {
       {
         id: deliveryId,
         idempotencyKey: prepared.idempotencyKey,
-        url: request.url,
+        url: prepared.url,
         body: prepared.body,
-        signing: request.signer.descriptor,
+        signing: prepared.signing,
         nextAttemptAt: this.#options.clock?.now() ?? Date.now(),
-        ...(request.labels === undefined ? {} : { labels: request.labels }),
+        ...(prepared.labels === undefined ? {} : { labels: prepared.labels }),
       },
       { timeoutMs: this.#options.enqueueTimeoutMs ?? OUTBOX_DEFAULTS.enqueueTimeoutMs },
     );
