@@ -12,6 +12,8 @@ import { TimeHeap } from './time-heap.js';
 export interface DeliveryLoopOptions extends AttemptDependencies {
   readonly store: DeliveryStore;
   readonly logger: Logger;
+  /** Log URL paths in full instead of hashed. */
+  readonly logUrlPaths?: boolean;
   readonly workerId: string;
   readonly concurrency: number;
   readonly leaseMs: number;
@@ -233,7 +235,7 @@ export class DeliveryLoop {
   #logSettled(record: DeliveryRecord, result: DeliveryResult): void {
     this.#logger.log(result.delivered ? 'debug' : 'warn', result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
       deliveryId: record.id,
-      url: redactUrl(record.url),
+      url: this.#logUrl(record.url),
       attempts: result.attempts,
       status: result.finalStatus,
       errorClass: result.errorClass,
@@ -243,12 +245,16 @@ export class DeliveryLoop {
   #logRetry(record: DeliveryRecord, step: Extract<NextStep, { kind: 'retry' }>): void {
     this.#logger.log('debug', 'webhook attempt failed; retry scheduled', {
       deliveryId: record.id,
-      url: redactUrl(record.url),
+      url: this.#logUrl(record.url),
       attempts: step.attempts,
       status: step.httpStatus,
       errorClass: step.errorClass,
       retryInMs: step.at - this.#options.clock.now(),
     });
+  }
+
+  #logUrl(url: string): string {
+    return redactUrl(url, { showPath: this.#options.logUrlPaths === true });
   }
 
   #armNextWake(): void {

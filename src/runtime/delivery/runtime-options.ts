@@ -60,6 +60,11 @@ export interface DeliveryRuntimeOptions {
   readonly tls?: Readonly<Record<string, unknown>>;
   /** Receives the runtime's log lines; a logger that throws or misbehaves never affects delivery. */
   readonly logger?: Logger;
+  /**
+   * Log webhook URLs with their full path. Default false: origin plus a short hash of the path,
+   * since a capability URL's path is a secret. Query strings are never logged either way.
+   */
+  readonly logUrlPaths?: boolean;
   /** Receives every DeliveryResult (delivered, failed or refused). */
   readonly observer?: DeliveryObserver;
   /** Retry scheduling clock. Default: wall clock and setTimeout. */
@@ -83,6 +88,7 @@ export interface ResolvedRuntime {
   readonly clock: DeliveryClock;
   readonly random: () => number;
   readonly logger: Logger;
+  readonly logUrlPaths: boolean;
   readonly workerId: string;
   readonly concurrency: number;
   readonly leaseMs: number;
@@ -116,6 +122,7 @@ export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     logger,
+    logUrlPaths: options.logUrlPaths === true,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     concurrency,
     leaseMs: positiveInteger('leaseMs', options.leaseMs ?? attemptTimeoutMs + 30_000),

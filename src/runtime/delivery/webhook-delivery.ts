@@ -183,7 +183,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
       this.#counters.refusedQueueFull += 1;
       this.#runtime.logger.log('error', 'webhook delivery refused: delivery queue full', {
         deliveryId: id,
-        url: redactUrl(prepared.url),
+        url: redactUrl(prepared.url, { showPath: this.#runtime.logUrlPaths }),
         maxQueue: this.#maxQueue,
         refusedQueueFull: this.#counters.refusedQueueFull,
       });

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+
 // Pluggable logger. The runtime never logs tokens, credentials, signatures, private keys or URL
-// query strings: call sites pass URLs through `redactUrl` and never put secrets in `fields`.
+// query strings, and no URL path unless the application opts in: call sites pass URLs through
+// `redactUrl` and never put secrets in `fields`.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -61,12 +64,35 @@ function absorbRejection(result: unknown): void {
   }
 }
 
-/** `https://host:port/path` without userinfo, query or fragment: safe to log. */
-export function redactUrl(url: string | URL): string {
+export interface RedactUrlOptions {
+  /**
+   * Show the path itself instead of its hash. Off by default: a buyer's webhook URL may be a
+   * capability URL (`/hooks/<secret>`), and logs and listings are read by more people than the
+   * delivery store. Userinfo, query and fragment are never shown either way.
+   */
+  readonly showPath?: boolean;
+}
+
+/**
+ * A URL safe to log: origin, then a short stable hash of the path instead of the path
+ * (`https://buyer.example/…#3f2a9c1b`), so one receiver's lines can be correlated without the
+ * path, which may carry a secret, reaching the log. The root path `/` is shown as is. Never
+ * userinfo, query or fragment. Implements building/by-layer/L1/security.mdx — Webhook callbacks
+ * (webhook credentials never reach logs). Never throws.
+ */
+export function redactUrl(url: string | URL, options: RedactUrlOptions = {}): string {
   try {
     const parsed = typeof url === 'string' ? new URL(url) : url;
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+    const origin = `${parsed.protocol}//${parsed.host}`;
+    const path = parsed.pathname;
+    if (options.showPath === true || path === '/' || path === '') return `${origin}${path}`;
+    return `${origin}/…#${pathHash(path)}`;
   } catch {
     return '<unparseable url>';
   }
+}
+
+/** 8 hex digits of SHA-256: stable across processes, too short to stand in for the path. */
+function pathHash(path: string): string {
+  return createHash('sha256').update(path).digest('hex').slice(0, 8);
 }
