@@ -156,4 +156,4 @@ export {
 } from './runtime/webhooks/index.js';
 
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
-export { silentLogger, stderrJsonLogger, redactUrl, type Logger, type LogLevel } from './runtime/logging/logger.js';
+export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';

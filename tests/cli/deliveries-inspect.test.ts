@@ -14,7 +14,7 @@ const T0 = Date.parse('2026-01-02T03:04:05.000Z');
 describe('deliveries list / retry (SQLite)', () => {
   let dir: string;
   let url: string;
-  const waiting = newDelivery({ labels: { task_type: 'create_media_buy' }, url: 'https://buyer.example/hook?token=sekrit-123' });
+  const waiting = newDelivery({ labels: { task_type: 'create_media_buy' }, url: 'https://buyer.example/hooks/cap_PATHSECRET_42?token=sekrit-123' });
   const failed = newDelivery();
   const delivered = newDelivery();
 
@@ -43,6 +43,15 @@ describe('deliveries list / retry (SQLite)', () => {
     expect(run.stdout).toContain('http_5xx');
     expect(run.stdout).not.toContain('sekrit');
     expect(run.stdout).not.toContain('task_id');
+    expect(run.stdout).not.toContain('PATHSECRET');
+    expect(run.stdout).toMatch(/https:\/\/buyer\.example\/…#[0-9a-f]{8}/);
+  });
+
+  it('shows URL paths (never queries) only with --show-paths', () => {
+    const run = runCliProcess(['deliveries', 'list', '--store', url, '--show-paths', '--status', 'pending', '--json']);
+    expect(run.status).toBe(0);
+    const rows = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    expect(rows.map((row) => row.url)).toEqual(['https://buyer.example/hooks/cap_PATHSECRET_42']);
   });
 
   it('filters by status and prints JSON', () => {
@@ -61,7 +70,7 @@ describe('deliveries list / retry (SQLite)', () => {
     ]);
     const pending = listJson(url, 'pending');
     expect(pending.map((row) => [row.id, row.url, row.labels])).toEqual([
-      [waiting.id, 'https://buyer.example/hook', { task_type: 'create_media_buy' }],
+      [waiting.id, expect.stringMatching(/^https:\/\/buyer\.example\/…#[0-9a-f]{8}$/), { task_type: 'create_media_buy' }],
     ]);
   });
 

@@ -1,5 +1,6 @@
 // `deliveries list` and `deliveries retry`. Listings never show a body (it may echo the buyer's
-// token) and show URLs without query strings.
+// token) or a URL query string, and show a URL's path only as a short hash unless --show-paths
+// is given (a capability URL's path is a secret).
 import type { Command } from 'commander';
 import { redactUrl } from '../../runtime/logging/logger.js';
 import type { DeliveryRecord, DeliveryStatus } from '../../runtime/store/delivery-store.js';
@@ -11,6 +12,7 @@ interface ListOptions {
   status?: string;
   limit: string;
   json?: boolean;
+  showPaths?: boolean;
 }
 
 const LISTABLE = ['pending', 'failed', 'delivered'] as const;
@@ -23,6 +25,7 @@ export function registerDeliveriesList(deliveries: Command): void {
     .option('--status <status>', `only ${LISTABLE.join('|')}`)
     .option('--limit <n>', 'at most this many rows', '100')
     .option('--json', 'print a JSON array')
+    .option('--show-paths', 'show URL paths in full (default: origin and a short hash of the path)')
     .action(async (options: ListOptions) => {
       const statuses = statusesFor(options.status);
       const limit = positiveInteger('--limit', options.limit);
@@ -31,7 +34,10 @@ export function registerDeliveriesList(deliveries: Command): void {
         for (const status of statuses) found.push(...(await store.list({ status, limit })));
         return found.sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
       });
-      process.stdout.write(options.json === true ? `${JSON.stringify(records.map(toJson), null, 2)}\n` : table(records));
+      const url = (record: DeliveryRecord) => redactUrl(record.url, { showPath: options.showPaths === true });
+      process.stdout.write(
+        options.json === true ? `${JSON.stringify(records.map((record) => toJson(record, url)), null, 2)}\n` : table(records, url),
+      );
     });
 }
 
@@ -71,13 +77,15 @@ export function positiveInteger(flag: string, value: string): number {
   return parsed;
 }
 
-function toJson(record: DeliveryRecord): Record<string, unknown> {
+type ShowUrl = (record: DeliveryRecord) => string;
+
+function toJson(record: DeliveryRecord, showUrl: ShowUrl): Record<string, unknown> {
   return {
     id: record.id,
     idempotency_key: record.idempotencyKey,
     status: record.status,
     attempts: record.attempts,
-    url: redactUrl(record.url),
+    url: showUrl(record),
     signing: record.signing,
     next_attempt_at: iso(record.nextAttemptAt),
     created_at: iso(record.createdAt),
@@ -91,7 +99,7 @@ function toJson(record: DeliveryRecord): Record<string, unknown> {
   };
 }
 
-function table(records: readonly DeliveryRecord[]): string {
+function table(records: readonly DeliveryRecord[], showUrl: ShowUrl): string {
   if (records.length === 0) return 'no deliveries\n';
   const rows = records.map((record) => [
     record.id,
@@ -99,7 +107,7 @@ function table(records: readonly DeliveryRecord[]): string {
     String(record.attempts),
     iso(record.nextAttemptAt),
     record.lastErrorClass ?? (record.lastHttpStatus === undefined ? '' : String(record.lastHttpStatus)),
-    redactUrl(record.url),
+    showUrl(record),
   ]);
   const header = ['ID', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'LAST ERROR', 'URL'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));

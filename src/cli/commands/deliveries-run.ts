@@ -7,7 +7,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Logger, LogLevel } from '../../runtime/logging/logger.js';
+import { guardLogger, type Logger, type LogLevel } from '../../runtime/logging/logger.js';
 import type { WebhookSigner } from '../../runtime/signing/webhook-signer.js';
 import { CliError } from '../cli-error.js';
 import { positiveInteger } from './deliveries-inspect.js';
@@ -150,9 +150,9 @@ const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 
 
 /** One JSON line per event on stderr, from `minimum` up (per-delivery debug lines would drown a run). */
 function stderrLogger(minimum: LogLevel): Logger {
-  return {
-    log(level, message, fields) {
+  return guardLogger({
+    log(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>) {
       if (LEVELS[level] >= LEVELS[minimum]) process.stderr.write(`${JSON.stringify({ level, message, ...fields })}\n`);
     },
-  };
+  });
 }

@@ -27,6 +27,8 @@ const BY_CODE: Readonly<Record<string, DeliveryErrorClass>> = {
   HPE_INVALID_CONSTANT: 'protocol_error',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'protocol_error',
   UND_ERR_INFO: 'protocol_error',
+  UND_ERR_HEADERS_OVERFLOW: 'response_headers_too_large',
+  HPE_HEADER_OVERFLOW: 'response_headers_too_large',
 };
 
 export function classifyTransportError(error: unknown): DeliveryErrorClass {

@@ -2,7 +2,7 @@
 // the outcome (markDelivered / markRetry / markFailed), and wake up again when the next retry is
 // due or, for a store other processes also write to, every poll interval. Concurrency is bounded;
 // every running attempt is held in `#running` until it settles.
-import { redactUrl, silentLogger, type Logger } from '../logging/logger.js';
+import { guardLogger, redactUrl, silentLogger, type Logger } from '../logging/logger.js';
 import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, SigningDescriptor } from '../store/delivery-store.js';
 import { attemptDelivery, type AttemptDependencies, type NextStep } from './attempt.js';
 import { messageFor } from './error-class.js';
@@ -12,6 +12,8 @@ import { TimeHeap } from './time-heap.js';
 export interface DeliveryLoopOptions extends AttemptDependencies {
   readonly store: DeliveryStore;
   readonly logger: Logger;
+  /** Log URL paths in full instead of hashed. */
+  readonly logUrlPaths?: boolean;
   readonly workerId: string;
   readonly concurrency: number;
   readonly leaseMs: number;
@@ -46,10 +48,12 @@ export class DeliveryLoop {
 
   /** Per-delivery log lines cost allocations; skip building them when nobody listens. */
   readonly #verbose: boolean;
+  readonly #logger: Logger;
 
   constructor(options: DeliveryLoopOptions) {
     this.#options = options;
-    this.#verbose = options.logger !== silentLogger;
+    this.#logger = guardLogger(options.logger);
+    this.#verbose = this.#logger !== silentLogger;
     this.#claimBatch = Math.max(1, Math.floor(options.claimBatch ?? options.concurrency / 8));
   }
 
@@ -122,7 +126,7 @@ export class DeliveryLoop {
     try {
       claimed = await store.claimDue(this.#claimOptions(now, free));
     } catch (error) {
-      this.#options.logger.log('error', 'webhook delivery store claim failed', { error: errorName(error) });
+      this.#logger.log('error', 'webhook delivery store claim failed', { error: errorName(error) });
       this.#wakeAtTime(now + (this.#options.pollIntervalMs ?? 1_000)); // retry the claim
     } finally {
       this.#claiming = false;
@@ -158,7 +162,7 @@ export class DeliveryLoop {
       step = await attemptDelivery(record, this.#options);
     } catch (error) {
       // attemptDelivery does not throw by design; never let a bug leave a delivery unsettled.
-      this.#options.logger.log('error', 'webhook attempt crashed', { deliveryId: record.id, error: errorName(error) });
+      this.#logger.log('error', 'webhook attempt crashed', { deliveryId: record.id, error: errorName(error) });
       step = { kind: 'failed', attempts: record.attempts, errorClass: 'network_error', retriesExhausted: false };
     }
     if (step.kind === 'failed' && step.errorClass === 'closed') {
@@ -182,7 +186,7 @@ export class DeliveryLoop {
       else if (step.kind === 'retry') await store.markRetry(record.id, outcome, step.at, now);
       else await store.markFailed(record.id, outcome, now);
     } catch (error) {
-      this.#options.logger.log('error', 'webhook delivery store update failed', { deliveryId: record.id, error: errorName(error) });
+      this.#logger.log('error', 'webhook delivery store update failed', { deliveryId: record.id, error: errorName(error) });
     }
     if (step.kind === 'retry') {
       if (this.#verbose) this.#logRetry(record, step);
@@ -229,9 +233,9 @@ export class DeliveryLoop {
   }
 
   #logSettled(record: DeliveryRecord, result: DeliveryResult): void {
-    this.#options.logger.log(result.delivered ? 'debug' : 'warn', result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
+    this.#logger.log(result.delivered ? 'debug' : 'warn', result.delivered ? 'webhook delivered' : 'webhook delivery failed', {
       deliveryId: record.id,
-      url: redactUrl(record.url),
+      url: this.#logUrl(record.url),
       attempts: result.attempts,
       status: result.finalStatus,
       errorClass: result.errorClass,
@@ -239,14 +243,18 @@ export class DeliveryLoop {
   }
 
   #logRetry(record: DeliveryRecord, step: Extract<NextStep, { kind: 'retry' }>): void {
-    this.#options.logger.log('debug', 'webhook attempt failed; retry scheduled', {
+    this.#logger.log('debug', 'webhook attempt failed; retry scheduled', {
       deliveryId: record.id,
-      url: redactUrl(record.url),
+      url: this.#logUrl(record.url),
       attempts: step.attempts,
       status: step.httpStatus,
       errorClass: step.errorClass,
       retryInMs: step.at - this.#options.clock.now(),
     });
+  }
+
+  #logUrl(url: string): string {
+    return redactUrl(url, { showPath: this.#options.logUrlPaths === true });
   }
 
   #armNextWake(): void {

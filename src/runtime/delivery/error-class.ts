@@ -22,6 +22,8 @@ export type DeliveryErrorClass =
   | 'tls_error'
   | 'timeout'
   | 'protocol_error'
+  /** The receiver's response head overflowed the HTTP parser's limit: it answers the same every time. */
+  | 'response_headers_too_large'
   | 'network_error'
   // HTTP responses that are not 2xx
   | 'redirect'
@@ -48,7 +50,10 @@ const RETRYABLE: ReadonlySet<DeliveryErrorClass> = new Set<DeliveryErrorClass>([
   'http_5xx',
 ]);
 
-/** Network errors, timeouts, 429, 5xx and a plain 401 are retried; everything else is terminal. */
+/**
+ * Network errors, timeouts, 429, 5xx and a plain 401 are retried; everything else is terminal,
+ * including a response head too large to parse (the receiver would send the same one again).
+ */
 export function isRetryable(errorClass: DeliveryErrorClass): boolean {
   return RETRYABLE.has(errorClass);
 }
@@ -71,6 +76,7 @@ const MESSAGES: Readonly<Record<DeliveryErrorClass, string>> = {
   tls_error: 'the TLS handshake with the webhook receiver failed',
   timeout: 'the webhook receiver did not answer in time',
   protocol_error: 'the webhook receiver sent an invalid HTTP response',
+  response_headers_too_large: 'the webhook receiver sent response headers over the size limit',
   network_error: 'a network error interrupted the delivery',
   redirect: 'the webhook receiver answered with a redirect, which is never followed',
   http_401: 'the webhook receiver answered 401',

@@ -2,7 +2,7 @@
 // defaults, resolved once into the parts the delivery loop runs on.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SocketConnector } from '../ssrf/guarded-connector.js';
 import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
@@ -58,7 +58,13 @@ export interface DeliveryRuntimeOptions {
   readonly socketConnector?: SocketConnector;
   /** TLS options for the default socket connector, e.g. `{ ca }` for a private PKI. */
   readonly tls?: Readonly<Record<string, unknown>>;
+  /** Receives the runtime's log lines; a logger that throws or misbehaves never affects delivery. */
   readonly logger?: Logger;
+  /**
+   * Log webhook URLs with their full path. Default false: origin plus a short hash of the path,
+   * since a capability URL's path is a secret. Query strings are never logged either way.
+   */
+  readonly logUrlPaths?: boolean;
   /** Receives every DeliveryResult (delivered, failed or refused). */
   readonly observer?: DeliveryObserver;
   /** Retry scheduling clock. Default: wall clock and setTimeout. */
@@ -82,13 +88,14 @@ export interface ResolvedRuntime {
   readonly clock: DeliveryClock;
   readonly random: () => number;
   readonly logger: Logger;
+  readonly logUrlPaths: boolean;
   readonly workerId: string;
   readonly concurrency: number;
   readonly leaseMs: number;
 }
 
 export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime {
-  const logger = options.logger ?? silentLogger;
+  const logger = guardLogger(options.logger);
   const ssrfPolicy = resolveSsrfPolicy(
     { unsafeAllowPrivateNetwork: options.unsafeAllowPrivateNetwork === true, ...(options.allowedPorts ? { allowedPorts: options.allowedPorts } : {}) },
     logger,
@@ -115,6 +122,7 @@ export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     logger,
+    logUrlPaths: options.logUrlPaths === true,
     workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     concurrency,
     leaseMs: positiveInteger('leaseMs', options.leaseMs ?? attemptTimeoutMs + 30_000),

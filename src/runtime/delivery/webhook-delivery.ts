@@ -9,7 +9,7 @@ import type { WebhookTarget } from '../ssrf/target-url.js';
 import type { DeliveryRecord, DeliveryStore, NewDelivery } from '../store/delivery-store.js';
 import { createMemoryDeliveryStore } from '../store/memory-store.js';
 import { DeliveryLoop } from './delivery-loop.js';
-import { prepareDelivery, type WebhookDeliveryRequest } from './delivery-request.js';
+import { prepareDelivery, type PreparedRequest, type WebhookDeliveryRequest } from './delivery-request.js';
 import { messageFor, type DeliveryErrorClass } from './error-class.js';
 import type { DeliveryResult } from './result.js';
 import { DELIVERY_DEFAULTS, positiveInteger, resolveRuntime, type DeliveryRuntimeOptions, type ResolvedRuntime } from './runtime-options.js';
@@ -175,15 +175,15 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
 
   #admit(request: WebhookDeliveryRequest): { entry: PendingDelivery } | { refused: DeliveryResult } {
     const id = this.#nextDeliveryId();
-    const labels = typeof request === 'object' && request !== null ? request.labels : undefined;
     const prepared = prepareDelivery(request, this.#runtime.ssrfPolicy, this.#maxBodyBytes);
+    const { labels } = prepared;
     if (!prepared.ok) return this.#refuse(refusal(id, prepared.idempotencyKey, prepared.errorClass, labels));
     if (!this.#accepting) return this.#refuse(refusal(id, prepared.idempotencyKey, 'closed', labels));
     if (this.#pending.size >= this.#maxQueue) {
       this.#counters.refusedQueueFull += 1;
       this.#runtime.logger.log('error', 'webhook delivery refused: delivery queue full', {
         deliveryId: id,
-        url: redactUrl(String(request.url)),
+        url: redactUrl(prepared.url, { showPath: this.#runtime.logUrlPaths }),
         maxQueue: this.#maxQueue,
         refusedQueueFull: this.#counters.refusedQueueFull,
       });
@@ -193,17 +193,17 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
       id,
       idempotencyKey: prepared.idempotencyKey,
       target: prepared.target,
-      signer: request.signer,
+      signer: prepared.signer,
       labels,
       waiter: undefined,
     };
     this.#pending.set(id, entry);
     this.#counters.accepted += 1;
-    this.#enqueue(entry, request.url, prepared.body);
+    this.#enqueue(entry, prepared);
     return { entry };
   }
 
-  #enqueue(entry: PendingDelivery, url: string, body: Uint8Array): void {
+  #enqueue(entry: PendingDelivery, prepared: PreparedRequest): void {
     const failed = () => {
       this.#runtime.logger.log('error', 'webhook delivery store enqueue failed', { deliveryId: entry.id });
       this.#onSettled(refusal(entry.id, entry.idempotencyKey, 'store_error', entry.labels));
@@ -211,9 +211,9 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
     const delivery: NewDelivery = {
       id: entry.id,
       idempotencyKey: entry.idempotencyKey,
-      url,
-      body,
-      signing: entry.signer.descriptor,
+      url: prepared.url,
+      body: prepared.body,
+      signing: prepared.signing,
       nextAttemptAt: this.#runtime.clock.now(),
       labels: entry.labels,
     };

@@ -1,9 +1,12 @@
 // The undici connector that enforces the SSRF policy at the moment a TCP connection is opened:
-// it resolves the host once, refuses when ANY address is denied, and connects to the address it
-// validated (SNI and certificate checks still use the URL's host name). Because validation and
-// connection use the same resolution, a name that resolves public-then-private (DNS rebinding)
-// can never reach the private address. IP-literal hosts (which undici never resolves) are checked
-// here as well.
+// it resolves the host once, copies the resolver's answer into plain values (each address read
+// exactly once, so a getter cannot show the check one address and the socket another), refuses
+// when ANY address is denied, and connects only to the copied addresses it validated (SNI and
+// certificate checks still use the URL's host name). Because validation and connection use the
+// same copy, a name that resolves public-then-private (DNS rebinding) can never reach the private
+// address. Every validated address is tried, Happy Eyeballs style (RFC 8305): families interleaved,
+// a new attempt started when the previous one fails or has not connected within 250 ms, the first
+// connection wins. IP-literal hosts (which undici never resolves) are checked here as well.
 import { isIP } from 'node:net';
 import type { buildConnector } from 'undici';
 import { buildConnector as createSocketConnector } from '../delivery/undici-parts.js';
@@ -15,6 +18,17 @@ import { resolveWithin, type HostResolver } from './resolver.js';
 import { isPortAllowed } from './target-url.js';
 
 export type SocketConnector = buildConnector.connector;
+
+/** RFC 8305 §5 recommends 250 ms between connection attempts. */
+const CONNECTION_ATTEMPT_DELAY_MS = 250;
+/** A resolver may answer hundreds of addresses; a webhook tries at most this many of them. */
+const MAX_ADDRESSES_TRIED = 8;
+
+/** One resolver answer, copied: the only address the guard checks and connects to. */
+interface PinnedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
 
 export interface GuardedConnectorOptions {
   readonly policy: SsrfPolicy;
@@ -51,11 +65,7 @@ export function createGuardedConnector(options: GuardedConnectorOptions): Socket
     }
     resolveWithin(options.resolver, hostname, options.connectTimeoutMs).then(
       (addresses) => {
-        try {
-          connectToResolved(connectOptions, addresses, callback);
-        } catch {
-          callback(new DnsFailureError(), null); // a resolver that returned something malformed
-        }
+        connectToResolved(connectOptions, addresses, callback);
       },
       () => callback(new DnsFailureError(), null),
     );
@@ -69,13 +79,9 @@ export function createGuardedConnector(options: GuardedConnectorOptions): Socket
     openSafely(connectOptions, callback);
   }
 
-  function connectToResolved(
-    connectOptions: buildConnector.Options,
-    addresses: readonly { readonly address: string }[],
-    callback: buildConnector.Callback,
-  ): void {
-    const pinned = Array.isArray(addresses) ? addresses[0]?.address : undefined;
-    if (typeof pinned !== 'string') {
+  function connectToResolved(connectOptions: buildConnector.Options, answer: unknown, callback: buildConnector.Callback): void {
+    const addresses = copyResolvedAddresses(answer);
+    if (addresses === undefined || addresses.length === 0) {
       callback(new DnsFailureError(), null);
       return;
     }
@@ -84,14 +90,75 @@ export function createGuardedConnector(options: GuardedConnectorOptions): Socket
       return;
     }
     const servername = connectOptions.servername || normalizeHostName(connectOptions.hostname);
-    openSafely({ ...connectOptions, hostname: pinned, servername }, callback);
+    connectToFirstReachable(interleaveFamilies(addresses).slice(0, MAX_ADDRESSES_TRIED), connectOptions, servername, callback);
   }
 
-  function openSafely(connectOptions: buildConnector.Options, callback: buildConnector.Callback): void {
+  /**
+   * RFC 8305 §5: start with the first address; start the next one as soon as an attempt fails or
+   * after CONNECTION_ATTEMPT_DELAY_MS without a connection; the first socket that connects wins
+   * and every other one is destroyed. Fails with the last error once every attempt has failed.
+   */
+  function connectToFirstReachable(
+    addresses: readonly PinnedAddress[],
+    connectOptions: buildConnector.Options,
+    servername: string,
+    callback: buildConnector.Callback,
+  ): void {
+    const pending = new Set<{ destroy(): void }>();
+    let next = 0;
+    let running = 0;
+    let settled = false;
+    let lastError: Error = new DnsFailureError();
+    let staggerTimer: NodeJS.Timeout | undefined;
+
+    const finish = (...result: Parameters<buildConnector.Callback>): void => {
+      settled = true;
+      clearTimeout(staggerTimer);
+      for (const socket of pending) socket.destroy();
+      pending.clear();
+      callback(...result);
+    };
+    const startNext = (): void => {
+      clearTimeout(staggerTimer);
+      const pinned = addresses[next];
+      if (settled || pinned === undefined) return;
+      next += 1;
+      running += 1;
+      let opening: { destroy(): void } | undefined;
+      const returned = openSafely({ ...connectOptions, hostname: pinned.address, servername }, (error, socket) => {
+        running -= 1;
+        if (opening !== undefined) pending.delete(opening);
+        if (settled) {
+          socket?.destroy();
+          return;
+        }
+        if (!error && socket) {
+          finish(null, socket);
+          return;
+        }
+        lastError = error ?? new Error('connect failed');
+        if (next < addresses.length) startNext();
+        else if (running === 0) finish(lastError, null);
+      });
+      if (!settled && isDestroyable(returned)) {
+        opening = returned;
+        pending.add(returned);
+      }
+      if (!settled && next < addresses.length) {
+        staggerTimer = setTimeout(startNext, CONNECTION_ATTEMPT_DELAY_MS);
+        staggerTimer.unref();
+      }
+    };
+    startNext();
+  }
+
+  /** Returns what the socket connector returned (undici's returns the socket being opened). */
+  function openSafely(connectOptions: buildConnector.Options, callback: buildConnector.Callback): unknown {
     try {
-      openSocket(connectOptions, callback);
+      return (openSocket as (options: buildConnector.Options, done: buildConnector.Callback) => unknown)(connectOptions, callback);
     } catch (error) {
       callback(error instanceof Error ? error : new Error('connect failed'), null);
+      return undefined;
     }
   }
 
@@ -105,4 +172,44 @@ function portNumber(connectOptions: buildConnector.Options): number {
     return Number(connectOptions.port);
   }
   return connectOptions.protocol === 'https:' ? 443 : 80;
+}
+
+/**
+ * Copies a resolver's answer once into plain values: the address text, and the family it has as
+ * an IP literal (the resolver's `family` is not trusted). Undefined when the answer is not a list
+ * of readable entries (a getter or Proxy that throws, a non-string address): DNS failure, closed.
+ */
+function copyResolvedAddresses(answer: unknown): PinnedAddress[] | undefined {
+  try {
+    if (!Array.isArray(answer)) return undefined;
+    const entries: unknown[] = Array.from(answer as unknown[]);
+    const copies: PinnedAddress[] = [];
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || entry === null) return undefined;
+      const address: unknown = (entry as { address?: unknown }).address;
+      if (typeof address !== 'string') return undefined;
+      const family = isIP(address);
+      copies.push({ address, family: family === 6 ? 6 : 4 });
+    }
+    return copies;
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 8305 §4: alternate address families, starting with the family of the first answer. */
+function interleaveFamilies(addresses: readonly PinnedAddress[]): PinnedAddress[] {
+  const first = addresses[0]?.family;
+  const preferred = addresses.filter((entry) => entry.family === first);
+  const other = addresses.filter((entry) => entry.family !== first);
+  const ordered: PinnedAddress[] = [];
+  for (let index = 0; index < Math.max(preferred.length, other.length); index += 1) {
+    if (index < preferred.length) ordered.push(preferred[index]!);
+    if (index < other.length) ordered.push(other[index]!);
+  }
+  return ordered;
+}
+
+function isDestroyable(value: unknown): value is { destroy(): void } {
+  return typeof value === 'object' && value !== null && typeof (value as { destroy?: unknown }).destroy === 'function';
 }

@@ -1,6 +1,6 @@
 // The SSRF policy the delivery runtime enforces for every outbound webhook, and the one loudly
 // named escape hatch for tests and local development.
-import type { Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 
 /** The opt-in hardened destination ports (SPEC-NOTES §2.12). The default allows every port. */
 export const HARDENED_WEBHOOK_PORTS: readonly number[] = Object.freeze([443, 8443]);
@@ -26,7 +26,7 @@ export function resolveSsrfPolicy(options: SsrfOptions = {}, logger?: Logger): S
   const allowPrivateNetwork = options.unsafeAllowPrivateNetwork === true;
   if (allowPrivateNetwork && !warnedAboutUnsafeMode) {
     warnedAboutUnsafeMode = true;
-    logger?.log('warn', 'SSRF guard disabled: unsafeAllowPrivateNetwork allows http and private addresses; never use it in production');
+    guardLogger(logger).log('warn', 'SSRF guard disabled: unsafeAllowPrivateNetwork allows http and private addresses; never use it in production');
   }
   const allowedPorts = options.allowedPorts === undefined ? undefined : new Set(options.allowedPorts);
   return { allowPrivateNetwork, allowedPorts };

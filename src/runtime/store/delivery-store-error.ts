@@ -33,5 +33,5 @@ export class DeliveryStoreError extends Error {
 
 /** `postgres://host:port/db` without userinfo, query or fragment: safe to put in a message. */
 export function describeStoreUrl(url: string): string {
-  return url.startsWith('sqlite:') || url.startsWith('memory:') ? url : redactUrl(url);
+  return url.startsWith('sqlite:') || url.startsWith('memory:') ? url : redactUrl(url, { showPath: true }); // the path of a store URL names a database, not a secret
 }

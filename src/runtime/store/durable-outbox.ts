@@ -10,7 +10,7 @@ import { prepareDelivery, type WebhookDeliveryRequest } from '../delivery/delive
 import { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from '../delivery/delivery-worker.js';
 import { messageFor, type DeliveryErrorClass } from '../delivery/error-class.js';
 import { DELIVERY_DEFAULTS } from '../delivery/runtime-options.js';
-import { silentLogger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { startPruning } from './prune-schedule.js';
@@ -82,13 +82,15 @@ class StoreOutbox implements DurableOutbox {
   readonly #options: DurableOutboxOptions;
   readonly #ssrf: SsrfPolicy;
   readonly #stopPruning: () => void;
+  readonly #logger: Logger;
   #accepting = true;
 
   constructor(options: DurableOutboxOptions) {
     assertLeaseOutlastsAttempt(options);
     this.#options = options;
     this.store = options.store;
-    const logger = options.logger ?? silentLogger;
+    const logger = guardLogger(options.logger);
+    this.#logger = logger;
     this.#ssrf = resolveSsrfPolicy(
       { unsafeAllowPrivateNetwork: options.unsafeAllowPrivateNetwork === true, ...(options.allowedPorts ? { allowedPorts: options.allowedPorts } : {}) },
       logger,
@@ -115,16 +117,16 @@ class StoreOutbox implements DurableOutbox {
       {
         id: deliveryId,
         idempotencyKey: prepared.idempotencyKey,
-        url: request.url,
+        url: prepared.url,
         body: prepared.body,
-        signing: request.signer.descriptor,
+        signing: prepared.signing,
         nextAttemptAt: this.#options.clock?.now() ?? Date.now(),
-        ...(request.labels === undefined ? {} : { labels: request.labels }),
+        ...(prepared.labels === undefined ? {} : { labels: prepared.labels }),
       },
       { timeoutMs: this.#options.enqueueTimeoutMs ?? OUTBOX_DEFAULTS.enqueueTimeoutMs },
     );
     if (outcome.accepted) return { accepted: true, deliveryId, idempotencyKey: prepared.idempotencyKey };
-    (this.#options.logger ?? silentLogger).log('error', 'webhook enqueue refused: delivery store unavailable', {
+    this.#logger.log('error', 'webhook enqueue refused: delivery store unavailable', {
       deliveryId,
       code: outcome.code,
     });

@@ -1,6 +1,6 @@
 // Retention: delivered and terminally failed rows are kept for a window (for `deliveries list` and
 // audits), then deleted. Runs once at start and then on an interval that never keeps the process alive.
-import type { Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import type { DeliveryStore } from './delivery-store.js';
 
 export interface PruneSchedule {
@@ -12,15 +12,16 @@ export interface PruneSchedule {
 
 /** Starts pruning; returns the function that stops it. */
 export function startPruning(store: DeliveryStore, schedule: PruneSchedule): () => void {
+  const logger = guardLogger(schedule.logger);
   let running = false;
   const prune = async () => {
     if (running) return;
     running = true;
     try {
       const removed = await store.prune(schedule.now() - schedule.retentionMs);
-      if (removed > 0) schedule.logger.log('info', 'pruned settled webhook deliveries', { removed });
+      if (removed > 0) logger.log('info', 'pruned settled webhook deliveries', { removed });
     } catch (error) {
-      schedule.logger.log('warn', 'pruning webhook deliveries failed', { code: (error as { code?: unknown } | null)?.code });
+      logger.log('warn', 'pruning webhook deliveries failed', { code: (error as { code?: unknown } | null)?.code });
     } finally {
       running = false;
     }

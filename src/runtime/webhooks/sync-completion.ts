@@ -25,7 +25,7 @@
 // batch per event-loop turn (sync-completion-batch.ts); `flush()` runs it at once, e.g. before
 // draining delivery. The fate of each scheduled webhook goes to `onDelivery` and the logger.
 import { isSpecWebhookTaskType, type SpecWebhookTaskType } from '../../generated/index.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import { PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { readField, UNREADABLE } from './read-field.js';
 import { ReplayDedup, type RequestReplayGuard } from './replay-dedup.js';
@@ -126,7 +126,7 @@ class Gate implements SyncCompletionGate {
   constructor(options: SyncCompletionGateOptions) {
     this.enabled = options.enabled === true;
     this.#sender = options.sender;
-    this.#logger = options.logger ?? silentLogger;
+    this.#logger = guardLogger(options.logger);
     this.#policy = options.pushConfigPolicy ?? {};
     this.#replay = options.replayGuard ?? new ReplayDedup();
     this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;

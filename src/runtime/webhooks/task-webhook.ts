@@ -10,7 +10,7 @@ import {
   type PushNotificationConfig,
   type WebhookResult,
 } from '../../generated/index.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import { guardLogger, type Logger } from '../logging/logger.js';
 import { isAnnouncedStatus, NON_TERMINAL_INITIAL_STATUSES, type AnnouncedStatus, type NonTerminalInitialStatus } from './status-roles.js';
 import { buildTaskEnvelope, terminalNotificationId } from './task-envelope.js';
 import { isLifecycleTaskType, type LifecycleTaskType } from './task-kinds.js';
@@ -58,7 +58,7 @@ export function emitTaskWebhook<T extends LifecycleTaskType, S extends Announced
   input: TaskWebhookInput<T, S>,
   options: TaskWebhookOptions = {},
 ): TaskWebhookOutcome {
-  const logger = options.logger ?? silentLogger;
+  const logger = guardLogger(options.logger);
   try {
     const outcome = emit(sender, input);
     if (!outcome.queued) logRefusal(logger, input, outcome.reason);
