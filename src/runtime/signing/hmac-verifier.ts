@@ -1,8 +1,9 @@
 // Buyer-side verification of a legacy HMAC-SHA256 webhook (security.mdx "Verification order"):
 // both headers present, numeric timestamp, |now - timestamp| ≤ 300 s, constant-time compare against
-// each configured secret (current and previous during rotation), then duplicate-key body check.
+// each configured secret (current and previous during rotation) over the raw body bytes, then the
+// duplicate-key body check (an empty body or a raw control character inside a string is not refused).
 // The configured secrets meet the signer's policy or nothing verifies; unreadable input fails closed.
-import { isUnambiguousJson } from '../json/duplicate-keys.js';
+import { isUnambiguousJson, LEGACY_HMAC_BODY_SCAN } from '../json/duplicate-keys.js';
 import { bytesEqual } from './constant-time.js';
 import { headerValue, type HeaderSource } from './headers.js';
 import { HMAC_SIGNATURE_HEADER, HMAC_TIMESTAMP_HEADER, hmacHex } from './hmac-signer.js';
@@ -92,7 +93,7 @@ function runChecks({ headers, body, secrets, now }: HmacInput): void {
   const received = /^sha256=([0-9a-fA-F]{64})$/.exec(signature)?.[1];
   if (received === undefined) reject('webhook_hmac_signature_invalid');
   if (!matchesAnySecret(secrets, timestamp, body, Buffer.from(received, 'hex'))) reject('webhook_hmac_signature_invalid');
-  if (!isUnambiguousJson(body)) reject('webhook_body_malformed');
+  if (!isUnambiguousJson(body, LEGACY_HMAC_BODY_SCAN)) reject('webhook_body_malformed');
 }
 
 function matchesAnySecret(secrets: readonly string[], timestamp: string, body: Uint8Array | string, received: Buffer): boolean {
