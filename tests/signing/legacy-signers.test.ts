@@ -120,6 +120,67 @@ describe('verifyHmacWebhook', () => {
   });
 });
 
+describe('verifyHmacWebhook secret policy', () => {
+  const body = '{"event":"test"}';
+  // A forger who guesses a weak configured secret computes a valid HMAC under it.
+  const forgedUnder = (secret: string) => ({
+    'X-ADCP-Signature': `sha256=${independentHmac(secret, String(NOW), body)}`,
+    'X-ADCP-Timestamp': String(NOW),
+  });
+  const secretRefused = { ok: false, code: 'webhook_hmac_secret_invalid' };
+
+  it.each([
+    ['an empty secret', '', ''],
+    ['a list holding only an empty secret', [''], ''],
+    ['an empty previous secret beside a strong one', ['', SECRET], ''],
+    ['a one-character secret', 'a', 'a'],
+    ['a 31-byte secret', '1234567890abcdef1234567890abcde', '1234567890abcdef1234567890abcde'],
+    ['a repeated-character secret', 'a'.repeat(40), 'a'.repeat(40)],
+    ['a weak previous secret', [SECRET, 'a'.repeat(40)], 'a'.repeat(40)],
+  ])('never accepts an HMAC computed under %s', (_name, secret, forgedWith) => {
+    expect(verifyHmacWebhook({ headers: forgedUnder(forgedWith), body, secret, now: NOW })).toEqual(secretRefused);
+  });
+
+  it('refuses a strong secret in a rotation list that also holds a weak one, even for a genuine signature', () => {
+    expect(verifyHmacWebhook({ headers: forgedUnder(SECRET), body, secret: [SECRET, ''], now: NOW })).toEqual(secretRefused);
+    expect(verifyHmacWebhook({ headers: forgedUnder(SECRET), body, secret: [SECRET], now: NOW })).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a number', 12345678901234567890123456789012],
+    ['an object', { secret: SECRET }],
+    ['an empty list', []],
+    ['a list holding a number', [SECRET, 42]],
+    ['a list holding null', [null]],
+  ])('fails closed with a typed code, never a TypeError, when the secret is %s', (_name, secret) => {
+    const verify = () => verifyHmacWebhook({ headers: forgedUnder(SECRET), body, secret: secret as never, now: NOW });
+    expect(verify).not.toThrow();
+    expect(verify()).toEqual(secretRefused);
+  });
+
+  it('fails closed on input it cannot read, without throwing', () => {
+    const inputInvalid = { ok: false, code: 'webhook_verifier_input_invalid' };
+    const throwingHeaders = { get: () => { throw new Error('header store down'); } };
+    const throwingKeys = new Proxy({}, { ownKeys: () => { throw new Error('hostile'); } });
+    const hostileInput = new Proxy({}, { get: () => { throw new Error('hostile'); } });
+    const cases: unknown[] = [
+      { headers: throwingHeaders, body, secret: SECRET, now: NOW },
+      { headers: throwingKeys, body, secret: SECRET, now: NOW },
+      { headers: forgedUnder(SECRET), body: 42, secret: SECRET, now: NOW },
+      { headers: forgedUnder(SECRET), body: undefined, secret: SECRET, now: NOW },
+      { headers: forgedUnder(SECRET), body, secret: SECRET, now: Number.NaN },
+      { headers: null, body, secret: SECRET, now: NOW },
+      hostileInput,
+    ];
+    for (const input of cases) {
+      expect(() => verifyHmacWebhook(input as never)).not.toThrow();
+      expect(verifyHmacWebhook(input as never)).toEqual(inputInvalid);
+    }
+  });
+});
+
 describe('createBearerSigner / tokensEqual / unsignedSigner', () => {
   const TOKEN = 'tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validatePushNotificationConfig } from '../../src/generated/index.js';
 import { validateWithMemoizedUrl } from '../../src/runtime/webhooks/push-config.js';
@@ -7,6 +8,7 @@ import {
   REQUIRE_OPERATION_ID_BY_DEFAULT,
   type PushConfigExtraction,
 } from '../../src/runtime/webhooks/index.js';
+import { anyHostilePlan, arrayPlan, build, FLIPPED_VALUE, leaf, objectPlan } from '../helpers/hostile.js';
 import { LOOPBACK_PUSH_POLICY } from './support/wiring.js';
 
 const TOKEN = 'tok_0123456789abcdef0123';
@@ -228,5 +230,111 @@ describe('validateWithMemoizedUrl', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('extractPushNotificationConfig under hostile values (getters and proxies at every depth)', () => {
+  const credentials = 'cc237f7fe354609bb41360c6530a2deb7926f3cc55e91df3ff90e37202950b6c';
+  const authenticationPlan = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: objectPlan({
+        schemes: arrayPlan(leaf(fc.constantFrom('HMAC-SHA256', 'Bearer')), 2),
+        credentials: leaf(fc.constantFrom(credentials, credentials, 'short')),
+      }),
+    },
+    { weight: 1, arbitrary: anyHostilePlan },
+    { weight: 1, arbitrary: leaf(fc.constant(undefined)) },
+  );
+  const configPlan = objectPlan({
+    url: leaf(fc.constantFrom(VALID.url, VALID.url, 'https://buyer.example.com/h?x=1', 'not a url')),
+    operation_id: leaf(fc.constantFrom('op_123', 'op.a:b-c')),
+    token: leaf(fc.constantFrom(TOKEN, undefined)),
+    authentication: authenticationPlan,
+    x_extra: anyHostilePlan,
+  });
+  const paramsPlan = fc.oneof({ weight: 4, arbitrary: objectPlan({ push_notification_config: configPlan }) }, { weight: 1, arbitrary: anyHostilePlan });
+
+  /** Plain data all the way down: ordinary objects and arrays, frozen, data properties only, none of the caller's. */
+  function expectDeepPlainSnapshot(value: unknown, callerObjects: ReadonlySet<object>): void {
+    if (typeof value !== 'object' || value === null) {
+      expect(typeof value).not.toBe('function');
+      return;
+    }
+    expect(types.isProxy(value)).toBe(false);
+    expect(callerObjects.has(value)).toBe(false);
+    expect([Object.prototype, Array.prototype]).toContain(Object.getPrototypeOf(value));
+    expect(Object.isFrozen(value)).toBe(true);
+    for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(value))) {
+      expect(descriptor.get).toBeUndefined();
+      expect(descriptor.set).toBeUndefined();
+      if (descriptor.enumerable === true) expectDeepPlainSnapshot(descriptor.value, callerObjects);
+    }
+  }
+
+  it('never throws, and an accepted config is a deep, plain, frozen snapshot that the validator accepts', () => {
+    let accepted = 0;
+    let rejected = 0;
+    fc.assert(
+      fc.property(paramsPlan, (plan) => {
+        const { value: params, created } = build(plan);
+        const callerObjects = new Set<object>([...created, FLIPPED_VALUE]);
+        let result: PushConfigExtraction | undefined;
+        expect(() => {
+          result = extractPushNotificationConfig(params);
+        }).not.toThrow();
+        if (result?.kind === 'rejected') {
+          rejected += 1;
+          expect(result.errors.length).toBeGreaterThan(0);
+          for (const error of result.errors) expect(error.code).toBe('INVALID_REQUEST');
+          expect(JSON.stringify(result.errors)).not.toContain(credentials);
+        }
+        if (result?.kind === 'ok') {
+          accepted += 1;
+          expectDeepPlainSnapshot(result.config, callerObjects);
+          expect(validatePushNotificationConfig(result.config).ok).toBe(true);
+          expect(JSON.parse(JSON.stringify(result.config))).toEqual(result.config);
+        }
+      }),
+      { numRuns: 5_000 },
+    );
+    // The plans reach both outcomes often, so the snapshot property is exercised, not vacuous.
+    expect(accepted).toBeGreaterThan(250);
+    expect(rejected).toBeGreaterThan(250);
+  });
+
+  it('keeps none of the caller objects: changing the input afterwards does not change the config', () => {
+    const authentication = { schemes: ['HMAC-SHA256'], credentials };
+    const input = { push_notification_config: { ...VALID, authentication } };
+    const result = extractPushNotificationConfig(input);
+    if (result?.kind !== 'ok') throw new Error('expected acceptance');
+    authentication.schemes.push('Bearer');
+    authentication.credentials = 'replaced';
+    expect(result.config.authentication).toEqual({ schemes: ['HMAC-SHA256'], credentials });
+    expect(result.config.authentication).not.toBe(authentication);
+    expect(Object.isFrozen(result.config.authentication?.schemes)).toBe(true);
+  });
+
+  it('reads a getter inside authentication once and reports a throwing one as a field rejection', () => {
+    let reads = 0;
+    const flipping = {
+      schemes: ['HMAC-SHA256'],
+      get credentials() {
+        reads += 1;
+        return reads === 1 ? credentials : 'x';
+      },
+    };
+    const result = extractPushNotificationConfig({ push_notification_config: { ...VALID, authentication: flipping } });
+    expect(result).toMatchObject({ kind: 'ok', config: { authentication: { credentials } } });
+    expect(reads).toBe(1);
+    const throwing = {
+      get schemes(): string[] {
+        throw new Error('boom');
+      },
+      credentials,
+    };
+    const errors = rejectionOf(extractPushNotificationConfig({ push_notification_config: { ...VALID, authentication: throwing } }));
+    expect(errors[0]?.field).toBe('push_notification_config.authentication.schemes');
+    expect(errors[0]?.message).toBe('push_notification_config.authentication.schemes could not be read');
   });
 });

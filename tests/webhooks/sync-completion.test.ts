@@ -8,6 +8,7 @@ import {
   type SyncCompletionGateOptions,
   type WebhookSender,
 } from '../../src/runtime/webhooks/index.js';
+import { ReplayDedup } from '../../src/runtime/webhooks/replay-dedup.js';
 import { startReceiver, type LoopbackReceiver } from './support/receiver.js';
 import { handleSyncCall, mediaBuyCreated } from './support/sync-seller.js';
 import { LOOPBACK_PUSH_POLICY, loopbackWiring, recordingLogger, type LoopbackWiring } from './support/wiring.js';
@@ -154,6 +155,62 @@ describe('sync-completion gate: skip branches', () => {
     await settle(wiring, gate);
     expect(deliveries.map((d) => (d.queued ? 'queued' : d.reason))).toEqual(['queued', 'replay']);
     expect(receiver.received).toHaveLength(1);
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('sync-completion gate: a refused send does not spend the idempotency_key', () => {
+  it("sends the webhook on the buyer's retry after delivery refused it with queue_full", async () => {
+    const receiver = await startReceiver({ holdMs: 300 });
+    const wiring = loopbackWiring({ maxQueue: 1 });
+    cleanups.push(() => receiver.close(), () => wiring.delivery.close());
+    const deliveries: SyncCompletionDelivery[] = [];
+    const gate = createSyncCompletionGate({
+      enabled: true,
+      sender: wiring.sender,
+      pushConfigPolicy: LOOPBACK_PUSH_POLICY,
+      onDelivery: (delivery) => deliveries.push(delivery),
+    });
+    const occupying = paramsFor(receiver);
+    const refused = paramsFor(receiver);
+    await handleSyncCall(gate, 'create_media_buy', occupying, () => mediaBuyCreated);
+    gate.flush(); // the one queue slot is now held by a webhook the receiver answers after 300 ms
+    await handleSyncCall(gate, 'create_media_buy', refused, () => mediaBuyCreated);
+    gate.flush();
+    expect(deliveries.map((d) => (d.queued ? 'queued' : d.reason))).toEqual(['queued', 'queue_full']);
+
+    await receiver.waitFor(1, 5_000);
+    await until(() => wiring.delivery.stats().pending === 0); // the queue has room again
+    const retry = await handleSyncCall(gate, 'create_media_buy', refused, () => mediaBuyCreated);
+    expect(retry.outcome).toBe('scheduled');
+    await settle(wiring, gate);
+    expect(deliveries.map((d) => (d.queued ? 'queued' : d.reason))).toEqual(['queued', 'queue_full', 'queued']);
+    const received = await receiver.waitFor(2, 5_000);
+    expect(received).toHaveLength(2);
+
+    // Once delivery accepted it, the key is spent: a further retry is a replay.
+    await handleSyncCall(gate, 'create_media_buy', refused, () => mediaBuyCreated);
+    await settle(wiring, gate);
+    expect(deliveries.at(-1)?.reason).toBe('replay');
+    expect(receiver.received).toHaveLength(2);
+  });
+
+  it('ReplayDedup.release makes a claimed key a first sighting again, and only that key', () => {
+    const dedup = new ReplayDedup({ maxEntries: 4 });
+    expect(dedup.firstSighting('a')).toBe(true);
+    expect(dedup.firstSighting('b')).toBe(true);
+    dedup.release('a');
+    dedup.release('never-seen');
+    expect(dedup.firstSighting('a')).toBe(true);
+    expect(dedup.firstSighting('a')).toBe(false);
+    expect(dedup.firstSighting('b')).toBe(false);
   });
 });
 

@@ -29,24 +29,49 @@ export class DuplicateKeyInputError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Widenings of strict RFC 8259 for byte-signed schemes; by default the scan is strict. */
+export interface DuplicateKeyScanOptions {
+  /** A text holding no JSON value (empty, or JSON whitespace only) has no keys to repeat: accept it. */
+  readonly allowNoValue?: boolean;
+  /**
+   * Read raw control characters (U+0000–U+001F) inside strings as themselves. Such a character
+   * never ends a string or starts an escape, so every parser that accepts it sees the same keys.
+   */
+  readonly allowControlCharactersInStrings?: boolean;
+}
+
+/**
+ * The legacy HMAC-SHA256 scheme signs the raw body bytes and defines no JSON form of its own, so
+ * an empty body and a raw control character inside a string (both among the published vectors) are
+ * signed and verified; a repeated object key is still refused (building/by-layer/L1/security.mdx —
+ * Legacy HMAC-SHA256 fallback, "Byte-equality invariant" and "Duplicate object keys").
+ */
+export const LEGACY_HMAC_BODY_SCAN: DuplicateKeyScanOptions = Object.freeze({
+  allowNoValue: true,
+  allowControlCharactersInStrings: true,
+});
+
+const STRICT_SCAN: DuplicateKeyScanOptions = Object.freeze({});
+
 /**
  * The first object key that appears twice in the same object (decoded, so `"a"` and `"\u0061"`
- * collide), or `undefined` when there is none. Throws `JsonSyntaxError` on malformed JSON.
+ * collide), or `undefined` when there is none. Throws `JsonSyntaxError` on malformed JSON (strict
+ * RFC 8259 unless `options` widen it).
  */
-export function findDuplicateJsonKey(json: Uint8Array | string): string | undefined {
-  return new Scanner(typeof json === 'string' ? json : decodeUtf8(json)).findDuplicate();
+export function findDuplicateJsonKey(json: Uint8Array | string, options: DuplicateKeyScanOptions = STRICT_SCAN): string | undefined {
+  return new Scanner(typeof json === 'string' ? json : decodeUtf8(json), options).findDuplicate();
 }
 
 /** Throws `DuplicateKeyInputError` (code `duplicate_key_input`) when the body repeats a key. */
-export function assertNoDuplicateKeys(json: Uint8Array | string): void {
-  const duplicate = findDuplicateJsonKey(json);
+export function assertNoDuplicateKeys(json: Uint8Array | string, options: DuplicateKeyScanOptions = STRICT_SCAN): void {
+  const duplicate = findDuplicateJsonKey(json, options);
   if (duplicate !== undefined) throw new DuplicateKeyInputError(duplicate);
 }
 
 /** True when the body is well-formed JSON with no repeated object key (verifier step 14). */
-export function isUnambiguousJson(json: Uint8Array | string): boolean {
+export function isUnambiguousJson(json: Uint8Array | string, options: DuplicateKeyScanOptions = STRICT_SCAN): boolean {
   try {
-    return findDuplicateJsonKey(json) === undefined;
+    return findDuplicateJsonKey(json, options) === undefined;
   } catch {
     return false;
   }
@@ -86,10 +111,14 @@ class Scanner {
   private pos = 0;
   private readonly stack: Container[] = [];
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly options: DuplicateKeyScanOptions,
+  ) {}
 
   findDuplicate(): string | undefined {
     this.skipWhitespace();
+    if (this.pos === this.text.length && this.options.allowNoValue === true) return undefined;
     let step: Step = 'value';
     for (;;) {
       if (step === 'value') step = this.startValue();
@@ -186,7 +215,7 @@ class Scanner {
         this.pos++;
         return out;
       }
-      if (c < Char.Space) this.fail('control character in string');
+      if (c < Char.Space && this.options.allowControlCharactersInStrings !== true) this.fail('control character in string');
       if (c === Char.Backslash) {
         out += this.text.slice(runStart, this.pos);
         out += this.readEscape();

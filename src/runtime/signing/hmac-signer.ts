@@ -1,8 +1,10 @@
 // Legacy HMAC-SHA256 webhook signing (AdCP 3.x, deprecated, removed in 4.0):
 //   X-ADCP-Timestamp: <unix seconds>
 //   X-ADCP-Signature: sha256=<lowercase hex HMAC-SHA256(key, "<timestamp>.<raw body bytes>")>
-// The key is the `credentials` string's UTF-8 bytes as given (not hex-decoded).
+// The key is the `credentials` string's UTF-8 bytes as given (not hex-decoded). The body is signed
+// byte for byte; only a repeated object key is refused (LEGACY_HMAC_BODY_SCAN).
 import { createHmac } from 'node:crypto';
+import { LEGACY_HMAC_BODY_SCAN } from '../json/duplicate-keys.js';
 import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertStrongSecret } from './secret-policy.js';
@@ -25,7 +27,7 @@ export function createHmacSigner(options: HmacSignerOptions): WebhookSigner {
   return {
     descriptor: { mode: 'hmac-sha256', credentialRef: options.credentialRef },
     headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> {
-      refuseAmbiguousBody(request.body);
+      refuseAmbiguousBody(request.body, LEGACY_HMAC_BODY_SCAN);
       const timestamp = unixSeconds(nowSeconds);
       return {
         [HMAC_SIGNATURE_HEADER]: hmacSignatureHeader(secret, timestamp, request.body),

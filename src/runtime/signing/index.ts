@@ -55,6 +55,8 @@ export {
   findDuplicateJsonKey,
   assertNoDuplicateKeys,
   isUnambiguousJson,
+  LEGACY_HMAC_BODY_SCAN,
+  type DuplicateKeyScanOptions,
   DuplicateKeyInputError,
   JsonSyntaxError,
 } from '../json/duplicate-keys.js';

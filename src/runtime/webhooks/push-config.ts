@@ -10,6 +10,8 @@ import {
 } from '../../generated/index.js';
 import { resolveSsrfPolicy, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
 import { invalidRequest, type InvalidRequestError } from './invalid-request.js';
+import { sanitizeKeyName } from '../json/sanitize-key-name.js';
+import { FORBIDDEN_KEYS, plainSnapshot, type Snapshot } from './plain-snapshot.js';
 import { readField, UNREADABLE } from './read-field.js';
 import { isUrlIssue, urlSchemaIssues, urlVerdict } from './url-verdicts.js';
 import { validatorErrorsToInvalidRequest } from './validator-errors.js';
@@ -21,8 +23,6 @@ const KNOWN_PUSH_CONFIG_FIELDS = ['url', 'operation_id', 'token', 'authenticatio
 type KnownPushConfigField = (typeof KNOWN_PUSH_CONFIG_FIELDS)[number];
 const KNOWN_FIELD_SET: ReadonlySet<string> = new Set(KNOWN_PUSH_CONFIG_FIELDS);
 
-/** Keys that are refused outright: prototype-pollution vectors in JSON-parsed input. */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const NO_IGNORED_FIELDS: readonly string[] = Object.freeze([]);
 
 /** `operation_id` charset and length (3.1+ schema); applied to every version since it is echoed. */
@@ -68,7 +68,11 @@ function ssrfPolicyOf(policy: PushConfigPolicy): SsrfPolicy {
 
 /**
  * `undefined` when the params carry no push config (absent or null); otherwise the validated
- * config, or an INVALID_REQUEST-shaped rejection naming each problem. Never throws.
+ * config, or an INVALID_REQUEST-shaped rejection naming each problem. Never throws, whatever the
+ * value (getters, proxies, revoked proxies at any depth). An accepted `config` is a deep, plain,
+ * frozen snapshot: each member was read once, and none of the caller's objects is kept.
+ * Implements building/by-layer/L3/webhooks.mdx — push_notification_config, and schema
+ * core/push-notification-config.json.
  */
 export function extractPushNotificationConfig(
   params: unknown,
@@ -81,16 +85,17 @@ export function extractPushNotificationConfig(
 }
 
 function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtraction {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must be an object`);
-  }
+  if (typeof raw !== 'object' || raw === null) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must be an object`);
+  const isArray = isArrayOrUnreadable(raw);
+  if (isArray === UNREADABLE) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
+  if (isArray) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must be an object`);
   const copied = copyKnownFields(raw);
   if (copied.kind === 'rejected') return copied;
   const { fields } = copied;
   const validated = validateWithMemoizedUrl(fields);
   const ssrf = ssrfPolicyOf(policy);
   if (validated.ok && urlVerdict(validated.value.url, ssrf) === 'ok' && operationIdAcceptable(fields.operation_id, policy)) {
-    return { kind: 'ok', config: validated.value, ignoredFields: copied.ignoredFields };
+    return { kind: 'ok', config: Object.freeze(validated.value), ignoredFields: copied.ignoredFields };
   }
   const schemaErrors = validated.ok ? [] : validatorErrorsToInvalidRequest(PUSH_CONFIG_FIELD, validated.errors);
   const reported = new Set(schemaErrors.map((error) => error.field));
@@ -101,7 +106,16 @@ function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtr
   ];
   const errors = [...schemaErrors, ...ruleErrors.filter((error) => !reported.has(error.field))];
   if (!validated.ok || errors.length > 0) return rejectedWith(errors);
-  return { kind: 'ok', config: validated.value, ignoredFields: copied.ignoredFields };
+  return { kind: 'ok', config: Object.freeze(validated.value), ignoredFields: copied.ignoredFields };
+}
+
+/** `Array.isArray` throws on a revoked proxy. */
+function isArrayOrUnreadable(value: object): boolean | typeof UNREADABLE {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return UNREADABLE;
+  }
 }
 
 /** The cheapest string `format: uri` accepts; stands in for the real URL while the rest is validated. */
@@ -129,7 +143,10 @@ type CopiedFields =
   | { readonly kind: 'copied'; readonly fields: Partial<Record<KnownPushConfigField, unknown>>; readonly ignoredFields: readonly string[] }
   | Extract<PushConfigExtraction, { kind: 'rejected' }>;
 
-/** A fresh plain object holding only the known fields: no prototype tricks, no getters left. */
+/**
+ * A fresh plain object holding only the known fields, each a deep frozen snapshot (see
+ * plain-snapshot.ts): no prototype tricks, no getters or proxies left, nothing the caller still holds.
+ */
 function copyKnownFields(raw: object): CopiedFields {
   let ownKeys: string[];
   try {
@@ -137,7 +154,7 @@ function copyKnownFields(raw: object): CopiedFields {
   } catch {
     return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
   }
-  const forbidden = ownKeys.find((key) => FORBIDDEN_KEYS.has(key)) ?? forbiddenKeyIn(raw, 'authentication');
+  const forbidden = ownKeys.find((key) => FORBIDDEN_KEYS.has(key));
   if (forbidden !== undefined) {
     return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must not contain the key "${forbidden}"`);
   }
@@ -145,20 +162,31 @@ function copyKnownFields(raw: object): CopiedFields {
   for (const name of KNOWN_PUSH_CONFIG_FIELDS) {
     const value = readField(raw, name);
     if (value === UNREADABLE) return rejected(`${PUSH_CONFIG_FIELD}.${name}`, `${PUSH_CONFIG_FIELD}.${name} could not be read`);
-    if (value !== undefined) fields[name] = value;
+    if (typeof value !== 'object' && typeof value !== 'function') {
+      if (value !== undefined) fields[name] = value; // a primitive is its own snapshot
+      continue;
+    }
+    const snapshot = plainSnapshot(value);
+    if (!snapshot.ok) return snapshotRejection(`${PUSH_CONFIG_FIELD}.${name}`, snapshot);
+    if (snapshot.value !== undefined) fields[name] = snapshot.value;
   }
-  const ignoredFields = ownKeys.every((key) => KNOWN_FIELD_SET.has(key)) ? NO_IGNORED_FIELDS : ownKeys.filter((key) => !KNOWN_FIELD_SET.has(key));
+  const ignoredFields = ownKeys.every((key) => KNOWN_FIELD_SET.has(key))
+    ? NO_IGNORED_FIELDS
+    : Object.freeze(ownKeys.filter((key) => !KNOWN_FIELD_SET.has(key)));
   return { kind: 'copied', fields, ignoredFields };
 }
 
-/** A forbidden own key one level down (the nested `authentication` object), if any. */
-function forbiddenKeyIn(raw: object, nested: string): string | undefined {
-  const value = readField(raw, nested);
-  if (typeof value !== 'object' || value === null) return undefined;
-  try {
-    return Object.keys(value).find((key) => FORBIDDEN_KEYS.has(key));
-  } catch {
-    return undefined;
+function snapshotRejection(root: string, snapshot: Extract<Snapshot, { ok: false }>): Extract<PushConfigExtraction, { kind: 'rejected' }> {
+  const field = root + snapshot.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${sanitizeKeyName(step)}`)).join('');
+  switch (snapshot.defect) {
+    case 'unreadable':
+      return rejected(field, `${field} could not be read`);
+    case 'forbidden_key':
+      return rejected(field, `${field} must not contain the key "${snapshot.key ?? ''}"`);
+    case 'not_data':
+      return rejected(field, `${field} must be JSON data (no functions, no cycles)`);
+    case 'too_large':
+      return rejected(field, `${field} is nested too deeply or holds too many values`);
   }
 }
 

@@ -13,9 +13,20 @@
 
 import { randomBytes } from 'node:crypto';
 
+/**
+ * Memory of request idempotency keys already acted on (building/by-layer/L3/webhooks.mdx —
+ * idempotency_key; storyboard phase `idempotency_replay_side_effects`). A sighting claims the key;
+ * `release` gives a claim back when the action it stood for did not happen.
+ */
 export interface RequestReplayGuard {
-  /** True the first time `key` is seen within the retention window; false for a replay. */
+  /** True the first time `key` is seen within the retention window (the key is now claimed); false for a replay. */
   firstSighting(key: string): boolean;
+  /**
+   * Forgets a key claimed by the last `firstSighting(key)` that returned true, because the webhook
+   * it stood for was not accepted by delivery (queue full, closed, refused): the buyer's retry of
+   * the same request is then a first sighting again. A guard without it keeps every claimed key.
+   */
+  release?(key: string): void;
 }
 
 export interface ReplayDedupOptions {
@@ -78,6 +89,12 @@ export class ReplayDedup implements RequestReplayGuard {
     // Seen before but expired: a new sighting, renewed in place (it keeps its age in the ring).
     this.slotExpiries[slot] = now + this.ttlMs;
     return true;
+  }
+
+  release(key: string): void {
+    const slot = this.slotOf(key, seededHash(key, this.seed));
+    // Expired in place: the next sighting renews it, as for any expired key.
+    if (slot !== EMPTY) this.slotExpiries[slot] = 0;
   }
 
   private slotOf(key: string, hash: number): number {

@@ -2,8 +2,10 @@
 // scheduled webhook. In order: the push config is validated (generated validator, SSRF URL policy,
 // operation_id rule); a replayed request (its idempotency_key already acted on) is dropped; the
 // envelope is built with a synthesized `sync-<uuid>` task id and `result` = the response the buyer
-// got; it is handed to background delivery. Never throws: every outcome is a SyncCompletionDelivery.
-import type { BuildMcpWebhookPayloadOptions, WebhookResult } from '../../generated/index.js';
+// got; it is handed to background delivery. The idempotency_key is claimed before the hand-off and
+// given back when delivery does not accept the webhook. Never throws: every outcome is a
+// SyncCompletionDelivery.
+import type { BuildMcpWebhookPayloadOptions, PushNotificationConfig, WebhookResult } from '../../generated/index.js';
 import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { pooledRandomBytes } from './random-pool.js';
 import type { RequestReplayGuard } from './replay-dedup.js';
@@ -52,19 +54,32 @@ export function emitScheduled(emission: ScheduledEmission, context: BatchContext
       const fields = extracted?.kind === 'rejected' ? extracted.errors.map((error) => error.field) : [PUSH_CONFIG_FIELD];
       return { tool, queued: false, reason: 'invalid_push_config', fields };
     }
-    if (isReplay(emission, context.replay)) return { tool, queued: false, reason: 'replay' };
+    const claim = claimReplayKey(emission, context.replay);
+    if (claim === 'replay') return { tool, queued: false, reason: 'replay' };
+    const delivery = buildAndSend(emission, extracted.config, context);
+    // The key is spent only on a webhook delivery accepted, so the buyer's retry can still send it.
+    if (!delivery.queued && claim !== undefined) releaseReplayKey(context.replay, claim);
+    return delivery;
+  } catch {
+    return { tool, queued: false, reason: 'sender_error' };
+  }
+}
+
+function buildAndSend(emission: ScheduledEmission, pushConfig: PushNotificationConfig, context: BatchContext): SyncCompletionDelivery {
+  const { tool } = emission;
+  try {
     const taskId = syncTaskId();
     const built = buildTaskEnvelope({
       taskId,
       taskType: tool,
       status: 'completed',
-      pushConfig: extracted.config,
+      pushConfig,
       result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
     }, BUILD_OPTIONS);
     // No envelope re-validation: the generated builder makes a schema-valid envelope from a
     // validated registration, and `result` was checked to be an object on the response path.
     if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
-    const sent = context.sender.send({ pushConfig: extracted.config, payload: built.payload });
+    const sent = context.sender.send({ pushConfig, payload: built.payload });
     return sent.queued ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey } : { tool, taskId, queued: false, reason: sent.reason };
   } catch {
     return { tool, queued: false, reason: 'sender_error' };
@@ -122,8 +137,18 @@ function syncTaskId(): string {
   return taskIdBytes.toString('latin1');
 }
 
-function isReplay(emission: ScheduledEmission, replay: RequestReplayGuard): boolean {
+/** The scoped key now claimed, `'replay'` when it was already acted on, or undefined for a request without a string key. */
+function claimReplayKey(emission: ScheduledEmission, replay: RequestReplayGuard): string | 'replay' | undefined {
   const { idempotencyKey } = emission;
-  if (typeof idempotencyKey !== 'string') return false;
-  return !replay.firstSighting(`${emission.tool}\u0000${emission.replayScope ?? ''}\u0000${idempotencyKey}`);
+  if (typeof idempotencyKey !== 'string') return undefined;
+  const scopedKey = `${emission.tool}\u0000${emission.replayScope ?? ''}\u0000${idempotencyKey}`;
+  return replay.firstSighting(scopedKey) ? scopedKey : 'replay';
+}
+
+function releaseReplayKey(replay: RequestReplayGuard, scopedKey: string): void {
+  try {
+    replay.release?.(scopedKey);
+  } catch {
+    // A guard that cannot release keeps the key: the retry is then treated as a replay.
+  }
 }

@@ -14,11 +14,12 @@ export interface LoopbackWiring {
   readonly sender: WebhookSender;
 }
 
-export function loopbackWiring(options: { maxAttempts?: number } = {}): LoopbackWiring {
+export function loopbackWiring(options: { maxAttempts?: number; maxQueue?: number } = {}): LoopbackWiring {
   const { privateKey } = generateKeyPairSync('ed25519');
   const delivery = createWebhookDelivery({
     unsafeAllowPrivateNetwork: true,
     retry: { maxAttempts: options.maxAttempts ?? 1 },
+    ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
   });
   const sender = createWebhookSender({
     delivery,
