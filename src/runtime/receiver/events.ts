@@ -86,7 +86,8 @@ export type ReceiverRejectionCode =
   | 'webhook_token_invalid'
   | 'webhook_payload_invalid'
   | 'webhook_event_in_progress'
-  | 'webhook_receiver_unavailable';
+  | 'webhook_receiver_unavailable'
+  | 'webhook_raw_body_unavailable';
 
 export type WebhookRejectionCode = WebhookChecklistCode | HmacVerificationCode | ReceiverRejectionCode;
 

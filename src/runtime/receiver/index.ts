@@ -69,3 +69,4 @@ export type {
   DedupToken,
   DedupClaim,
 } from './store-contract.js';
+export * from './adapters/index.js';

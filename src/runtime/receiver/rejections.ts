@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Partial<Record<WebhookRejectionCode, number>> = {
   webhook_payload_invalid: 400,
   webhook_event_in_progress: 503,
   webhook_receiver_unavailable: 503,
+  webhook_raw_body_unavailable: 500,
 };
 
 const STAGE_NAMES: Record<RejectionStage, string> = {
