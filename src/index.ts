@@ -155,5 +155,20 @@ export {
   type NonTerminalInitialStatus,
 } from './runtime/webhooks/index.js';
 
+// Receiving (buyer): one call that verifies, dedups, validates and dispatches a webhook; the key
+// source and store contracts it runs on, with static keys and in-memory stores; HTTP adapters.
+export * from './runtime/receiver/index.js';
+export type {
+  PublicJwk,
+  Ed25519PublicJwk,
+  P256PublicJwk,
+  Jwks,
+  AdcpKeyPurpose,
+  WebhookKeyQuery,
+  WebhookKeyLookup,
+  WebhookKeySource,
+  KeyRevocationState,
+} from './runtime/keys/index.js';
+
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
 export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';
