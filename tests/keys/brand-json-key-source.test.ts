@@ -131,6 +131,49 @@ describe('brandJsonKeySource: eTLD+1 origin binding', () => {
   });
 });
 
+describe('brandJsonKeySource: operator delegation windows and redirect documents', () => {
+  const foreignAgent = 'https://agent.other-operator.example/mcp';
+  const foreignJwks = 'https://agent.other-operator.example/.well-known/jwks.json';
+
+  function publishDelegation(window: Record<string, string>): void {
+    server.json(BRAND_JSON, {
+      house: { domain: 'seller.example', name: 'Seller' },
+      agents: [{ type: 'sales', url: foreignAgent }],
+      authorized_operators: [{ domain: 'other-operator.example', brands: ['*'], ...window }],
+    });
+    server.json(foreignJwks, { keys: [kid1.jwk] });
+  }
+
+  it('ignores an authorized_operators entry outside its valid_from / valid_until window', async () => {
+    publishDelegation({ valid_from: isoAt(T0 + 100), valid_until: isoAt(T0 + 200) });
+    const keySource = source({ agentUrl: foreignAgent, revocation: 'off' });
+    expectUnknown(await keySource.lookup({ keyid: kid1.kid, now: T0 }), /^brand_origin_mismatch/);
+    expect(await keySource.lookup({ keyid: kid1.kid, now: T0 + 150 })).toMatchObject({ ok: true, senderId: foreignAgent });
+    expectUnknown(await keySource.lookup({ keyid: kid1.kid, now: T0 + 200 }), /^brand_origin_mismatch/);
+    expect(server.count(BRAND_JSON)).toBe(1);
+  });
+
+  it('follows one authoritative_location document and refuses a second', async () => {
+    const hosted = 'https://seller.example/brand/hosted.json';
+    server.json(BRAND_JSON, { authoritative_location: hosted });
+    server.json(hosted, { agents: [{ type: 'sales', url: AGENT }] });
+    server.json(JWKS, { keys: [kid1.jwk] });
+    expect(await source({ revocation: 'off' }).lookup({ keyid: kid1.kid, now: T0 })).toMatchObject({ ok: true });
+    server.json(hosted, { authoritative_location: 'https://seller.example/brand/third.json' });
+    expectUnknown(await source({ revocation: 'off' }).lookup({ keyid: kid1.kid, now: T0 }), /^brand_json_malformed: .*second brand\.json redirect/);
+    expect(server.count('https://seller.example/brand/third.json')).toBe(0);
+  });
+});
+
+describe('brandJsonKeySource: key purpose members', () => {
+  it('returns a key with its use, key_ops and adcp_use as published, for the verifier step-8 check', async () => {
+    const governance = makeSigningKey('seller-gov-2026', 'governance-signing');
+    publish({ keys: [kid1, governance] });
+    const answer = await source().lookup({ keyid: governance.kid, now: T0 });
+    expect(answer).toMatchObject({ ok: true, jwk: { adcp_use: 'governance-signing', key_ops: ['verify'], use: 'sig' } });
+  });
+});
+
 describe('brandJsonKeySource: rotation and refetch', () => {
   it('refetches once for a new kid, then rejects a second unknown kid within 30 s without a fetch', async () => {
     publish();
@@ -188,6 +231,18 @@ describe('brandJsonKeySource: revocation', () => {
       server.set(REVOCATIONS, { body });
       expect(await source().lookup({ keyid: kid1.kid, now: T0 })).toMatchObject({ ok: true, revocation: 'stale' });
     }
+  });
+
+  it('refuses a list older than the one held (no rollback) and goes stale on schedule', async () => {
+    publish({ nextUpdate: T0 + 60, revoked: [kid2.kid] });
+    const keySource = source();
+    expect(await keySource.lookup({ keyid: kid1.kid, now: T0 })).toMatchObject({ revocation: 'valid' });
+    publish({ keys: [kid1, kid2] });
+    server.set(REVOCATIONS, {
+      body: signRevocationList({ issuer: 'https://seller.example', updated: isoAt(T0 - 3_600), next_update: isoAt(T0 + 900), revoked_kids: [] }, listSigner),
+    });
+    expect(await keySource.lookup({ keyid: kid2.kid, now: T0 + 61 })).toMatchObject({ ok: true, revocation: 'revoked' });
+    expect(await keySource.lookup({ keyid: kid1.kid, now: T0 + 301 })).toMatchObject({ revocation: 'stale' });
   });
 
   it("answers valid without any list when revocation is 'off'", async () => {

@@ -25,12 +25,31 @@ export interface BrandAgentEntry {
   readonly jwksUri?: string;
 }
 
+/** An `authorized_operators[]` entry (schemas/…/brand.json#/definitions/authorized_operator), as used here. */
+export interface AuthorizedOperator {
+  readonly domain: string;
+  /** `valid_from`, unix seconds. */
+  readonly validFrom?: number;
+  /** `valid_until`, unix seconds. */
+  readonly validUntil?: number;
+}
+
+/**
+ * The domains of the operators authorized at `now`: an entry is ignored before its `valid_from` and
+ * from its `valid_until` on (brand-protocol/brand-json.mdx "Authorized Operator Resolution").
+ */
+export function operatorDomainsAt(operators: readonly AuthorizedOperator[], now: number): string[] {
+  return operators
+    .filter((operator) => (operator.validFrom === undefined || now >= operator.validFrom) && (operator.validUntil === undefined || now < operator.validUntil))
+    .map((operator) => operator.domain);
+}
+
 /** What key discovery reads from a brand.json document. */
 export interface BrandJsonDocument {
   /** Every `agents[]` entry: top-level, `house.agents` and each `brands[].agents`. */
   readonly agents: readonly BrandAgentEntry[];
-  /** Domains from `authorized_operators[].domain`. */
-  readonly authorizedOperatorDomains: readonly string[];
+  /** `authorized_operators[]` entries with their validity window. */
+  readonly authorizedOperators: readonly AuthorizedOperator[];
   /** Set on a redirect variant: the brand.json to read instead (`authoritative_location` or `house`). */
   readonly redirectTo?: string;
 }
@@ -44,12 +63,17 @@ export function readBrandJson(value: unknown): BrandJsonDocument | undefined {
     ...(isRecord(value.house) ? agentEntries(value.house.agents) : []),
     ...(Array.isArray(value.brands) ? value.brands.flatMap((brand) => (isRecord(brand) ? agentEntries(brand.agents) : [])) : []),
   ];
-  const authorizedOperatorDomains = Array.isArray(value.authorized_operators)
-    ? value.authorized_operators.flatMap((operator) =>
-        isRecord(operator) && typeof operator.domain === 'string' ? [operator.domain] : [],
-      )
-    : [];
-  return redirectTo === undefined ? { agents, authorizedOperatorDomains } : { agents, authorizedOperatorDomains, redirectTo };
+  const authorizedOperators = Array.isArray(value.authorized_operators) ? value.authorized_operators.flatMap(authorizedOperator) : [];
+  return redirectTo === undefined ? { agents, authorizedOperators } : { agents, authorizedOperators, redirectTo };
+}
+
+function authorizedOperator(value: unknown): AuthorizedOperator[] {
+  if (!isRecord(value) || typeof value.domain !== 'string') return [];
+  const validFrom = value.valid_from === undefined ? undefined : parseTimestamp(value.valid_from);
+  const validUntil = value.valid_until === undefined ? undefined : parseTimestamp(value.valid_until);
+  // A window that is present but unreadable cannot be honoured, so the entry delegates nothing.
+  if ((value.valid_from !== undefined && validFrom === undefined) || (value.valid_until !== undefined && validUntil === undefined)) return [];
+  return [{ domain: value.domain, ...(validFrom === undefined ? {} : { validFrom }), ...(validUntil === undefined ? {} : { validUntil }) }];
 }
 
 function redirectTarget(value: Record<string, unknown>): string | undefined {
