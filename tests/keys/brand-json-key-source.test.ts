@@ -354,5 +354,6 @@ describe('brandJsonKeySource: never throws', () => {
     expect(() => brandJsonKeySource({})).toThrow(KeySourceConfigError);
     expect(() => brandJsonKeySource({ agentUrl: 'http://agent.seller.example/mcp' })).toThrow(/agentUrl must be an https URL/);
     expect(() => brandJsonKeySource({ agentUrl: AGENT, negativeCacheSeconds: 120 })).toThrow(/negativeCacheSeconds must be between 0 and 60/);
+    expect(() => brandJsonKeySource({ agents: [{ agentUrl: AGENT }, { agentUrl: AGENT }] })).toThrow(/an agentUrl is listed twice/);
   });
 });

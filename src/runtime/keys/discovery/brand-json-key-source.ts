@@ -138,11 +138,11 @@ export function brandJsonKeySource(options: BrandJsonKeySourceOptions): BrandJso
       {
         url: agent.revocationListUrl,
         acceptedIssuers: agent.acceptedIssuers,
-        signerKeys: async () => {
+        signerKey: async (signerKid) => {
           const resolution = await jwksUriOf(agent, now);
           if (!resolution.ok) return undefined;
-          const set = await jwks.keySet(resolution.jwksUri, now, ttlFor(agent));
-          return set.ok ? set.keys : undefined;
+          const key = await jwks.key(resolution.jwksUri, signerKid, now, ttlFor(agent));
+          return key.ok ? key.jwk : undefined;
         },
       },
       kid,
@@ -199,6 +199,8 @@ function resolveAgents(options: BrandJsonKeySourceOptions): readonly ResolvedAge
   const declared: readonly BrandJsonAgent[] =
     options.agents ?? (options.agentUrl === undefined ? [] : [{ agentUrl: options.agentUrl, ...(options.brandJsonUrl === undefined ? {} : { brandJsonUrl: options.brandJsonUrl }) }]);
   if (declared.length === 0) throw new KeySourceConfigError('give agents or agentUrl');
+  const agentUrls = declared.map((agent) => agent.agentUrl);
+  if (new Set(agentUrls).size !== agentUrls.length) throw new KeySourceConfigError('an agentUrl is listed twice');
   return declared.map(resolveAgent);
 }
 

@@ -29,13 +29,21 @@ export interface RevocationList {
 
 export type RevocationListRead = { readonly ok: true; readonly list: RevocationList } | { readonly ok: false; readonly reason: string };
 
+/** The `kid` a revocation-list JWS is signed under, read before its signer's key is looked up. */
+export function revocationListSignerKid(body: Uint8Array): string | undefined {
+  const jws = splitJws(body);
+  const header = jws === undefined ? undefined : decodeJsonSegment(jws.protected);
+  return isRecord(header) && typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
+}
+
 /**
- * Verifies and reads a revocation-list document. `keys` are the signer's published keys by kid;
- * `acceptedIssuers` the origins whose list this may be (the `issuer` member must equal one).
+ * Verifies and reads a revocation-list document. `signerKey` is the published key named by the
+ * JWS `kid` (undefined when the signer's JWKS has none); `acceptedIssuers` the origins whose list
+ * this may be (the `issuer` member must equal one).
  */
 export function readRevocationList(
   body: Uint8Array,
-  keys: ReadonlyMap<string, PublicJwk>,
+  signerKey: PublicJwk | undefined,
   acceptedIssuers: readonly string[],
 ): RevocationListRead {
   const jws = splitJws(body);
@@ -44,12 +52,14 @@ export function readRevocationList(
   if (!isRecord(header)) return { ok: false, reason: 'protected header is not a JSON object' };
   if (header.typ !== REVOCATION_LIST_TYP) return { ok: false, reason: `typ is not ${REVOCATION_LIST_TYP}` };
   if (Array.isArray(header.crit)) return { ok: false, reason: 'unrecognized crit header' };
-  const jwk = typeof header.kid === 'string' ? keys.get(header.kid) : undefined;
-  if (jwk === undefined) return { ok: false, reason: 'signed under a kid not in the signer JWKS' };
-  if (!signatureVerifies(jws, header.alg, jwk)) return { ok: false, reason: 'signature does not verify' };
+  const kid = header.kid;
+  if (typeof kid !== 'string' || signerKey === undefined || kid !== signerKey.kid) {
+    return { ok: false, reason: 'signed under a kid not in the signer JWKS' };
+  }
+  if (!signatureVerifies(jws, header.alg, signerKey)) return { ok: false, reason: 'signature does not verify' };
   const list = readPayload(decodeJsonSegment(jws.payload), acceptedIssuers);
   if (typeof list === 'string') return { ok: false, reason: list };
-  if (list.revokedKids.has(jwk.kid as string)) return { ok: false, reason: 'signed under a kid the list itself revokes' };
+  if (list.revokedKids.has(kid)) return { ok: false, reason: 'signed under a kid the list itself revokes' };
   return { ok: true, list };
 }
 

@@ -7,7 +7,7 @@ import { redactUrl } from '../../logging/logger.js';
 import type { PublicJwk } from '../jwk.js';
 import type { KeyRevocationState } from '../webhook-key-source.js';
 import { DiscoveryContext, fetchFailureDetail, MAX_POLICY_DOCUMENT_BYTES } from './discovery-context.js';
-import { readRevocationList, revocationSchedule, type RevocationList } from './revocation-list.js';
+import { readRevocationList, revocationListSignerKid, revocationSchedule, type RevocationList } from './revocation-list.js';
 
 interface ListState {
   list?: RevocationList;
@@ -22,8 +22,8 @@ interface ListState {
 export interface RevocationListSource {
   readonly url: string;
   readonly acceptedIssuers: readonly string[];
-  /** The signer's published keys; fetched only when the list needs refreshing. */
-  readonly signerKeys: () => Promise<ReadonlyMap<string, PublicJwk> | undefined>;
+  /** The signer's published key named `kid` (with the JWKS kid-miss refetch); undefined when unknown. */
+  readonly signerKey: (kid: string) => Promise<PublicJwk | undefined>;
 }
 
 export class RevocationPoller {
@@ -60,9 +60,9 @@ export class RevocationPoller {
   async #fetchAndAccept(source: RevocationListSource, state: ListState, now: number): Promise<string | undefined> {
     const outcome = await this.context.fetch(source.url, MAX_POLICY_DOCUMENT_BYTES);
     if (!outcome.ok) return fetchFailureDetail('revocation_list_unavailable', source.url, outcome, MAX_POLICY_DOCUMENT_BYTES);
-    const keys = await source.signerKeys();
-    if (keys === undefined) return `revocation_list_unverifiable: ${redactUrl(source.url)}: the signer JWKS is unavailable`;
-    const read = readRevocationList(outcome.body, keys, source.acceptedIssuers);
+    const kid = revocationListSignerKid(outcome.body);
+    const signerKey = kid === undefined ? undefined : await source.signerKey(kid);
+    const read = readRevocationList(outcome.body, signerKey, source.acceptedIssuers);
     if (!read.ok) return `revocation_list_invalid: ${redactUrl(source.url)}: ${read.reason}`;
     if (state.list !== undefined && read.list.updated < state.list.updated) {
       return `revocation_list_invalid: ${redactUrl(source.url)}: older than the list already held`;
