@@ -13,7 +13,7 @@ const AGENT = 'https://agent.seller.example/mcp';
 const BRAND_JSON = 'https://seller.example/.well-known/brand.json';
 const JWKS = 'https://agent.seller.example/.well-known/jwks.json';
 const REVOCATIONS = 'https://seller.example/.well-known/governance-revocations.json';
-const HOSTS = ['seller.example', 'agent.seller.example', 'keys.seller.example', 'agent.other-operator.example', 'publisher.example', 'keys.private.example'];
+const HOSTS = ['seller.example', 'agent.seller.example', 'agent2.seller.example', 'keys.seller.example', 'agent.other-operator.example', 'publisher.example', 'keys.private.example'];
 const ADDRESSES = Object.fromEntries([...HOSTS.map((host) => [host, PUBLIC]), ['keys.private.example', '10.0.0.7']]);
 
 let server: KeyServer;
@@ -97,6 +97,18 @@ describe('brandJsonKeySource: discovery chain', () => {
   it('rejects a brand.json with a repeated key as brand_json_malformed', async () => {
     server.set(BRAND_JSON, { body: `{"agents":[{"type":"sales","url":"${AGENT}"}],"agents":[]}` });
     expectUnknown(await source().lookup({ keyid: kid1.kid, now: T0 }), /^brand_json_malformed: .*repeated object key "agents"/);
+  });
+
+  it('finds a kid among several configured agents, and refuses a kid two of them publish', async () => {
+    const agent2 = 'https://agent2.seller.example/mcp';
+    const agent2Jwks = 'https://agent2.seller.example/.well-known/jwks.json';
+    publish({ agents: [{ type: 'sales', url: AGENT }, { type: 'sales', url: agent2 }] });
+    server.json(agent2Jwks, { keys: [kid2.jwk, listSigner.jwk] });
+    const keySource = source({ agents: [{ agentUrl: AGENT, brandJsonUrl: BRAND_JSON }, { agentUrl: agent2, brandJsonUrl: BRAND_JSON }] });
+    expect(await keySource.lookup({ keyid: kid2.kid, now: T0 })).toMatchObject({ ok: true, jwk: kid2.jwk, senderId: agent2 });
+    expect(await keySource.lookup({ keyid: kid2.kid, now: T0, expectedSender: AGENT })).toMatchObject({ ok: false });
+    expectUnknown(await keySource.lookup({ keyid: listSigner.kid, now: T0 }), /^key_ambiguous/);
+    expect(await keySource.lookup({ keyid: listSigner.kid, now: T0, expectedSender: agent2 })).toMatchObject({ ok: true, senderId: agent2 });
   });
 
   it('refuses an expected sender that is not a configured agent', async () => {
@@ -265,6 +277,15 @@ describe('brandJsonKeySource: SSRF and size controls on key fetches', () => {
     publish();
     expect(await keySource.lookup({ keyid: kid1.kid, now: T0 + 31 })).toMatchObject({ ok: true });
     expect(server.count(JWKS)).toBe(2);
+  });
+
+  it('ends a JWKS fetch that gets no answer at the total deadline', async () => {
+    publish();
+    server.set(JWKS, { hang: true });
+    const keySource = source({ fetch: server.fetchOptions(ADDRESSES, { totalTimeoutMs: 300 }) });
+    const started = Date.now();
+    expectUnknown(await keySource.lookup({ keyid: kid1.kid, now: T0 }), /^jwks_unavailable: .*timed out/);
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 
   it('refuses a redirect on the JWKS fetch and never requests its target', async () => {

@@ -41,7 +41,8 @@ export function makeTestCertificates(hostNames: readonly string[]): TestCertific
   }
 }
 
-export type Route = { status?: number; headers?: Record<string, string>; body?: string | Uint8Array };
+/** A canned response; `hang` leaves the request unanswered (the client's deadline must end it). */
+export type Route = { status?: number; headers?: Record<string, string>; body?: string | Uint8Array; hang?: boolean };
 
 /** The loopback server. `routes` maps `host/path` to a response (or a function making one). */
 export class KeyServer {
@@ -59,6 +60,7 @@ export class KeyServer {
       this.#counts.set(route, (this.#counts.get(route) ?? 0) + 1);
       const found = this.routes.get(route);
       const answer = typeof found === 'function' ? found() : (found ?? { status: 404, body: 'not found' });
+      if (answer.hang === true) return;
       response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
       response.end(answer.body ?? '');
     });

@@ -22,6 +22,9 @@ interface JwksEntry {
   missRefetch?: Promise<void>;
 }
 
+/** `jwks_uri` values come from counterparty documents, so the cache holds a bounded number of them. */
+const MAX_JWKS_ENTRIES = 1_000;
+
 export class JwksCache {
   readonly #entries = new Map<string, JwksEntry>();
 
@@ -108,6 +111,7 @@ export class JwksCache {
   #entry(jwksUri: string): JwksEntry {
     let entry = this.#entries.get(jwksUri);
     if (entry === undefined) {
+      if (this.#entries.size >= MAX_JWKS_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
       entry = { expiresAt: 0 };
       this.#entries.set(jwksUri, entry);
     }
