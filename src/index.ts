@@ -169,6 +169,16 @@ export type {
   WebhookKeySource,
   KeyRevocationState,
 } from './runtime/keys/index.js';
+// Webhook receivers: seller keys discovered through brand.json (jwks_uri, eTLD+1 origin binding,
+// publisher pins, signed revocation list), every fetch through the SSRF guard.
+export {
+  brandJsonKeySource,
+  KeySourceConfigError,
+  type BrandJsonAgent,
+  type BrandJsonKeySource,
+  type BrandJsonKeySourceOptions,
+  type DiscoveryFetchOptions,
+} from './runtime/keys/discovery/index.js';
 
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
 export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';

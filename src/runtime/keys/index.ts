@@ -10,3 +10,11 @@ export type {
   Jwks,
 } from './jwk.js';
 export type { WebhookKeyQuery, WebhookKeyLookup, WebhookKeySource, KeyRevocationState } from './webhook-key-source.js';
+export {
+  brandJsonKeySource,
+  KeySourceConfigError,
+  type BrandJsonAgent,
+  type BrandJsonKeySource,
+  type BrandJsonKeySourceOptions,
+  type DiscoveryFetchOptions,
+} from './discovery/index.js';
