@@ -10,7 +10,8 @@ import { decodeBinaryToken, type BinaryDecodeResult } from './base64.js';
 
 export interface ParsedSignatureInput {
   readonly components: readonly string[];
-  readonly params: ReadonlyMap<string, BareItem>;
+  /** Parameter values as RFC 8941 parsed them (string, number, boolean, token, bytes). */
+  readonly params: ReadonlyMap<string, unknown>;
   /** RFC 8941 serialization of the member: the `@signature-params` value of the base. */
   readonly serialized: string;
 }
