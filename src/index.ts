@@ -86,6 +86,7 @@ export {
 // Durable delivery: stores selected by URL (memory: | sqlite:<path> | postgres://…) and the outbox.
 export { openDeliveryStore, type OpenDeliveryStoreOptions } from './runtime/store/store-url.js';
 export type { SqliteDeliveryStoreOptions, PostgresDeliveryStoreOptions } from './runtime/store/store-options.js';
+export type { BodyEncryptionKeyring } from './runtime/store/body-encryption.js';
 export { DeliveryStoreError, type DeliveryStoreErrorCode } from './runtime/store/delivery-store-error.js';
 export type {
   DeliveryStore,

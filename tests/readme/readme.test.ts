@@ -52,6 +52,14 @@ describe('README.md', () => {
     expect(listed.sort()).toEqual(folders.sort());
   });
 
+  it('states the duplicate window and what rows store as they are (the crash test resends what was on the wire)', () => {
+    const durability = section('Durability').replace(/\s+/g, ' ');
+    expect(durability).toContain('every attempt it had on the wire is sent again');
+    expect(durability).not.toContain('One window can deliver twice');
+    expect(durability).toContain("including the buyer's `push_notification_config.token`");
+    expect(durability).toContain('bodyEncryption');
+  });
+
   it('has a CI snippet that runs `npx adcp-codegen check`', () => {
     const [workflow] = fencedBlocks(section('CI'), 'yaml');
     expect(workflow).toMatch(/^\s+- run: npx adcp-codegen check$/m);

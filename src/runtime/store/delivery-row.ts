@@ -1,5 +1,6 @@
 // The row shape shared by the SQLite and PostgreSQL stores, and its mapping to DeliveryRecord.
 // Signing is stored as a mode plus a reference (key id or credential ref): never key material.
+import type { BodyCodec } from './body-encryption.js';
 import { DeliveryStoreError } from './delivery-store-error.js';
 import type { DeliveryRecord, DeliveryStatus, SigningDescriptor } from './delivery-store.js';
 
@@ -62,12 +63,13 @@ export function labelsToColumn(labels: Readonly<Record<string, string>> | undefi
   return labels === undefined ? null : JSON.stringify(labels);
 }
 
-export function rowToRecord(row: DeliveryRow): DeliveryRecord {
+/** The record a row holds; its body opened by `bodies` (decrypted when the store encrypts). */
+export function rowToRecord(row: DeliveryRow, bodies: BodyCodec): DeliveryRecord {
   return {
     id: row.id,
     idempotencyKey: row.idempotency_key,
     url: row.url,
-    body: row.body,
+    body: bodies.open(row.id, row.body),
     signing: signingFromColumns(row.signing_mode, row.signing_ref),
     nextAttemptAt: Number(row.next_attempt_at),
     ...(row.labels !== null && { labels: parseLabels(row.labels) }),

@@ -17,6 +17,8 @@ export type DeliveryStoreErrorCode =
   | 'timeout'
   /** The store was closed. */
   | 'closed'
+  /** A stored body is encrypted under a key the keyring does not hold, or does not verify. */
+  | 'decryption_failed'
   /** Anything else the database reported. */
   | 'failed';
 

@@ -16,7 +16,6 @@ import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, ListQ
 import { DeliveryStoreError } from './delivery-store-error.js';
 import {
   DEFAULT_TABLE_PREFIX,
-  asBuffer,
   assertIdentifier,
   byNextAttempt,
   labelsToColumn,
@@ -28,6 +27,7 @@ import {
 import { migratePostgres, postgresTables, type PostgresTables } from './postgres-schema.js';
 import { postgresStatements, type PostgresStatements } from './postgres-statements.js';
 import type { PostgresDeliveryStoreOptions } from './store-options.js';
+import { bodyCodecFor, plainBodies, type BodyCodec } from './body-encryption.js';
 import { WriteBatcher } from './write-batcher.js';
 import { postgresError } from './postgres-errors.js';
 import { PostgresEnqueueListener } from './postgres-listener.js';
@@ -43,6 +43,7 @@ export async function openPostgresDeliveryStore(
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   assertIdentifier('table prefix', prefix);
   if (options.schema !== undefined) assertIdentifier('schema', options.schema);
+  const bodies = bodyCodecFor(options.bodyEncryption);
   const tables = postgresTables(prefix, options.schema);
   const config: pg.PoolConfig = {
     connectionString,
@@ -63,7 +64,7 @@ export async function openPostgresDeliveryStore(
     client = await pools.work.connect();
     await migratePostgres(client, tables, Date.now());
     client.release();
-    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, enqueuePoolSize);
+    return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, enqueuePoolSize, bodies);
   } catch (error) {
     client?.release(true);
     await Promise.all([pools.work.end(), pools.enqueue.end()]).catch(() => undefined);
@@ -90,12 +91,14 @@ export class PostgresDeliveryStore implements DeliveryStore {
   readonly #listener: PostgresEnqueueListener;
   readonly #connectionString: string;
   readonly #now: () => number;
+  readonly #bodies: BodyCodec;
   readonly #enqueues: WriteBatcher<NewDelivery>;
   readonly #outcomes: WriteBatcher<Outcome>;
   #closed = false;
 
-  constructor(pools: Pools, tables: PostgresTables, config: pg.PoolConfig, now: () => number, enqueuePoolSize: number) {
+  constructor(pools: Pools, tables: PostgresTables, config: pg.PoolConfig, now: () => number, enqueuePoolSize: number, bodies: BodyCodec = plainBodies) {
     this.#pools = pools;
+    this.#bodies = bodies;
     this.#now = now;
     this.#sql = postgresStatements(tables);
     this.#connectionString = config.connectionString ?? '';
@@ -122,7 +125,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
       signing?.map(([mode]) => mode) ?? null,
       signing?.map(([, ref]) => ref) ?? null,
     ]);
-    return rows.map(rowToRecord).sort(byNextAttempt);
+    return rows.map((row) => rowToRecord(row, this.#bodies)).sort(byNextAttempt);
   }
 
   markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
@@ -139,12 +142,12 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
     const { rows } = await this.#query<DeliveryRow>(this.#sql.get, [id]);
-    return rows[0] && rowToRecord(rows[0]);
+    return rows[0] && rowToRecord(rows[0], this.#bodies);
   }
 
   async list(query: ListQuery = {}): Promise<DeliveryRecord[]> {
     const { rows } = await this.#query<DeliveryRow>(this.#sql.list, [query.status ?? null, query.limit ?? null]);
-    return rows.map(rowToRecord);
+    return rows.map((row) => rowToRecord(row, this.#bodies));
   }
 
   async redrive(id: string, now: number): Promise<boolean> {
@@ -175,7 +178,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
         batch.map((delivery) => delivery.id),
         batch.map((delivery) => delivery.idempotencyKey),
         batch.map((delivery) => delivery.url),
-        batch.map((delivery) => asBuffer(delivery.body)),
+        batch.map((delivery) => this.#bodies.seal(delivery.id, delivery.body)),
         signing.map((columns) => columns.mode),
         signing.map((columns) => columns.ref),
         batch.map((delivery) => labelsToColumn(delivery.labels)),

@@ -19,7 +19,6 @@ import type {
 import { DeliveryStoreError } from './delivery-store-error.js';
 import {
   DEFAULT_TABLE_PREFIX,
-  asBuffer,
   assertIdentifier,
   byNextAttempt,
   labelsToColumn,
@@ -30,6 +29,7 @@ import {
 } from './delivery-row.js';
 import { migrateSqlite, sqliteTables } from './sqlite-schema.js';
 import type { SqliteDeliveryStoreOptions } from './store-options.js';
+import { bodyCodecFor, plainBodies, type BodyCodec } from './body-encryption.js';
 import { WriteBatcher } from './write-batcher.js';
 
 
@@ -42,6 +42,7 @@ export async function openSqliteDeliveryStore(
 ): Promise<SqliteDeliveryStore> {
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   assertIdentifier('table prefix', prefix);
+  const bodies = bodyCodecFor(options.bodyEncryption);
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000, fileMustExist: options.fileMustExist === true });
@@ -52,7 +53,7 @@ export async function openSqliteDeliveryStore(
     // path, and a hot outbox rewrites the same pages, so each checkpoint copies little more.
     db.pragma('wal_autocheckpoint = 8000');
     migrateSqlite(db, prefix, Date.now());
-    return new SqliteDeliveryStore(db, prefix, options.now ?? Date.now);
+    return new SqliteDeliveryStore(db, prefix, options.now ?? Date.now, bodies);
   } catch (error) {
     db?.close();
     throw sqliteError(error, path);
@@ -77,11 +78,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
   readonly #sql: Statements;
   readonly #listeners = new Set<() => void>();
   readonly #now: () => number;
+  readonly #bodies: BodyCodec;
   readonly #enqueues: WriteBatcher<NewDelivery>;
   readonly #outcomes: WriteBatcher<{ readonly statement: Statement; readonly params: object }>;
 
-  constructor(db: SqliteDatabase, prefix: string, now: () => number) {
+  constructor(db: SqliteDatabase, prefix: string, now: () => number, bodies: BodyCodec = plainBodies) {
     this.#db = db;
+    this.#bodies = bodies;
     this.#sql = prepare(db, sqliteTables(prefix).deliveries);
     this.#now = now;
     // Writes made in one turn of the event loop commit together, in one transaction.
@@ -107,7 +110,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           signing: signing === undefined ? null : JSON.stringify(signing),
         }) as DeliveryRow[],
     );
-    return rows.map(rowToRecord).sort(byNextAttempt);
+    return rows.map((row) => rowToRecord(row, this.#bodies)).sort(byNextAttempt);
   }
 
   async markDelivered(id: string, outcome: AttemptOutcome, now: number): Promise<void> {
@@ -128,7 +131,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
     const row = this.#run(() => this.#sql.get.get(id) as DeliveryRow | undefined);
-    return row && rowToRecord(row);
+    return row && rowToRecord(row, this.#bodies);
   }
 
   async list(query: ListQuery = {}): Promise<DeliveryRecord[]> {
@@ -139,7 +142,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           ? this.#sql.list.all({ limit })
           : this.#sql.listByStatus.all({ limit, status: query.status })) as DeliveryRow[],
     );
-    return rows.map(rowToRecord);
+    return rows.map((row) => rowToRecord(row, this.#bodies));
   }
 
   async redrive(id: string, now: number): Promise<boolean> {
@@ -168,7 +171,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         id: delivery.id,
         idempotency_key: delivery.idempotencyKey,
         url: delivery.url,
-        body: asBuffer(delivery.body),
+        body: this.#bodies.seal(delivery.id, delivery.body),
         signing_mode: signing.mode,
         signing_ref: signing.ref,
         labels: labelsToColumn(delivery.labels),

@@ -1,8 +1,19 @@
 // Options of the durable stores, kept apart from their implementations so that the types a user
 // sees (openDeliveryStore's options) never pull in the drivers' type packages (@types/pg,
 // @types/better-sqlite3) nor, at run time, the drivers themselves.
+import type { BodyEncryptionKeyring } from './body-encryption.js';
 
-export interface SqliteDeliveryStoreOptions {
+interface EncryptionOption {
+  /**
+   * Encrypt stored bodies at rest (AES-256-GCM) with the application's keys. Without it, each row
+   * holds the webhook body in plain text, including the buyer's push_notification_config `token`
+   * that every webhook echoes. Rows sealed earlier keep opening after rotation as long as their
+   * key id stays in `keys`; rows written before encryption was on are read as they are.
+   */
+  readonly bodyEncryption?: BodyEncryptionKeyring;
+}
+
+export interface SqliteDeliveryStoreOptions extends EncryptionOption {
   /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
   readonly tablePrefix?: string;
   /** `normal` (default) survives a process crash; `full` also survives power loss (one fsync per write). */
@@ -15,7 +26,7 @@ export interface SqliteDeliveryStoreOptions {
   readonly fileMustExist?: boolean;
 }
 
-export interface PostgresDeliveryStoreOptions {
+export interface PostgresDeliveryStoreOptions extends EncryptionOption {
   /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
   readonly tablePrefix?: string;
   /** Schema holding the tables, created if missing; default: the connection's search_path. */
