@@ -1,6 +1,7 @@
 // What every receiver store backend shares: the replay-cache caps, the identifiers it accepts for
 // table/key prefixes, and the one error type the backends throw.
 import { AdcpError } from '../../errors/adcp-error.js';
+import type { NonceAdmission } from '../store-contract.js';
 
 /** Recommended per-keyid entry cap for the webhook replay cache (security.mdx "Webhook replay dedup sizing"). */
 export const DEFAULT_PER_KEYID_CAP = 100_000;
@@ -61,4 +62,21 @@ export const DEFAULT_RECEIVER_PREFIX = 'adcp_recv_';
 /** A closed store refuses work instead of reaching a released connection. */
 export function closedError(backend: string): ReceiverStoreError {
   return new ReceiverStoreError('ADCP_RECEIVER_STORE_CLOSED', `the ${backend} receiver store is closed`);
+}
+
+/** The NonceAdmission a backend's one-word admission answer (SQL function or Lua script) stands for. */
+export function admissionOf(outcome: unknown): NonceAdmission {
+  switch (outcome) {
+    case 'new':
+      return { outcome: 'admitted', newKeyid: true };
+    case 'admitted':
+      return { outcome: 'admitted', newKeyid: false };
+    case 'replayed':
+      return { outcome: 'replayed' };
+    case 'per_keyid':
+    case 'aggregate':
+      return { outcome: 'rate_abuse', cap: outcome };
+    default:
+      throw new ReceiverStoreError('ADCP_RECEIVER_STORE_FAILED', `unexpected admission outcome ${JSON.stringify(outcome)}`);
+  }
 }

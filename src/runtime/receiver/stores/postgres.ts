@@ -17,6 +17,7 @@ import {
   type NonceStoreLimits,
   type ResolvedLimits,
 } from './limits.js';
+import { admissionOf } from './limits.js';
 
 /** Options of the PostgreSQL receiver stores. */
 export interface PostgresReceiverStoreOptions extends NonceStoreLimits {
@@ -268,22 +269,6 @@ export class PostgresNonceStore implements NonceStore {
   #purgeInBackground(now: number): void {
     this.#nextPurge = now + PURGE_INTERVAL_SECONDS;
     this.#pool.query(`SELECT ${this.#n.purge}($1, false)`, [now]).catch(() => undefined);
-  }
-}
-
-function admissionOf(outcome: string | undefined): NonceAdmission {
-  switch (outcome) {
-    case 'new':
-      return { outcome: 'admitted', newKeyid: true };
-    case 'admitted':
-      return { outcome: 'admitted', newKeyid: false };
-    case 'replayed':
-      return { outcome: 'replayed' };
-    case 'per_keyid':
-    case 'aggregate':
-      return { outcome: 'rate_abuse', cap: outcome };
-    default:
-      throw new ReceiverStoreError('ADCP_RECEIVER_STORE_FAILED', `unexpected admission outcome ${JSON.stringify(outcome)}`);
   }
 }
 

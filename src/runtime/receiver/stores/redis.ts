@@ -21,6 +21,7 @@ import {
   type NonceStoreLimits,
   type ResolvedLimits,
 } from './limits.js';
+import { admissionOf } from './limits.js';
 
 /** Options of the Redis receiver stores. */
 export interface RedisReceiverStoreOptions extends NonceStoreLimits {
@@ -263,22 +264,6 @@ export class RedisNonceStore implements NonceStore {
 
 function member(keyid: string, scope: string, nonce: string): string {
   return `${Buffer.byteLength(keyid)}:${keyid}${Buffer.byteLength(scope)}:${scope}${nonce}`;
-}
-
-function admissionOf(outcome: unknown): NonceAdmission {
-  switch (outcome) {
-    case 'new':
-      return { outcome: 'admitted', newKeyid: true };
-    case 'admitted':
-      return { outcome: 'admitted', newKeyid: false };
-    case 'replayed':
-      return { outcome: 'replayed' };
-    case 'per_keyid':
-    case 'aggregate':
-      return { outcome: 'rate_abuse', cap: outcome };
-    default:
-      throw new ReceiverStoreError('ADCP_RECEIVER_STORE_FAILED', `unexpected admission outcome ${JSON.stringify(outcome)}`);
-  }
 }
 
 /** Redis-backed {@link EventDedupStore}; see {@link openRedisEventDedupStore}. */
