@@ -41,6 +41,8 @@ export interface LoadReleaseOptions extends ReleaseProgress {
   readonly checksum: 'required' | 'if-published';
   /** How messages name a local source (default: its path). URLs are always named without query string or credentials. */
   readonly label?: string | undefined;
+  /** Called with a tarball's file once its checksum passed, before it is extracted (sync's signature check). */
+  readonly verifyArchive?: ((archivePath: string) => Promise<void>) | undefined;
 }
 
 const TARBALL_NAME = /\.(?:tgz|tar\.gz|tar)$/i;
@@ -94,6 +96,7 @@ async function loadLocalTarball(path: string, label: string, options: LoadReleas
   if (expected !== undefined && sha256 !== expected) {
     throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expected})`);
   }
+  await options.verifyArchive?.(path);
   return { files: await parseTarball(archive, label, options.onExtract), label, sha256 };
 }
 
@@ -109,6 +112,7 @@ async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<L
       const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
       throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
     }
+    await options.verifyArchive?.(file);
     return { files: await parseTarball(await readFile(file), label, options.onExtract), label, sha256: downloaded.sha256 };
   } finally {
     await rm(workDir, { recursive: true, force: true });

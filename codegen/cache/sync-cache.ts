@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { CacheError } from './cache-error.js';
 import { LATEST, resolveLatestRelease } from './latest-release.js';
 import { buildLock, serializeLock } from './lock-file.js';
+import { releaseSigning, type ReleaseSigning, type SignatureOutcome, type SignaturePolicy } from './release-signing.js';
 import { releaseSite, type ReleaseSite } from './release-site.js';
 import { loadRelease, type ReleaseProgress, type ReleaseSource } from './release-source.js';
 import { assertReleaseVersion } from './release-version.js';
@@ -25,6 +26,8 @@ export interface SyncOptions {
   /** Where releases are published (default: adcontextprotocol.org). */
   readonly site?: ReleaseSite | undefined;
   readonly progress?: ReleaseProgress | undefined;
+  /** Sigstore signature policy (default: verify `.sig`/`.crt` when published, checksum-only trust otherwise). */
+  readonly signature?: SignaturePolicy | undefined;
 }
 
 export interface SyncResult {
@@ -36,12 +39,14 @@ export interface SyncResult {
   readonly added: readonly string[];
   readonly removed: readonly string[];
   readonly changed: readonly string[];
+  /** Whether the release's Sigstore signature was verified, absent (checksum-only trust) or not applicable. */
+  readonly signature: SignatureOutcome;
 }
 
 /**
  * Refreshes the schema cache and its lock to release `version`. The release is read and verified in
- * memory (checksum, archive entries, internal consistency) before anything on disk changes; then cache
- * and lock are swapped in together. Any failure leaves both untouched, and a target that is not a schema
+ * memory (checksum, Sigstore signature, archive entries, internal consistency) before anything on disk
+ * changes; then cache and lock are swapped in together. Any failure leaves both untouched, and a target that is not a schema
  * cache (or lock) already is refused before anything is read.
  */
 export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult> {
@@ -50,7 +55,9 @@ export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult>
   const latest = options.version === LATEST ? await resolveLatestRelease(site) : undefined;
   const version = latest?.version ?? assertReleaseVersion(options.version);
   const source = await resolveSyncSource(options.from, version, options.cwd, site);
-  const release = await loadVersionTree(source, version, options);
+  const signing = await releaseSigning(source, options.signature);
+  const release = await loadVersionTree(source, version, options, signing);
+  const signature = signing.outcome();
   const tree = withoutBundled(release.tree);
   assertConsistent(tree, version, release.label);
   const previous = (await isDirectory(options.cacheDir)) ? await hashTreeOnDisk(options.cacheDir) : new Map<string, string>();
@@ -58,7 +65,7 @@ export async function syncSchemaCache(options: SyncOptions): Promise<SyncResult>
   const lock = buildLock({ adcpVersion: version, source: describeSource(source), sourceSha256: release.sha256, hashes });
   await swapInCache(options.cacheDir, options.lockPath, tree, serializeLock(lock));
   const changes = compareHashes(previous, hashes);
-  return { version, latestPointer: latest?.pointer, source: lock.source, fileCount: tree.size, ...changes };
+  return { version, latestPointer: latest?.pointer, source: lock.source, fileCount: tree.size, ...changes, signature };
 }
 
 interface VersionTree {
@@ -68,9 +75,9 @@ interface VersionTree {
 }
 
 /** The schema tree of `version` inside the source; a directory is narrowed to it before anything is read. */
-async function loadVersionTree(source: ReleaseSource, version: string, options: SyncOptions): Promise<VersionTree> {
+async function loadVersionTree(source: ReleaseSource, version: string, options: SyncOptions, signing: ReleaseSigning): Promise<VersionTree> {
   const narrowed = source.kind === 'dir' ? { kind: 'dir' as const, path: await versionDir(source.path, version) } : source;
-  const release = await loadRelease(narrowed, { ...options.progress, sha256: options.sha256, checksum: 'required' });
+  const release = await loadRelease(narrowed, { ...options.progress, sha256: options.sha256, checksum: 'required', verifyArchive: signing.verifyArchive });
   const selected = selectSchemaTree(release.files, version);
   if (selected === undefined) throw new CacheError(`${release.label}: no schema tree for AdCP ${version} in tarball (no index.json)`);
   const label = source.kind === 'dir' ? release.label : `${release.label}:${selected.root}`;

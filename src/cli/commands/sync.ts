@@ -11,6 +11,8 @@ interface SyncOptions {
   baseUrl?: string;
   schemas: string;
   lock?: string;
+  requireSignature?: boolean;
+  trustedRoot?: string;
 }
 
 export function registerSync(program: Command): void {
@@ -23,6 +25,8 @@ export function registerSync(program: Command): void {
     .option('--base-url <url>', BASE_URL_HELP)
     .option('--schemas <dir>', 'schema cache to replace', 'schemas/cache')
     .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
+    .option('--require-signature', 'refuse a release without a Sigstore signature (.sig + .crt) instead of trusting its checksum alone')
+    .option('--trusted-root <file>', 'Sigstore trusted root JSON to verify signatures against (default: the embedded Sigstore public-good root)')
     .action(cliAction(runSync));
 }
 
@@ -34,11 +38,23 @@ async function runSync(options: SyncOptions, cwd: string): Promise<void> {
   const progress = releaseProgress('AdCP release');
   let result;
   try {
-    result = await syncSchemaCache({ version: options.version, from: options.from, sha256: options.sha256, cacheDir, lockPath, cwd, site, progress });
+    const signature = { require: options.requireSignature === true, trustedRoot: options.trustedRoot === undefined ? undefined : resolve(cwd, options.trustedRoot) };
+    result = await syncSchemaCache({ version: options.version, from: options.from, sha256: options.sha256, cacheDir, lockPath, cwd, site, progress, signature });
   } finally {
     progress.finish();
   }
   process.stdout.write(syncSummary(result, shownPath(cacheDir, cwd), shownPath(lockPath, cwd)));
+  const warning = unsignedWarning(result.signature);
+  if (warning !== undefined) process.stderr.write(warning);
+}
+
+/** Checksum-only trust is said loudly, once, on stderr ("Verifying protocol tarballs", When verification is not available). */
+function unsignedWarning(signature: SyncResult['signature']): string | undefined {
+  if (signature.status !== 'absent') return undefined;
+  return (
+    `sync: warning: ${signature.label} has no Sigstore signature (.sig/.crt not published): ` +
+    'checksum-only trust, the publisher is NOT verified (pass --require-signature to refuse unsigned releases)\n'
+  );
 }
 
 function syncSummary(result: SyncResult, cache: string, lock: string): string {
@@ -47,6 +63,11 @@ function syncSummary(result: SyncResult, cache: string, lock: string): string {
   return (
     latest +
     `sync: AdCP ${result.version} from ${result.source}: ${result.fileCount} files (${changes}) → ${cache}, lock ${lock}\n` +
+    signedLine(result.signature) +
     'sync: run `adcp-codegen generate` to refresh the generated code\n'
   );
+}
+
+function signedLine(signature: SyncResult['signature']): string {
+  return signature.status === 'verified' ? `sync: Sigstore signature verified: ${signature.identity} (issuer ${signature.issuer})\n` : '';
 }
