@@ -13,7 +13,7 @@
 // it against the clock would refuse every real release. The chain is therefore judged at the moment
 // the certificate was issued (its notBefore): every CA certificate must be valid then, the CA must be
 // within its trust-root validity period then, and that moment must not lie in the future.
-import { createVerify } from 'node:crypto';
+import { createVerify, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { crypto, X509Certificate } from '@sigstore/core';
 import { CacheError } from './cache-error.js';
@@ -121,31 +121,45 @@ function chainProblem(leaf: X509Certificate, trust: SigstoreTrust, now: Date): s
   if (leaf.notAfter < issuedAt) return 'certificate validity period is empty';
   if (issuedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) return `certificate is not valid before ${issuedAt.toISOString()} (in the future)`;
   if (leaf.isCA) return 'signing certificate is a CA certificate';
-  const inPeriod = trust.authorities.filter((authority) => authority.validFor.start <= issuedAt && issuedAt <= authority.validFor.end);
-  const problems = trust.authorities.map((authority) => (inPeriod.includes(authority) ? pathProblem(leaf, authority, issuedAt) : 'outside'));
-  if (problems.some((problem) => problem === undefined)) return undefined;
-  const issued = `issued ${issuedAt.toISOString()}`;
-  const expired = problems.find((problem) => problem?.startsWith('CA certificate'));
-  if (expired !== undefined) return `certificate ${issued}: ${expired}`;
-  if (problems.every((problem) => problem === 'outside')) return `certificate ${issued}, when no CA of ${trust.label} was valid`;
-  return `certificate is not issued by a CA of ${trust.label}`;
+  const issuers = trust.authorities
+    .map((authority) => ({ authority, problem: pathProblem(leaf, authority, issuedAt) }))
+    .filter(({ problem }) => problem !== NO_PATH);
+  if (issuers.length === 0) return `certificate is not issued by a CA of ${trust.label}`;
+  const inPeriod = ({ authority }: (typeof issuers)[number]) => authority.validFor.start <= issuedAt && issuedAt <= authority.validFor.end;
+  if (issuers.some((issuer) => issuer.problem === undefined && inPeriod(issuer))) return undefined;
+  const issued = `certificate issued ${issuedAt.toISOString()}`;
+  const expired = issuers.find(({ problem }) => problem !== undefined);
+  if (expired !== undefined) return `${issued}: ${expired.problem}`;
+  const { start, end } = issuers[0]!.authority.validFor;
+  return `${issued}, outside the period its CA is trusted for by ${trust.label} (${start.toISOString()} to ${end.toISOString()})`;
 }
 
-/** Why `leaf` does not chain through `authority` at `at`; undefined when it does. */
+const NO_PATH = 'no path';
+
+/** Why `leaf` does not chain through `authority`'s CA certificates at `at` (NO_PATH: not issued by it); undefined when it does. */
 function pathProblem(leaf: X509Certificate, authority: SigningAuthority, at: Date): string | undefined {
   const path = [leaf, ...authority.certChain];
   for (let i = 0; i + 1 < path.length; i += 1) {
-    if (!issuedBy(path[i]!, path[i + 1]!)) return 'no path';
+    if (!issuedBy(path[i]!, path[i + 1]!)) return NO_PATH;
   }
   const root = path[path.length - 1]!;
-  if (!issuedBy(root, root)) return 'no path';
+  if (!issuedBy(root, root)) return NO_PATH;
   for (const [depth, ca] of authority.certChain.entries()) {
-    if (!ca.isCA) return 'no path';
+    if (!ca.isCA) return NO_PATH;
     const limit = ca.extBasicConstraints?.pathLenConstraint;
-    if (limit !== undefined && limit < BigInt(depth)) return 'no path';
-    if (!ca.validForDate(at)) return `CA certificate valid ${ca.notBefore.toISOString()} to ${ca.notAfter.toISOString()} had expired or was not yet valid`;
+    if (limit !== undefined && limit < BigInt(depth)) return NO_PATH;
+    if (!ca.validForDate(at)) {
+      const state = at > ca.notAfter ? `had expired (${ca.notAfter.toISOString()})` : `was not yet valid (${ca.notBefore.toISOString()})`;
+      return `its CA certificate ${describeName(ca)} ${state}`;
+    }
   }
   return undefined;
+}
+
+/** A CA certificate as messages name it: its subject's common name when it has one. */
+function describeName(ca: X509Certificate): string {
+  const cn = /^CN=(.*)$/m.exec(new NodeX509Certificate(ca.root.toDER()).subject)?.[1];
+  return cn === undefined ? 'in the chain' : JSON.stringify(cn);
 }
 
 function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {

@@ -1,0 +1,1 @@
+MEUCIE5LscLDgjRDb4phZ01wRlPaZIhdDgCoQBVjnvKSrEmRAiEApkkfSni1bPE6fesqffSjTwr/80L2/yApdBPyuUhNziY=
