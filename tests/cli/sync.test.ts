@@ -47,6 +47,14 @@ function expectSyncedTo(project: string, expectedVersion: string): Lock {
   return lock;
 }
 
+/** The warning of a release published without .sig/.crt (signed releases: tests/cache/sync-signature.test.ts). */
+function unsignedWarning(label: string): string {
+  return (
+    `sync: warning: ${label} has no Sigstore signature (.sig/.crt not published): ` +
+    'checksum-only trust, the publisher is NOT verified (pass --require-signature to refuse unsigned releases)'
+  );
+}
+
 beforeAll(() => {
   releaseTgz = releaseTarball(version);
   releaseSha = sha256(releaseTgz);
@@ -81,7 +89,7 @@ describe('adcp-codegen sync from local sources', () => {
     const tarball = join(makeTempDir(), `${version}.tgz`);
     writeFileSync(tarball, releaseTgz);
     const run = runCliProcess(['sync', '--version', version, '--from', tarball], { cwd: project });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`${unsignedWarning(tarball)}\n`);
     expect(run.status).toBe(0);
     const lock = expectSyncedTo(project, version);
     expect(lock.sourceSha256).toBe(releaseSha);
@@ -242,7 +250,8 @@ describe('adcp-codegen sync from a URL', () => {
       cwd: project,
       env: { CI: 'true' },
     });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`${unsignedWarning(`${server.baseUrl}/protocol/${version}.tgz`)}\n`);
+    expect(server.requests).toContain(`/protocol/${version}.tgz.sig?token=secret`);
     expect(run.status).toBe(0);
     const lock = expectSyncedTo(project, version);
     expect(lock.source).toBe(`${server.baseUrl}/protocol/${version}.tgz`);
@@ -311,7 +320,7 @@ describe('adcp-codegen sync --version latest', () => {
   it('resolves latest_stable from <base>/schemas/latest.json and syncs <base>/protocol/<v>.tgz', async () => {
     const project = makeSmallProject();
     const run = await runCliProcessAsync(['sync', '--version', 'latest', '--base-url', `${server.baseUrl}/good/`], { cwd: project });
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(`${unsignedWarning(`${server.baseUrl}/good/protocol/${version}.tgz`)}\n`);
     expect(run.status).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe(`sync: latest stable AdCP release is ${version} (${server.baseUrl}/good/schemas/latest.json)`);
     const lock = expectSyncedTo(project, version);
