@@ -89,6 +89,8 @@ beforeAll(async () => {
       ...releaseRoutes('swapped-key', { sig: signers.old.sign(releaseTgz), crt: cosignCrt(goodSigner) }),
       ...releaseRoutes('sig-only', { sig: goodSigner.sign(releaseTgz) }),
       ...releaseRoutes('crt-only', { crt: cosignCrt(goodSigner) }),
+      ...releaseRoutes('cut-crt', { sig: goodSigner.sign(releaseTgz) }),
+      [`/cut-crt/${version}.tgz.crt`, { kind: 'cut', body: Buffer.from(cosignCrt(goodSigner)), sent: 100 }],
       ...releaseRoutes('garbled-sig', { sig: 'not base64 at all!', crt: cosignCrt(goodSigner) }),
       ...releaseRoutes('garbled-crt', { sig: goodSigner.sign(releaseTgz), crt: Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').toString('base64') }),
     ]),
@@ -131,6 +133,7 @@ describe('sync verifies a published Sigstore signature', () => {
     ['a certificate not issued for code signing', 'server-auth', /certificate is not issued for code signing/],
     ['a .sig without its .crt', 'sig-only', /Sigstore signature refused: .*\.tgz\.sig is published without .*\.tgz\.crt$/],
     ['a .crt without its .sig', 'crt-only', /Sigstore signature refused: .*\.tgz\.crt is published without .*\.tgz\.sig$/],
+    ['a .crt that cannot be downloaded (not the same as unpublished)', 'cut-crt', /cut-crt\/3\.0\.26\.tgz\.crt: download cut short after 100 of \d+ bytes/],
     ['a .sig that is not base64', 'garbled-sig', /garbled-sig\/3\.0\.26\.tgz\.sig: not base64$/],
     ['a .crt that is not a certificate', 'garbled-crt', /garbled-crt\/3\.0\.26\.tgz\.crt: not an X\.509 certificate$/],
   ])('refuses %s with exit 2, one line, and the cache untouched', async (_name, prefix, message) => {
