@@ -1,6 +1,7 @@
 // Sigstore verification of a release tarball from its detached `.sig` + `.crt` sidecars, offline.
 //
-// The spec ("Verifying protocol tarballs", Trust model) names the two properties a consumer checks:
+// The spec ("Verifying protocol tarballs", reference/verifying-protocol-tarballs, Trust model; and
+// "Verifying protocol bundle signatures" in building/by-layer/L0/schemas) names the two properties a consumer checks:
 // signature authenticity (the `.sig` was made by the key the `.crt` certifies) and identity binding (the
 // `.crt` names the AdCP release workflow, issued through GitHub Actions' OIDC provider). Both are checked
 // here, plus what makes the `.crt` worth believing: it chains to a Fulcio CA of the trust root

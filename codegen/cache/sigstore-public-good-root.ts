@@ -1,5 +1,5 @@
 // The Sigstore public-good trusted root: the `trusted_root.json` target of the Sigstore TUF repository
-// (https://tuf-repo-cdn.sigstore.dev), embedded so `sync` verifies offline and needs no TUF client. Only
+// (https://tuf-repo-cdn.sigstore.dev; this copy: the one @sigstore/tuf 3.1.1 seeds its cache with), embedded so `sync` verifies offline and needs no TUF client. Only
 // `certificateAuthorities` (the Fulcio CA chains and the periods they were valid for) are used. Data, not
 // code: replace it wholesale when Sigstore rotates its Fulcio CA, or pass `sync --trusted-root FILE`.
 
