@@ -1,7 +1,8 @@
 // The Sigstore public-good trusted root: the `trusted_root.json` target of the Sigstore TUF repository
-// (https://tuf-repo-cdn.sigstore.dev; this copy: the one @sigstore/tuf 3.1.1 seeds its cache with), embedded so `sync` verifies offline and needs no TUF client. Only
-// `certificateAuthorities` (the Fulcio CA chains and the periods they were valid for) are used. Data, not
-// code: replace it wholesale when Sigstore rotates its Fulcio CA, or pass `sync --trusted-root FILE`.
+// (https://tuf-repo-cdn.sigstore.dev; this copy is the one @sigstore/tuf 3.1.1 seeds its cache with),
+// embedded so `sync` verifies offline and needs no TUF client. Only `certificateAuthorities` (the Fulcio
+// CA chains and the periods they were valid for) are used. Data, not code: replace it wholesale when
+// Sigstore rotates its Fulcio CA, or pass `sync --trusted-root FILE`.
 
 /** The Sigstore public-good instance's trusted root (format: application/vnd.dev.sigstore.trustedroot+json;version=0.1). */
 export const SIGSTORE_PUBLIC_GOOD_TRUSTED_ROOT: unknown = {
