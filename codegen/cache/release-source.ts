@@ -42,7 +42,7 @@ export interface LoadReleaseOptions extends ReleaseProgress {
   readonly checksum: 'required' | 'if-published';
   /** How messages name a local source (default: its path). URLs are always named without query string or credentials. */
   readonly label?: string | undefined;
-  /** Caps on what a tarball source may cost (defaults: 64 MiB download, 64 MiB unpacked, 16 MiB per entry). */
+  /** Caps on what a tarball source may cost (defaults: 64 MiB download, 48 MiB unpacked, 16 MiB per entry). */
   readonly limits?: ReleaseLimits | undefined;
 }
 

@@ -6,19 +6,19 @@ import { Parser, type ReadEntry } from 'tar';
 import { CacheError } from './cache-error.js';
 
 /**
- * Bounds on what a release tarball may unpack to. A release is a few MB packed and a few tens of MB
+ * Bounds on what a release tarball may unpack to. A release is a few MB packed and 10–20 MB
  * unpacked; anything past these is refused as a decompression bomb, with the cap named, before it
  * is held in memory.
  */
 export interface TarballLimits {
-  /** Total bytes of the uncompressed tar stream (headers, padding and every entry). Default 64 MiB. */
+  /** Total bytes of the uncompressed tar stream (headers, padding and every entry). Default 48 MiB. */
   readonly maxUnpackedBytes?: number;
   /** Bytes of any one entry, as its header declares them. Default 16 MiB. */
   readonly maxEntryBytes?: number;
 }
 
 export const TARBALL_LIMITS = Object.freeze({
-  maxUnpackedBytes: 64 * 1024 * 1024,
+  maxUnpackedBytes: 48 * 1024 * 1024,
   maxEntryBytes: 16 * 1024 * 1024,
 });
 

@@ -73,7 +73,7 @@ describe('total unpacked cap', () => {
     await writeGzipBomb(file, 'many-entries', GiB);
     const error = await refusal(load(file, {}));
     expect(error.code).toBe('ADCP_CACHE_UNPACKED_TOO_LARGE');
-    expect(error.message).toContain('total unpacked cap of 64 MiB');
+    expect(error.message).toContain('total unpacked cap of 48 MiB');
   });
 
   it('counts trailing bytes after the end-of-archive blocks too', async () => {
