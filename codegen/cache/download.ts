@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CacheError } from './cache-error.js';
+import { describeBytes } from './tarball.js';
 
 export interface DownloadResult {
   readonly bytes: number;
@@ -11,28 +12,38 @@ export type ProgressReporter = (received: number, total: number | undefined) => 
 
 const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 
+/** A release tarball is a few MB; a download past this is refused (default of `maxBytes`). */
+export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+
 /**
  * Streams `url` into `destination`, hashing as it goes. A 404 means the release does not exist; a body
- * shorter than its Content-Length, or a connection that drops mid-body, is reported as cut short.
- * `label` is the URL as it may appear in messages (no query string or credentials).
+ * shorter than its Content-Length, or a connection that drops mid-body, is reported as cut short; a
+ * body (or a Content-Length) over `maxBytes` (default 64 MiB) is refused at the cap, the connection
+ * dropped. `label` is the URL as it may appear in messages (no query string or credentials).
  */
 export async function downloadToFile(
   url: URL,
   label: string,
   destination: string,
   onProgress?: ProgressReporter,
+  maxBytes: number = MAX_DOWNLOAD_BYTES,
 ): Promise<DownloadResult> {
   const response = await get(url, label);
   const expected = contentLength(response);
+  if (expected !== undefined && expected > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw downloadTooLarge(label, maxBytes, `Content-Length ${expected}`);
+  }
   const hash = createHash('sha256');
   const file = await open(destination, 'w');
   let received = 0;
   try {
     if (response.body === null) throw new CacheError(`${label}: empty response body`);
     for await (const chunk of response.body) {
+      received += chunk.byteLength;
+      if (received > maxBytes) throw downloadTooLarge(label, maxBytes, `more than ${maxBytes} bytes received`);
       hash.update(chunk);
       await file.write(chunk);
-      received += chunk.byteLength;
       onProgress?.(received, expected);
     }
   } catch (error) {
@@ -43,6 +54,13 @@ export async function downloadToFile(
   }
   if (expected !== undefined && received !== expected) throw cutShort(url, label, received, expected);
   return { bytes: received, sha256: hash.digest('hex') };
+}
+
+/** The refusal at the download size cap (also applied to a local tarball's size). */
+export function downloadTooLarge(label: string, maxBytes: number, seen: string): CacheError {
+  return new CacheError(`${label}: larger than the download size cap of ${describeBytes(maxBytes)} (${seen})`, {
+    code: 'ADCP_CACHE_DOWNLOAD_TOO_LARGE',
+  });
 }
 
 /** At most this much of a small text resource (a `.sha256`, `latest.json`) is read. */

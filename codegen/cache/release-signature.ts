@@ -14,7 +14,7 @@
 // it against the clock would refuse every real release. The chain is therefore judged at the moment
 // the certificate was issued (its notBefore): every CA certificate must be valid then, the CA must be
 // within its trust-root validity period then, and that moment must not lie in the future.
-import { createVerify, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createHash, createVerify, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { crypto, X509Certificate } from '@sigstore/core';
 import { CacheError } from './cache-error.js';
@@ -34,6 +34,7 @@ const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
 const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
 const OID_EXT_KEY_USAGE = '2.5.29.37';
 const OID_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+const INVALID = 'ADCP_CACHE_SIGNATURE_INVALID';
 /** How far a certificate's issuance may lie ahead of this machine's clock. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -64,12 +65,13 @@ export async function verifyReleaseSignature(
   label: string,
   sidecars: SignatureSidecars,
   trust: SigstoreTrust,
-  now: Date = new Date(),
+  options: VerifyOptions = {},
 ): Promise<VerifiedSigner> {
-  const refuse = (cause: string) => new CacheError(`${label}: Sigstore signature refused: ${cause}`);
+  const refuse = (cause: string) => new CacheError(`${label}: Sigstore signature refused: ${cause}`, { code: INVALID });
+  const now = options.now ?? new Date();
   const leaf = parseCertificate(sidecars.certificate, sidecars.certificateLabel);
   const signature = parseSignature(sidecars.signature, sidecars.signatureLabel);
-  const malformed = refuse(`${sidecars.certificateLabel}: malformed certificate`);
+  const malformed = () => refuse(`${sidecars.certificateLabel}: malformed certificate`);
   const problem = orThrow(() => chainProblem(leaf, trust, now) ?? usageProblem(leaf), malformed);
   if (problem !== undefined) throw refuse(problem);
   const signer = orThrow(() => signerOf(leaf), malformed);
@@ -79,16 +81,29 @@ export async function verifyReleaseSignature(
   if (signer.issuer !== ADCP_RELEASE_OIDC_ISSUER) {
     throw refuse(`certificate OIDC issuer ${JSON.stringify(signer.issuer)} is not ${ADCP_RELEASE_OIDC_ISSUER}`);
   }
-  if (!(await signatureMatches(archivePath, leaf, signature))) throw refuse(`${sidecars.signatureLabel} does not match the tarball's bytes`);
+  const verified = await signatureOver(archivePath, leaf, signature);
+  if (options.sha256 !== undefined && verified.sha256 !== options.sha256) {
+    throw refuse(`tarball changed while it was being read (sha256 ${verified.sha256}, was ${options.sha256})`);
+  }
+  if (!verified.matches) throw refuse(`${sidecars.signatureLabel} does not match the tarball's bytes`);
   return signer;
 }
 
-/** `read()`, or `error` when a hostile certificate makes the parser throw: verification fails closed. */
-function orThrow<T>(read: () => T, error: CacheError): T {
+/** Options of verifyReleaseSignature. */
+export interface VerifyOptions {
+  /** The sha256 the tarball was checked against: the signed bytes must be those bytes. */
+  readonly sha256?: string | undefined;
+  /** The clock a certificate's issuance may not lie ahead of (default: now). */
+  readonly now?: Date | undefined;
+}
+
+
+/** `read()`, or `refusal()` when a hostile certificate makes the parser throw: verification fails closed. */
+function orThrow<T>(read: () => T, refusal: () => CacheError): T {
   try {
     return read();
   } catch {
-    throw error;
+    throw refusal();
   }
 }
 
@@ -101,7 +116,7 @@ export function parseCertificate(text: string, label: string): X509Certificate {
     return X509Certificate.parse(block ?? decodeBase64(trimmed, label));
   } catch (error) {
     if (error instanceof CacheError) throw error;
-    throw new CacheError(`${label}: not an X.509 certificate`);
+    throw new CacheError(`${label}: not an X.509 certificate`, { code: INVALID });
   }
 }
 
@@ -112,7 +127,7 @@ function parseSignature(text: string, label: string): Buffer {
 
 function decodeBase64(text: string, label: string) {
   const compact = text.replace(/\s+/g, '');
-  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new CacheError(`${label}: not base64`);
+  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) throw new CacheError(`${label}: not base64`, { code: INVALID });
   return Buffer.from(compact, 'base64');
 }
 
@@ -188,13 +203,22 @@ function signerOf(leaf: X509Certificate): VerifiedSigner {
   return { identity, issuer };
 }
 
-/** cosign's `sign-blob` signs the blob itself with the certificate's key (SHA-256 digest). */
-async function signatureMatches(archivePath: string, leaf: X509Certificate, signature: Buffer): Promise<boolean> {
+/**
+ * cosign's `sign-blob` signs the blob itself with the certificate's key (SHA-256 digest). The file is
+ * streamed once, hashed as it is verified, so the caller can tell the signed bytes are the checked ones.
+ */
+async function signatureOver(archivePath: string, leaf: X509Certificate, signature: Buffer): Promise<{ matches: boolean; sha256: string }> {
   const verifier = createVerify('sha256');
-  for await (const chunk of createReadStream(archivePath)) verifier.update(chunk as Buffer);
-  try {
-    return verifier.verify(crypto.createPublicKey(leaf.publicKey), signature);
-  } catch {
-    return false;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(archivePath)) {
+    verifier.update(chunk as Buffer);
+    hash.update(chunk as Buffer);
   }
+  let matches: boolean;
+  try {
+    matches = verifier.verify(crypto.createPublicKey(leaf.publicKey), signature);
+  } catch {
+    matches = false;
+  }
+  return { matches, sha256: hash.digest('hex') };
 }

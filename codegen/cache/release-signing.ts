@@ -27,8 +27,8 @@ export type SignatureOutcome =
 
 /** Verifies one release tarball and remembers the outcome. */
 export interface ReleaseSigning {
-  /** Called with the tarball's file once its checksum passed, before anything is extracted from it. */
-  readonly verifyArchive: (archivePath: string) => Promise<void>;
+  /** Called with the tarball's file and its checked sha256, before anything is extracted from it. */
+  readonly verifyArchive: (archivePath: string, sha256: string) => Promise<void>;
   outcome(): SignatureOutcome;
 }
 
@@ -41,15 +41,18 @@ export interface ReleaseSigning {
  */
 export async function releaseSigning(source: ReleaseSource, policy: SignaturePolicy = {}): Promise<ReleaseSigning> {
   if (source.kind === 'dir') {
-    if (policy.require === true) throw new CacheError(`${source.path}: a schema directory carries no Sigstore signature (--require-signature needs a signed release tarball)`);
+    if (policy.require === true) {
+      const message = `${source.path}: a schema directory carries no Sigstore signature (--require-signature needs a signed release tarball)`;
+      throw new CacheError(message, { code: 'ADCP_CACHE_SIGNATURE_MISSING' });
+    }
     return { verifyArchive: async () => undefined, outcome: () => ({ status: 'not-applicable' }) };
   }
   const trust = await loadSigstoreTrust(policy.trustedRoot);
   const label = source.kind === 'url' ? describeUrl(source.url) : source.path;
   let outcome: SignatureOutcome | undefined;
-  const verifyArchive = async (archivePath: string): Promise<void> => {
+  const verifyArchive = async (archivePath: string, sha256: string): Promise<void> => {
     const sidecars = source.kind === 'url' ? await publishedSidecars(source.url, label) : await sidecarsBeside(source.path);
-    outcome = sidecars === undefined ? unsigned(label, policy) : await verified(archivePath, label, sidecars, trust);
+    outcome = sidecars === undefined ? unsigned(label, policy) : await verified(archivePath, label, sidecars, trust, sha256);
   };
   return {
     verifyArchive,
@@ -62,13 +65,14 @@ export async function releaseSigning(source: ReleaseSource, policy: SignaturePol
 
 function unsigned(label: string, policy: SignaturePolicy): SignatureOutcome {
   if (policy.require === true) {
-    throw new CacheError(`${label}: no Sigstore signature published (${label}.sig and ${label}.crt not found); --require-signature refuses checksum-only trust`);
+    const message = `${label}: no Sigstore signature published (${label}.sig and ${label}.crt not found); --require-signature refuses checksum-only trust`;
+    throw new CacheError(message, { code: 'ADCP_CACHE_SIGNATURE_MISSING' });
   }
   return { status: 'absent', label };
 }
 
-async function verified(archivePath: string, label: string, sidecars: SignatureSidecars, trust: SigstoreTrust): Promise<SignatureOutcome> {
-  return { status: 'verified', ...(await verifyReleaseSignature(archivePath, label, sidecars, trust)) };
+async function verified(archivePath: string, label: string, sidecars: SignatureSidecars, trust: SigstoreTrust, sha256: string): Promise<SignatureOutcome> {
+  return { status: 'verified', ...(await verifyReleaseSignature(archivePath, label, sidecars, trust, { sha256 })) };
 }
 
 /** `<url>.sig` and `<url>.crt` (keeping the URL's query string); undefined when neither is published. */
@@ -100,7 +104,8 @@ function pairOf(label: string, signature: string | undefined, certificate: strin
   if (signature === undefined && certificate === undefined) return undefined;
   if (signature === undefined || certificate === undefined) {
     const [present, missing] = signature === undefined ? ['.crt', '.sig'] : ['.sig', '.crt'];
-    throw new CacheError(`${label}: Sigstore signature refused: ${label}${present} is published without ${label}${missing}`);
+    const message = `${label}: Sigstore signature refused: ${label}${present} is published without ${label}${missing}`;
+    throw new CacheError(message, { code: 'ADCP_CACHE_SIGNATURE_INVALID' });
   }
   return { signature, signatureLabel: `${label}.sig`, certificate, certificateLabel: `${label}.crt` };
 }

@@ -1,6 +1,7 @@
 // A schema release from a directory, a local tarball or a tarball URL, loaded into memory and verified,
 // with no version in mind: `sync` then picks the tree of the version it wants, the diff reads whatever
-// snapshot it was given. Nothing is written but a private temp file for a download.
+// snapshot it was given. Nothing is written but a private temp file for a download. Tarballs are
+// hashed and extracted as streams, within the caps of ReleaseLimits.
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -8,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { CacheError } from './cache-error.js';
 import { parseChecksumFile } from './checksum-file.js';
 import { LATEST, resolveLatestRelease } from './latest-release.js';
-import { downloadText, downloadToFile, type ProgressReporter } from './download.js';
+import { MAX_DOWNLOAD_BYTES, downloadText, downloadToFile, downloadTooLarge, type ProgressReporter } from './download.js';
 import { describeUrl, parseHttpUrl, releaseSite, type ReleaseSite } from './release-site.js';
 import { isReleaseVersion } from './release-version.js';
-import { parseTarball, type ExtractProgress } from './tarball.js';
-import { readTree, sha256Hex } from './tree-files.js';
+import { extractTarballFile, type ExtractProgress, type TarballLimits } from './tarball.js';
+import { readTree, sha256OfFile } from './tree-files.js';
 
 export type ReleaseSource =
   | { readonly kind: 'url'; readonly url: URL }
@@ -41,8 +42,16 @@ export interface LoadReleaseOptions extends ReleaseProgress {
   readonly checksum: 'required' | 'if-published';
   /** How messages name a local source (default: its path). URLs are always named without query string or credentials. */
   readonly label?: string | undefined;
-  /** Called with a tarball's file once its checksum passed, before it is extracted (sync's signature check). */
-  readonly verifyArchive?: ((archivePath: string) => Promise<void>) | undefined;
+  /** Called with a tarball's file and its sha256 once its checksum passed, before it is extracted (sync's signature check). */
+  readonly verifyArchive?: ((archivePath: string, sha256: string) => Promise<void>) | undefined;
+  /** Caps on what a tarball source may cost (defaults: 64 MiB download, 48 MiB unpacked, 16 MiB per entry). */
+  readonly limits?: ReleaseLimits | undefined;
+}
+
+/** The caps of a tarball source, each refused with a CacheError naming it (see CacheErrorCode). */
+export interface ReleaseLimits extends TarballLimits {
+  /** Bytes of the tarball itself, downloaded or local. Default 64 MiB. */
+  readonly maxDownloadBytes?: number;
 }
 
 const TARBALL_NAME = /\.(?:tgz|tar\.gz|tar)$/i;
@@ -88,16 +97,26 @@ export async function loadRelease(source: ReleaseSource, options: LoadReleaseOpt
 }
 
 async function loadLocalTarball(path: string, label: string, options: LoadReleaseOptions): Promise<LoadedRelease> {
-  const archive = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+  const cannotRead = (error: NodeJS.ErrnoException): never => {
     throw new CacheError(`${label}: cannot read tarball (${error.code ?? error.message})`);
-  });
+  };
+  const { size } = await stat(path).catch(cannotRead);
+  const maxBytes = options.limits?.maxDownloadBytes ?? MAX_DOWNLOAD_BYTES;
+  if (size > maxBytes) throw downloadTooLarge(label, maxBytes, `${size} bytes`);
   const expected = options.sha256 === undefined ? await checksumBeside(path) : normalizeSha256(options.sha256);
-  const sha256 = sha256Hex(archive);
+  const sha256 = await sha256OfFile(path).catch(cannotRead);
   if (expected !== undefined && sha256 !== expected) {
     throw new CacheError(`${label}: sha256 mismatch (tarball is ${sha256}, expected ${expected})`);
   }
-  await options.verifyArchive?.(path);
-  return { files: await parseTarball(archive, label, options.onExtract), label, sha256 };
+  await options.verifyArchive?.(path, sha256);
+  return { files: await extract(path, label, sha256, options), label, sha256 };
+}
+
+/** Extracts the tarball whose sha256 was `checked`; a file that changed since is refused. */
+async function extract(path: string, label: string, checked: string, options: LoadReleaseOptions): Promise<Map<string, Buffer>> {
+  const extracted = await extractTarballFile(path, label, { limits: options.limits, onProgress: options.onExtract });
+  if (extracted.sha256 !== checked) throw new CacheError(`${label}: tarball changed while it was being read (sha256 ${extracted.sha256}, was ${checked})`);
+  return extracted.files;
 }
 
 async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<LoadedRelease> {
@@ -106,14 +125,14 @@ async function downloadRelease(url: URL, options: LoadReleaseOptions): Promise<L
   const workDir = await mkdtemp(join(tmpdir(), 'adcp-release-'));
   try {
     const file = join(workDir, 'release.tgz');
-    const downloaded = await downloadToFile(url, label, file, options.onDownload);
+    const downloaded = await downloadToFile(url, label, file, options.onDownload, options.limits?.maxDownloadBytes);
     const expected = options.sha256 === undefined ? await publishedSha256(url, label, options.checksum) : normalizeSha256(options.sha256);
     if (expected !== undefined && downloaded.sha256 !== expected) {
       const says = options.sha256 === undefined ? 'checksum file says' : '--sha256 says';
       throw new CacheError(`${label}: sha256 mismatch (downloaded ${downloaded.sha256}, ${says} ${expected})`);
     }
-    await options.verifyArchive?.(file);
-    return { files: await parseTarball(await readFile(file), label, options.onExtract), label, sha256: downloaded.sha256 };
+    await options.verifyArchive?.(file, downloaded.sha256);
+    return { files: await extract(file, label, downloaded.sha256, options), label, sha256: downloaded.sha256 };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

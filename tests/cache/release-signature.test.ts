@@ -27,7 +27,15 @@ describe('a real AdCP release certificate', () => {
     writeFileSync(notTheTarball, 'not the 3.0.26 tarball');
     const verifying = verifyReleaseSignature(notTheTarball, '3.0.26.tgz', real, await loadSigstoreTrust());
     await expect(verifying).rejects.toThrow(CacheError);
+    await expect(verifying).rejects.toMatchObject({ code: 'ADCP_CACHE_SIGNATURE_INVALID' });
     await expect(verifying).rejects.toThrow(/^3\.0\.26\.tgz: Sigstore signature refused: 3\.0\.26\.tgz\.sig does not match the tarball's bytes$/);
+  });
+
+  it('refuses bytes other than the ones whose sha256 was checked', async () => {
+    const file = join(makeTempDir(), '3.0.26.tgz');
+    writeFileSync(file, 'swapped after the checksum');
+    const verifying = verifyReleaseSignature(file, '3.0.26.tgz', real, await loadSigstoreTrust(), { sha256: '0'.repeat(64) });
+    await expect(verifying).rejects.toThrow(/: tarball changed while it was being read \(sha256 [0-9a-f]{64}, was 0{64}\)$/);
   });
 
   it('is refused against a trust root that does not hold the Fulcio CA', async () => {
@@ -43,5 +51,6 @@ describe('a real AdCP release certificate', () => {
     expect(parseCertificate(Buffer.from(real.certificate).toString('base64'), 'crt').equals(pem)).toBe(true);
     expect(parseCertificate(der.toString('base64'), 'crt').equals(pem)).toBe(true);
     expect(() => parseCertificate('', 'crt')).toThrow(/^crt: not base64$/);
+    expect(() => parseCertificate('AAAA', 'crt')).toThrow(expect.objectContaining({ code: 'ADCP_CACHE_SIGNATURE_INVALID' }));
   });
 });

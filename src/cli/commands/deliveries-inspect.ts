@@ -5,10 +5,9 @@ import type { Command } from 'commander';
 import { redactUrl } from '../../runtime/logging/logger.js';
 import type { DeliveryRecord, DeliveryStatus } from '../../runtime/store/delivery-store.js';
 import { CliError } from '../cli-error.js';
-import { withStore } from './deliveries-store.js';
+import { storeOptions, withStore, type StoreFlags } from './deliveries-store.js';
 
-interface ListOptions {
-  store: string;
+interface ListOptions extends StoreFlags {
   status?: string;
   limit: string;
   json?: boolean;
@@ -18,10 +17,7 @@ interface ListOptions {
 const LISTABLE = ['pending', 'failed', 'delivered'] as const;
 
 export function registerDeliveriesList(deliveries: Command): void {
-  deliveries
-    .command('list')
-    .description('list deliveries, oldest first (pending includes those in flight)')
-    .requiredOption('--store <url>', 'delivery store URL')
+  storeOptions(deliveries.command('list').description('list deliveries, oldest first (pending includes those in flight)'))
     .option('--status <status>', `only ${LISTABLE.join('|')}`)
     .option('--limit <n>', 'at most this many rows', '100')
     .option('--json', 'print a JSON array')
@@ -29,7 +25,7 @@ export function registerDeliveriesList(deliveries: Command): void {
     .action(async (options: ListOptions) => {
       const statuses = statusesFor(options.status);
       const limit = positiveInteger('--limit', options.limit);
-      const records = await withStore(options.store, async (store) => {
+      const records = await withStore(options, async (store) => {
         const found: DeliveryRecord[] = [];
         for (const status of statuses) found.push(...(await store.list({ status, limit })));
         return found.sort((a, b) => a.createdAt - b.createdAt).slice(0, limit);
@@ -42,13 +38,10 @@ export function registerDeliveriesList(deliveries: Command): void {
 }
 
 export function registerDeliveriesRetry(deliveries: Command): void {
-  deliveries
-    .command('retry')
-    .description('make a failed (or waiting) delivery due now, with a fresh attempt budget')
-    .requiredOption('--store <url>', 'delivery store URL')
+  storeOptions(deliveries.command('retry').description('make a failed (or waiting) delivery due now, with a fresh attempt budget'))
     .requiredOption('--id <id>', 'delivery id (see `deliveries list`)')
-    .action(async (options: { store: string; id: string }) => {
-      await withStore(options.store, async (store) => {
+    .action(async (options: StoreFlags & { id: string }) => {
+      await withStore(options, async (store) => {
         if (await store.redrive(options.id, Date.now())) {
           process.stdout.write(`re-driven ${options.id}: due now\n`);
           return;

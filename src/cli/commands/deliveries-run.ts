@@ -11,10 +11,9 @@ import { guardLogger, type Logger, type LogLevel } from '../../runtime/logging/l
 import type { WebhookSigner } from '../../runtime/signing/webhook-signer.js';
 import { CliError } from '../cli-error.js';
 import { positiveInteger } from './deliveries-inspect.js';
-import { asStoreCliError, openStoreForCli } from './deliveries-store.js';
+import { asStoreCliError, openStoreForCli, storeOptions, type StoreFlags } from './deliveries-store.js';
 
-interface RunOptions {
-  store: string;
+interface RunOptions extends StoreFlags {
   untilIdle?: boolean;
   unsafeAllowPrivateNetwork?: boolean;
   jwk: string[];
@@ -29,10 +28,7 @@ interface RunOptions {
 }
 
 export function registerDeliveriesRun(deliveries: Command): void {
-  deliveries
-    .command('run')
-    .description('deliver what is due: unsigned deliveries and RFC 9421 ones whose key is given with --jwk')
-    .requiredOption('--store <url>', 'delivery store URL')
+  storeOptions(deliveries.command('run').description('deliver what is due: unsigned deliveries and RFC 9421 ones whose key is given with --jwk'))
     .option('--until-idle', 'exit once nothing is due (retries scheduled for later stay in the store)')
     .option('--jwk <file>', 'private JWK for RFC 9421 deliveries with its kid (repeatable)', collect, [])
     .option('--concurrency <n>', 'attempts at once', '64')
@@ -58,7 +54,7 @@ async function runWorker(options: RunOptions): Promise<number> {
   const signers = [unsignedSigner, ...(await loadJwkSigners(options.jwk))];
   const tuning = workerTuning(options); // bad flags fail here, before anything is opened
   const logger = stderrLogger('info');
-  const store = await openStoreForCli(options.store, 'inspect');
+  const store = await openStoreForCli(options, 'inspect');
   let outbox: ReturnType<typeof createDurableOutbox>;
   try {
     outbox = createDurableOutbox({

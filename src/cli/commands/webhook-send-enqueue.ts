@@ -30,7 +30,7 @@ export async function enqueueWebhook(options: EnqueueOnlyOptions, payload: objec
     );
   }
   const { createDurableOutbox } = await import('../../runtime/store/durable-outbox.js');
-  const store = await openStoreForCli(options.store!, 'create');
+  const store = await openStoreForCli({ store: options.store! }, 'create');
   const outbox = createDurableOutbox({
     store,
     worker: false,

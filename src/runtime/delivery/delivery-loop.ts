@@ -34,7 +34,9 @@ export class DeliveryLoop {
   readonly #options: DeliveryLoopOptions;
   readonly #running = new Set<Promise<void>>();
   readonly #retryTimes = new TimeHeap();
-  readonly #idleWaiters: (() => void)[] = [];
+  readonly #idleWaiters: IdleWaiter[] = [];
+  /** The first store failure while someone waits for idle: the one-shot run ends with it. */
+  #storeFailure: { readonly error: unknown } | undefined;
   #claiming = false;
   /** The last claim filled every free slot: more is probably due. */
   #backlog = false;
@@ -77,11 +79,17 @@ export class DeliveryLoop {
     });
   }
 
-  /** Resolves once nothing is due and nothing is running (future retries do not count). */
+  /**
+   * Resolves once nothing is due and nothing is running (future retries do not count). Rejects with
+   * the store's error when a claim or an outcome write fails meanwhile: claiming stops, the attempts
+   * already running settle first, and whatever was not recorded stays due in the store (its lease
+   * expires). A continuously polling loop with nobody waiting logs such failures and retries instead.
+   */
   whenIdle(): Promise<void> {
     if (this.#stopped) return this.settled();
-    return new Promise((resolve) => {
-      this.#idleWaiters.push(resolve);
+    if (this.#idleWaiters.length === 0) this.#storeFailure = undefined;
+    return new Promise((resolve, reject) => {
+      this.#idleWaiters.push({ resolve, reject });
       this.kick();
     });
   }
@@ -114,6 +122,10 @@ export class DeliveryLoop {
 
   async #pump(): Promise<void> {
     if (this.#stopped || this.#claiming) return;
+    if (this.#storeFailure !== undefined) {
+      if (this.#running.size === 0) this.#releaseIdleWaiters();
+      return;
+    }
     const { store, clock } = this.#options;
     const free = this.#options.concurrency - this.#running.size;
     // With a backlog, claim in batches (one store round trip per several slots) rather than per slot.
@@ -127,6 +139,10 @@ export class DeliveryLoop {
       claimed = await store.claimDue(this.#claimOptions(now, free));
     } catch (error) {
       this.#logger.log('error', 'webhook delivery store claim failed', { error: errorName(error) });
+      if (this.#noteStoreFailure(error)) {
+        if (this.#running.size === 0) this.#releaseIdleWaiters();
+        return;
+      }
       this.#wakeAtTime(now + (this.#options.pollIntervalMs ?? 1_000)); // retry the claim
     } finally {
       this.#claiming = false;
@@ -187,6 +203,7 @@ export class DeliveryLoop {
       else await store.markFailed(record.id, outcome, now);
     } catch (error) {
       this.#logger.log('error', 'webhook delivery store update failed', { deliveryId: record.id, error: errorName(error) });
+      this.#noteStoreFailure(error);
     }
     if (step.kind === 'retry') {
       if (this.#verbose) this.#logRetry(record, step);
@@ -277,9 +294,26 @@ export class DeliveryLoop {
     }, at - this.#options.clock.now());
   }
 
-  #releaseIdleWaiters(): void {
-    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  /** Records a store failure for the one-shot run waiting on `whenIdle`; false when nobody waits. */
+  #noteStoreFailure(error: unknown): boolean {
+    if (this.#idleWaiters.length === 0) return false;
+    this.#storeFailure ??= { error };
+    return true;
   }
+
+  #releaseIdleWaiters(): void {
+    const failure = this.#storeFailure;
+    this.#storeFailure = undefined;
+    for (const waiter of this.#idleWaiters.splice(0)) {
+      if (failure === undefined) waiter.resolve();
+      else waiter.reject(failure.error);
+    }
+  }
+}
+
+interface IdleWaiter {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** Only the error's type name goes to logs: messages can carry addresses or other internals. */

@@ -31,7 +31,11 @@ export interface DeliveryWorker {
   readonly workerId: string;
   /** Starts claiming and keeps polling (and listening to `store.onEnqueue`) until `stop`. */
   start(): void;
-  /** Processes everything due now, not waiting for future retries; resolves with what settled meanwhile. */
+  /**
+   * Processes everything due now, not waiting for future retries; resolves with what settled
+   * meanwhile. Rejects with the store's error (a DeliveryStoreError from the durable stores) when a
+   * claim or an outcome write fails during the run, once the attempts already running have settled.
+   */
   runUntilIdle(): Promise<WorkerSummary>;
   /** Stops claiming and waits until running attempts are recorded. */
   stop(): Promise<void>;
