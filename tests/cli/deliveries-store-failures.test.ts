@@ -11,6 +11,7 @@ import { eventually, startReceiver } from '../delivery/support/receiver.js';
 import { startCli } from '../durable/processes.js';
 import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
 import { newDelivery } from '../store/conformance.js';
+import { dropOutbox, pgStoreUrl, uniquePrefix, withPgClient } from '../store/pg-helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -167,5 +168,24 @@ describe('operator commands on a store whose bodies are encrypted at rest', () =
     }
     const missing = runCliProcess(['deliveries', 'list', '--store', store, '--body-key-file', join(dir, 'nope.json')]);
     expect(missing.stderr).toContain('nope.json: cannot read it (ENOENT)');
+  });
+});
+
+describe('operator commands on PostgreSQL tables that do not exist', () => {
+  it('refuse them with exit 2 and create nothing, unless --create', async () => {
+    const prefix = uniquePrefix('cli');
+    cleanups.push(() => dropOutbox(prefix));
+    const store = pgStoreUrl(prefix);
+    const tableExists = () =>
+      withPgClient(async (client) => (await client.query('SELECT to_regclass($1)::text AS t', [`${prefix}deliveries`])).rows[0]?.t !== null);
+    const list = runCliProcess(['deliveries', 'list', '--store', store]);
+    expect(list.status).toBe(2);
+    expect(list.stderr).toContain(`has no outbox table "${prefix}deliveries" (it must exist; --create creates it)`);
+    const run = await runCliProcessAsync(['deliveries', 'run', '--store', store, '--until-idle']);
+    expect(run.status).toBe(2);
+    expect(await tableExists()).toBe(false);
+    const created = runCliProcess(['deliveries', 'list', '--store', store, '--create']);
+    expect({ status: created.status, stdout: created.stdout }).toEqual({ status: 0, stdout: 'no deliveries\n' });
+    expect(await tableExists()).toBe(true);
   });
 });
