@@ -5,12 +5,14 @@ import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, rmSync, writeF
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteDeliveryStore } from '../../src/runtime/store/sqlite-store.js';
 import { eventually, startReceiver } from '../delivery/support/receiver.js';
 import { startCli } from '../durable/processes.js';
 import { runCliProcess, runCliProcessAsync } from '../helpers/cli.js';
 import { newDelivery } from '../store/conformance.js';
+import { dropOutbox, pgStoreUrl, uniquePrefix, withPgClient } from '../store/pg-helpers.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -167,5 +169,51 @@ describe('operator commands on a store whose bodies are encrypted at rest', () =
     }
     const missing = runCliProcess(['deliveries', 'list', '--store', store, '--body-key-file', join(dir, 'nope.json')]);
     expect(missing.stderr).toContain('nope.json: cannot read it (ENOENT)');
+  });
+});
+
+describe('operator commands on PostgreSQL tables that do not exist', () => {
+  it('refuse them with exit 2 and create nothing, unless --create', async () => {
+    const prefix = uniquePrefix('cli');
+    cleanups.push(() => dropOutbox(prefix));
+    const store = pgStoreUrl(prefix);
+    const tableExists = () =>
+      withPgClient(async (client) => (await client.query('SELECT to_regclass($1)::text AS t', [`${prefix}deliveries`])).rows[0]?.t !== null);
+    const list = runCliProcess(['deliveries', 'list', '--store', store]);
+    expect(list.status).toBe(2);
+    expect(list.stderr).toContain(`has no outbox table "${prefix}deliveries" (it must exist; --create creates it)`);
+    const run = await runCliProcessAsync(['deliveries', 'run', '--store', store, '--until-idle']);
+    expect(run.status).toBe(2);
+    expect(await tableExists()).toBe(false);
+    const created = runCliProcess(['deliveries', 'list', '--store', store, '--create']);
+    expect({ status: created.status, stdout: created.stdout }).toEqual({ status: 0, stdout: 'no deliveries\n' });
+    expect(await tableExists()).toBe(true);
+  });
+});
+
+describe('webhook send --enqueue-only into a store whose bodies are encrypted at rest', () => {
+  it('seals the body with --body-key-file (no token in the file), and deliveries run opens it', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.db');
+    const keyFile = join(dir, 'body-keys.json');
+    writeFileSync(keyFile, JSON.stringify({ activeKeyId: 'k1', keys: { k1: randomBytes(32).toString('base64') } }));
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const token = 'buyer-token-0123456789abcdef';
+    const enqueue = runCliProcess([
+      'webhook', 'send', '--url', receiver.url, '--task-type', 'create_media_buy', '--status', 'completed', '--operation-id', 'op-42',
+      '--token', token, '--unsigned', '--store', `sqlite:${file}`, '--enqueue-only', '--body-key-file', keyFile, '--unsafe-allow-private-network',
+    ]);
+    expect({ status: enqueue.status, stderr: enqueue.stderr }).toEqual({ status: 0, stderr: '' });
+    const db = new Database(file, { readonly: true });
+    const bodies = db.prepare('SELECT body FROM adcp_deliveries').all() as Array<{ body: Buffer }>;
+    db.close();
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]!.body.includes(token)).toBe(false);
+    expect(bodies[0]!.body.includes('op-42')).toBe(false);
+
+    const run = await runCliProcessAsync(['deliveries', 'run', '--store', `sqlite:${file}`, '--body-key-file', keyFile, '--until-idle', '--unsafe-allow-private-network', '--json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(receiver.requests[0]!.body.toString('utf8'))).toMatchObject({ token, operation_id: 'op-42' });
   });
 });

@@ -17,7 +17,7 @@ export interface StoreFlags {
 export function storeOptions(command: Command): Command {
   return command
     .requiredOption('--store <url>', 'delivery store URL')
-    .option('--create', 'create the SQLite file if it does not exist (default: a missing file is an error)')
+    .option('--create', 'create the outbox (SQLite file, PostgreSQL tables) if it is missing (default: an error)')
     .option(
       '--body-key-file <file>',
       'JSON keyring {"activeKeyId": id, "keys": {id: base64 of 32 bytes}} for a store whose bodies are encrypted at rest',
@@ -25,8 +25,8 @@ export function storeOptions(command: Command): Command {
 }
 
 /**
- * `inspect`: the outbox must already exist unless `--create` was given (a mistyped SQLite path must
- * not silently yield an empty one); `create`: opened or created as the application would.
+ * `inspect`: the outbox must already exist unless `--create` was given (a mistyped SQLite path or
+ * table prefix must not silently yield an empty one); `create`: opened or created as the application would.
  */
 export async function openStoreForCli(flags: StoreFlags, purpose: 'inspect' | 'create'): Promise<DeliveryStore> {
   const { openDeliveryStore } = await import('../../runtime/store/store-url.js');
@@ -36,6 +36,7 @@ export async function openStoreForCli(flags: StoreFlags, purpose: 'inspect' | 'c
     return await openDeliveryStore(flags.store, {
       connectTimeoutMs: 5000,
       fileMustExist: mustExist,
+      tablesMustExist: mustExist,
       ...(keyring === undefined ? {} : { bodyEncryption: keyring }),
     });
   } catch (error) {

@@ -10,12 +10,14 @@ export interface EnqueueOnlyOptions {
   readonly url: string;
   readonly store?: string;
   readonly enqueueOnly?: boolean;
+  readonly bodyKeyFile?: string;
   readonly unsafeAllowPrivateNetwork?: boolean;
   readonly json?: boolean;
 }
 
 /** True when the command asks for the durable path; rejects half of the pair. */
 export function wantsEnqueueOnly(options: EnqueueOnlyOptions): boolean {
+  if (options.bodyKeyFile !== undefined && options.store === undefined) throw new CliError('webhook send: --body-key-file needs --store <url>');
   if (options.store === undefined && options.enqueueOnly !== true) return false;
   if (options.store === undefined) throw new CliError('webhook send: --enqueue-only needs --store <url>');
   if (options.enqueueOnly !== true) throw new CliError('webhook send: --store is used with --enqueue-only (then `deliveries run` delivers)');
@@ -30,7 +32,10 @@ export async function enqueueWebhook(options: EnqueueOnlyOptions, payload: objec
     );
   }
   const { createDurableOutbox } = await import('../../runtime/store/durable-outbox.js');
-  const store = await openStoreForCli({ store: options.store! }, 'create');
+  const store = await openStoreForCli(
+    { store: options.store!, ...(options.bodyKeyFile === undefined ? {} : { bodyKeyFile: options.bodyKeyFile }) },
+    'create',
+  );
   const outbox = createDurableOutbox({
     store,
     worker: false,

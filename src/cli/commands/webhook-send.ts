@@ -29,6 +29,7 @@ interface SendOptions {
   // Durable path (webhook-send-enqueue.ts).
   store?: string;
   enqueueOnly?: boolean;
+  bodyKeyFile?: string;
 }
 
 type Generated = typeof import('../../generated/index.js');
@@ -59,6 +60,7 @@ export function registerWebhookSend(webhook: Command): void {
     .option('--json', 'print the delivery result as JSON')
     .option('--store <url>', 'with --enqueue-only: the durable outbox (sqlite:<path> | postgres://…)')
     .option('--enqueue-only', 'write the webhook durably to --store and exit; `deliveries run` delivers it')
+    .option('--body-key-file <file>', 'with --store: keyring JSON of a store whose bodies are encrypted at rest (see deliveries)')
     .action(async (options: SendOptions) => {
       process.exitCode = await sendWebhook(options);
     });

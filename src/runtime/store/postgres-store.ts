@@ -13,7 +13,7 @@
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { AttemptOutcome, ClaimOptions, DeliveryRecord, DeliveryStore, ListQuery, NewDelivery } from './delivery-store.js';
-import { DeliveryStoreError } from './delivery-store-error.js';
+import { DeliveryStoreError, describeStoreUrl } from './delivery-store-error.js';
 import {
   DEFAULT_TABLE_PREFIX,
   assertIdentifier,
@@ -62,6 +62,7 @@ export async function openPostgresDeliveryStore(
   let client: PoolClient | undefined;
   try {
     client = await pools.work.connect();
+    if (options.tablesMustExist === true) await assertTablesExist(client, tables, connectionString);
     await migratePostgres(client, tables, Date.now());
     client.release();
     return new PostgresDeliveryStore(pools, tables, config, options.now ?? Date.now, enqueuePoolSize, bodies);
@@ -70,6 +71,15 @@ export async function openPostgresDeliveryStore(
     await Promise.all([pools.work.end(), pools.enqueue.end()]).catch(() => undefined);
     throw postgresError(error, connectionString);
   }
+}
+
+async function assertTablesExist(client: PoolClient, tables: PostgresTables, connectionString: string): Promise<void> {
+  const found = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [tables.deliveries]);
+  if (found.rows[0]?.table != null) return;
+  throw new DeliveryStoreError(
+    'cannot_open',
+    `PostgreSQL delivery store ${describeStoreUrl(connectionString)} has no outbox table ${tables.deliveries}`,
+  );
 }
 
 function newPool(config: pg.PoolConfig): pg.Pool {

@@ -35,6 +35,11 @@ export interface PostgresDeliveryStoreOptions extends EncryptionOption {
   readonly connectTimeoutMs?: number;
   /** Bound on each statement, client and server side; default 10000 ms. */
   readonly statementTimeoutMs?: number;
+  /**
+   * Refuse to create the outbox tables when they are missing (for inspection tools: a mistyped
+   * table prefix or schema must not yield an empty outbox). Default false: created on first open.
+   */
+  readonly tablesMustExist?: boolean;
   /** Connections for the worker's claims and outcomes (and inspection); default 10. */
   readonly poolSize?: number;
   /**
