@@ -91,3 +91,11 @@ const MESSAGES: Readonly<Record<DeliveryErrorClass, string>> = {
 export function messageFor(errorClass: DeliveryErrorClass): string {
   return MESSAGES[errorClass];
 }
+
+/** Every {@link DeliveryErrorClass}, in declaration order. */
+export const DELIVERY_ERROR_CLASSES: readonly DeliveryErrorClass[] = Object.freeze(Object.keys(MESSAGES) as DeliveryErrorClass[]);
+
+/** True when `value` is one of the {@link DELIVERY_ERROR_CLASSES} (e.g. a value read back from a store row). */
+export function isDeliveryErrorClass(value: unknown): value is DeliveryErrorClass {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(MESSAGES, value);
+}

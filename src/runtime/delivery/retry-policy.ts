@@ -1,6 +1,7 @@
 // When to try a webhook again. Exponential backoff with jitter, `Retry-After` honoured, bounded
 // by an attempt count and by a horizon measured from the delivery's creation (receivers dedupe
 // idempotency keys for at least 24 h; publishers should not retry beyond that — SPEC-NOTES §2.6).
+import { DeliveryConfigError } from './errors.js';
 
 export interface RetryPolicy {
   /** Most attempts per delivery, the first included. Default 8. */
@@ -36,7 +37,7 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   assertNonNegative('maxDelayMs', policy.maxDelayMs);
   assertNonNegative('maxRetryAfterMs', policy.maxRetryAfterMs);
   assertNonNegative('horizonMs', policy.horizonMs);
-  if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw new RangeError('retry.jitter must be between 0 and 1');
+  if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw new DeliveryConfigError('retry.jitter must be between 0 and 1');
   return Object.freeze(policy);
 }
 
@@ -89,9 +90,9 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 function assertPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`retry.${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new DeliveryConfigError(`retry.${name} must be a positive integer`);
 }
 
 function assertNonNegative(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`retry.${name} must be a finite number >= 0`);
+  if (!(Number.isFinite(value) && value >= 0)) throw new DeliveryConfigError(`retry.${name} must be a finite number >= 0`);
 }

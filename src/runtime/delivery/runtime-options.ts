@@ -12,6 +12,7 @@ import { systemClock, type DeliveryClock } from './clock.js';
 import type { DeliveryObserver } from './result.js';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { WebhookTransport } from './transport.js';
+import { DeliveryConfigError } from './errors.js';
 
 /** Turns a stored delivery's signing descriptor back into a signer (secrets live with the caller). */
 export type SignerResolver = (descriptor: SigningDescriptor) => WebhookSigner | Promise<WebhookSigner>;
@@ -130,11 +131,11 @@ export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime
 }
 
 export function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new DeliveryConfigError(`${name} must be a positive integer`);
   return value;
 }
 
 function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer >= 0`);
+  if (!Number.isInteger(value) || value < 0) throw new DeliveryConfigError(`${name} must be an integer >= 0`);
   return value;
 }

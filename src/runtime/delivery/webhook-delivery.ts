@@ -13,6 +13,7 @@ import { prepareDelivery, type PreparedRequest, type WebhookDeliveryRequest } fr
 import { messageFor, type DeliveryErrorClass } from './error-class.js';
 import type { DeliveryResult } from './result.js';
 import { DELIVERY_DEFAULTS, positiveInteger, resolveRuntime, type DeliveryRuntimeOptions, type ResolvedRuntime } from './runtime-options.js';
+import { DeliveryConfigError } from './errors.js';
 
 /** Settled deliveries the default in-memory store keeps for inspection (`delivery.store.list()`). */
 const OWNED_STORE_MAX_SETTLED = 1_000;
@@ -238,7 +239,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   #signerFor(record: DeliveryRecord): WebhookSigner | Promise<WebhookSigner> {
     const local = this.#pending.get(record.id);
     if (local !== undefined) return local.signer;
-    if (this.#options.resolveSigner === undefined) throw new Error('no signer resolver configured');
+    if (this.#options.resolveSigner === undefined) throw new DeliveryConfigError('no signer resolver configured');
     return this.#options.resolveSigner(record.signing);
   }
 

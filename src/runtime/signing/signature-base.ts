@@ -3,6 +3,7 @@
 // "\n" with no trailing newline. `@signature-params` is the RFC 8941 serialization of the inner list
 // of component names with the parameters in profile order.
 import { serializeInnerList, type BareItem } from 'structured-headers';
+import { SignatureComponentError } from './errors.js';
 import { canonicalizeUrl } from './target-uri.js';
 
 export const WEBHOOK_SIGNING_TAG = 'adcp/webhook-signing/v1';
@@ -74,8 +75,8 @@ export function assembleSignatureBase(
 ): string {
   const lines = components.map((name) => {
     const value = values.get(name);
-    if (value === undefined) throw new Error(`no value for covered component ${name}`);
-    if (/[\r\n]/.test(value)) throw new Error(`covered component ${name} contains a line break`);
+    if (value === undefined) throw new SignatureComponentError(name, 'missing');
+    if (/[\r\n]/.test(value)) throw new SignatureComponentError(name, 'line_break');
     return `"${name}": ${value}`;
   });
   lines.push(`"@signature-params": ${signatureParams}`);

@@ -6,7 +6,16 @@
 // never a signature, a token in a header, an HMAC secret or a private key. Signing material is
 // named by `signing` (mode + key id / credential reference) and resolved by the worker at send time.
 
+import type { DeliveryErrorClass } from '../delivery/error-class.js';
+
+/** Where a delivery stands: waiting, leased to a worker, or settled one way or the other. */
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'failed';
+
+/** Every {@link DeliveryStatus}. */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.freeze(['pending', 'in_flight', 'delivered', 'failed'] as const);
+
+/** Every `SigningDescriptor['mode']`. */
+export const SIGNING_MODES: readonly SigningDescriptor['mode'][] = Object.freeze(['rfc9421', 'hmac-sha256', 'bearer', 'none'] as const);
 
 /** How each attempt of this delivery is signed. Resolved to real key material at send time. */
 export type SigningDescriptor =
@@ -37,8 +46,8 @@ export interface DeliveryRecord extends NewDelivery {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly lastHttpStatus?: number;
-  /** The error class of the last failed attempt, e.g. `timeout`, `http_503`, `ssrf_blocked`. */
-  readonly lastErrorClass?: string;
+  /** The error class of the last failed attempt, e.g. `timeout`, `http_5xx`, `ssrf_blocked`. */
+  readonly lastErrorClass?: DeliveryErrorClass;
   /** Worker holding the lease while `status === 'in_flight'`. */
   readonly leaseOwner?: string;
   readonly leaseExpiresAt?: number;
@@ -47,7 +56,7 @@ export interface DeliveryRecord extends NewDelivery {
 export interface AttemptOutcome {
   readonly attempts: number;
   readonly httpStatus?: number;
-  readonly errorClass?: string;
+  readonly errorClass?: DeliveryErrorClass;
   /**
    * The worker that claimed the delivery. When given, the mark applies only while that worker still
    * holds the lease: a replica whose lease expired (and was taken over) cannot overwrite the outcome

@@ -15,6 +15,7 @@ import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { startPruning } from './prune-schedule.js';
 import { tryEnqueue } from './try-enqueue.js';
+import { DeliveryConfigError } from '../delivery/errors.js';
 
 /**
  * The store worker's options (`store` — owned by the caller, `close` does not close it;
@@ -158,7 +159,7 @@ class StoreOutbox implements DurableOutbox {
 function assertLeaseOutlastsAttempt(options: DurableOutboxOptions): void {
   const attemptMs = options.attemptTimeoutMs ?? DELIVERY_DEFAULTS.attemptTimeoutMs;
   if (options.leaseMs !== undefined && options.leaseMs <= attemptMs) {
-    throw new RangeError(`leaseMs (${options.leaseMs}) must exceed the attempt timeout (${attemptMs} ms)`);
+    throw new DeliveryConfigError(`leaseMs (${options.leaseMs}) must exceed the attempt timeout (${attemptMs} ms)`);
   }
 }
 

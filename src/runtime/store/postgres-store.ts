@@ -208,7 +208,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new DeliveryStoreError('closed', 'the PostgreSQL delivery store is closed');
+    if (this.#closed) throw new DeliveryStoreError('ADCP_STORE_CLOSED', 'the PostgreSQL delivery store is closed');
   }
 
   async #query<R extends QueryResultRow>(
