@@ -1,6 +1,7 @@
 // When to try a webhook again. Exponential backoff with jitter, `Retry-After` honoured, bounded
 // by an attempt count and by a horizon measured from the delivery's creation (receivers dedupe
-// idempotency keys for at least 24 h; publishers should not retry beyond that — SPEC-NOTES §2.6).
+// idempotency keys for at least 24 h; publishers should not retry beyond that — building/by-layer/
+// L3/webhooks.mdx "Reliability" › "Dedup by `idempotency_key`").
 import { DeliveryConfigError } from './errors.js';
 
 export interface RetryPolicy {

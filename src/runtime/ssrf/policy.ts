@@ -2,7 +2,7 @@
 // named escape hatch for tests and local development.
 import { guardLogger, type Logger } from '../logging/logger.js';
 
-/** The opt-in hardened destination ports (SPEC-NOTES §2.12). The default allows every port. */
+/** The opt-in hardened destination ports (building/by-layer/L1/security.mdx "Webhook URL validation (SSRF)"). The default allows every port. */
 export const HARDENED_WEBHOOK_PORTS: readonly number[] = Object.freeze([443, 8443]);
 
 export interface SsrfOptions {
