@@ -1,6 +1,11 @@
 // The closed set of reasons a webhook attempt or delivery did not succeed, whether each is worth
 // another attempt, and the fixed message a caller may show (never built from network details).
 
+/**
+ * The closed set of reasons a webhook attempt or delivery did not succeed. Network errors, timeouts, 429, 5xx and a
+ * plain 401 are retried; everything else is terminal (webhooks.mdx "Reliability"; security.mdx "Retry semantics for
+ * verification failures").
+ */
 export type DeliveryErrorClass =
   // refused before any network activity
   | 'invalid_url'

@@ -4,6 +4,11 @@
 // L3/webhooks.mdx "Reliability" › "Dedup by `idempotency_key`").
 import { DeliveryConfigError } from './errors.js';
 
+/**
+ * When to try a webhook again: exponential backoff with jitter, `Retry-After` honoured, bounded by an attempt
+ * count and a horizon from the delivery's creation (receivers dedupe idempotency keys for at least 24 h:
+ * webhooks.mdx "Dedup by `idempotency_key`"). Defaults in {@link DEFAULT_RETRY_POLICY}.
+ */
 export interface RetryPolicy {
   /** Most attempts per delivery, the first included. Default 8. */
   readonly maxAttempts: number;
@@ -22,6 +27,10 @@ export interface RetryPolicy {
   readonly horizonMs: number;
 }
 
+/**
+ * The default retry policy: 8 attempts, 1 s base delay doubling to at most 60 s, 25 % jitter, `Retry-After` up to
+ * 10 min, and a 24 h horizon.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 8,
   baseDelayMs: 1_000,

@@ -6,6 +6,10 @@ import { serializeInnerList, type BareItem } from 'structured-headers';
 import { SignatureComponentError } from './errors.js';
 import { canonicalizeUrl } from './target-uri.js';
 
+/**
+ * The `tag` parameter every AdCP webhook signature carries, `adcp/webhook-signing/v1` (security.mdx "AdCP RFC 9421
+ * profile").
+ */
 export const WEBHOOK_SIGNING_TAG = 'adcp/webhook-signing/v1';
 export const SIGNATURE_LABEL = 'sig1';
 /** The covered components, all required, in profile order. */

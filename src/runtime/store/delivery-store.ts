@@ -24,6 +24,10 @@ export type SigningDescriptor =
   | { readonly mode: 'bearer'; readonly credentialRef: string }
   | { readonly mode: 'none' };
 
+/**
+ * One delivery as it is enqueued: id, idempotency key, URL, the exact body bytes, how to sign it (a descriptor,
+ * never key material), when to try first and optional non-secret labels.
+ */
 export interface NewDelivery {
   /** Unique id of this delivery (the store's primary key). */
   readonly id: string;
@@ -40,6 +44,10 @@ export interface NewDelivery {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A stored delivery: the enqueued fields plus its status, attempts, timestamps, the last HTTP status and error
+ * class, and the lease while a worker holds it.
+ */
 export interface DeliveryRecord extends NewDelivery {
   readonly status: DeliveryStatus;
   readonly attempts: number;
@@ -53,6 +61,7 @@ export interface DeliveryRecord extends NewDelivery {
   readonly leaseExpiresAt?: number;
 }
 
+/** What one attempt ended with, as a worker records it: attempts so far, the HTTP status and the error class. */
 export interface AttemptOutcome {
   readonly attempts: number;
   readonly httpStatus?: number;
@@ -65,6 +74,7 @@ export interface AttemptOutcome {
   readonly leaseOwner?: string;
 }
 
+/** Arguments of `DeliveryStore.claimDue`: the time, how many rows, the lease length and the claiming worker. */
 export interface ClaimOptions {
   readonly now: number;
   readonly limit: number;
@@ -78,11 +88,17 @@ export interface ClaimOptions {
   readonly signing?: readonly SigningDescriptor[];
 }
 
+/** Filter of `DeliveryStore.list`: by status, and at most `limit` records. */
 export interface ListQuery {
   readonly status?: DeliveryStatus;
   readonly limit?: number;
 }
 
+/**
+ * Where delivery state lives between attempts: memory (`memory:`), SQLite (`sqlite:<path>`) or PostgreSQL
+ * (`postgres://…`), opened by `openDeliveryStore`. Records never hold a signature, token, secret or private key.
+ * Methods reject with `DeliveryStoreError` (codes `ADCP_STORE_*`).
+ */
 export interface DeliveryStore {
   /**
    * One durable write; after it resolves the delivery survives a crash (for durable stores).

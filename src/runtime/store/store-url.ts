@@ -8,6 +8,7 @@ import type { DeliveryStore } from './delivery-store.js';
 import { DeliveryStoreError, describeStoreUrl } from './delivery-store-error.js';
 import type { PostgresDeliveryStoreOptions, SqliteDeliveryStoreOptions } from './store-options.js';
 
+/** Options of {@link openDeliveryStore}: those of the SQLite and PostgreSQL stores; each store reads its own. */
 export interface OpenDeliveryStoreOptions extends SqliteDeliveryStoreOptions, PostgresDeliveryStoreOptions {}
 
 /** Opens the store a URL names; rejects with a DeliveryStoreError naming the cause (never credentials). */
