@@ -181,5 +181,24 @@ export {
   type DiscoveryFetchOptions,
 } from './runtime/keys/discovery/index.js';
 
+// Errors: one base class (AdcpError, `instanceof` holds across copies of the package), the
+// catalogue of stable `ADCP_<AREA>_<CAUSE>` codes, and every error class the runtime throws.
+export {
+  AdcpError,
+  isAdcpError,
+  ADCP_ERROR_CODES,
+  isAdcpErrorCode,
+  type AdcpErrorCode,
+  TargetUriMalformedError,
+  SignatureComponentError,
+  JsonSyntaxError,
+  DuplicateKeyInputError,
+  DeliveryConfigError,
+  DELIVERY_STORE_ERROR_CODES,
+  MemoryStoreError,
+  ReceiverStoreError,
+  type ReceiverStoreErrorCode,
+} from './runtime/errors/index.js';
+
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
 export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';

@@ -6,7 +6,7 @@ export const DEFAULT_RELEASE_BASE_URL = 'https://adcontextprotocol.org/';
 export interface ReleaseSite {
   /** The release tarball of `version`. */
   tarballUrl(version: string): URL;
-  /** The published pointer to the latest release (SPEC-NOTES §6.5). */
+  /** The published pointer to the latest release (`schemas/index.json` `latest_stable` on the release site). */
   latestUrl(): URL;
 }
 

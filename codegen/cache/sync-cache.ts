@@ -90,7 +90,7 @@ async function versionDir(dir: string, version: string): Promise<string> {
   return root;
 }
 
-/** `bundled/` is a derived copy of the task schemas (SPEC-NOTES §6.2); the generator reads the modular tree. */
+/** `bundled/` is a derived copy of the task schemas (a release's `dist/schemas/<v>/bundled/` holds only task request/response schemas); the generator reads the modular tree. */
 function withoutBundled(tree: SchemaTree): Map<string, Buffer> {
   return new Map([...tree].filter(([path]) => !path.startsWith('bundled/')));
 }

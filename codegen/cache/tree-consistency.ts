@@ -5,7 +5,7 @@ import { byCodeUnit } from './tree-files.js';
 const CANONICAL_HOST = 'https://adcontextprotocol.org';
 
 /**
- * Internal consistency of a release's schema tree (SPEC-NOTES §6.5), checked before it may replace the
+ * Internal consistency of a release's schema tree (the tree index.json / manifest.json describe), checked before it may replace the
  * cache: every JSON file parses, index.json / manifest.json declare `version`, every `$id` lives under
  * `/schemas/<version>/`, and every `$ref` to another file resolves inside the tree.
  * Returns one line per problem, naming the file; empty = consistent.

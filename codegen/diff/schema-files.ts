@@ -2,6 +2,7 @@
 // Paths are posix and relative to the source's top.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AdcpError } from '../../src/runtime/errors/adcp-error.js';
 
 export interface SchemaFiles {
   /** Where the files live, as it may appear in messages (no credentials, no query string). */
@@ -13,9 +14,14 @@ export interface SchemaFiles {
   topLevelFolders(): string[];
 }
 
-/** Bad input: the snapshot is missing, unreadable or not an AdCP schema tree. The CLI exits 2. */
-export class SnapshotError extends Error {
-  override readonly name = 'SnapshotError';
+/**
+ * Bad input: the snapshot is missing, unreadable or not an AdCP schema tree. The CLI exits 2.
+ * Code `ADCP_DIFF_SNAPSHOT_INVALID`.
+ */
+export class SnapshotError extends AdcpError<'ADCP_DIFF_SNAPSHOT_INVALID'> {
+  constructor(message: string) {
+    super('ADCP_DIFF_SNAPSHOT_INVALID', message);
+  }
 }
 
 export function directoryFiles(dir: string, label = dir): SchemaFiles {

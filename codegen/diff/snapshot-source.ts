@@ -2,6 +2,8 @@
 // or a tarball URL, held in memory (tarballs never unpacked to disk: no links, no absolute or `..` paths,
 // size cap). A bare release version (`3.2.0-beta.5`) that is not a path means the published release tarball.
 // A `.sha256` is checked when one is published; the diff installs nothing, so an unpublished one is no error.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CacheError } from '../cache/cache-error.js';
 import type { ReleaseSite } from '../cache/release-site.js';
 import { describeReleaseSource, loadRelease, resolveReleaseSource, type ReleaseProgress, type ReleaseSource } from '../cache/release-source.js';
@@ -17,6 +19,11 @@ export interface OpenSnapshotOptions {
   readonly site?: ReleaseSite;
   /** Download and extraction progress for tarball and URL sources. */
   readonly progress?: ReleaseProgress;
+  /**
+   * Releases already on disk, by version (e.g. the schema cache shipped in the package): a bare
+   * version listed here is read from its directory, offline, instead of the release site.
+   */
+  readonly localReleases?: ReadonlyMap<string, string>;
 }
 
 /** Classifies a `--from`/`--to` value. Throws SnapshotError when it names nothing usable. */
@@ -28,7 +35,10 @@ export async function resolveSnapshotSource(spec: string, cwd = process.cwd(), s
 export const describeSnapshotSource: (source: SnapshotSource) => string = describeReleaseSource;
 
 export async function openSnapshot(spec: string, options: OpenSnapshotOptions = {}): Promise<SchemaSnapshot> {
-  const source = await resolveSnapshotSource(spec, options.cwd, options.site);
+  // A path the user names wins over a release of the same name, as in resolveReleaseSource.
+  const named = options.localReleases?.get(spec);
+  const localDir = named !== undefined && !existsSync(resolve(options.cwd ?? process.cwd(), spec)) ? named : undefined;
+  const source: SnapshotSource = localDir !== undefined ? { kind: 'dir', path: localDir } : await resolveSnapshotSource(spec, options.cwd, options.site);
   // Paths are shown as the user wrote them; URLs without query string or credentials.
   const label = source.kind === 'url' ? undefined : spec;
   const release = await asSnapshotError(() => loadRelease(source, { ...options.progress, checksum: 'if-published', label }));

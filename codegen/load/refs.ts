@@ -1,7 +1,7 @@
 // Maps `$ref` strings onto files of the local schema cache. Released ≤ 3.1 schemas use root-relative
 // ids (`/schemas/<v>/core/x.json`), 3.2 uses absolute ones (`https://adcontextprotocol.org/schemas/<v>/…`);
 // both map onto the cache dir. Relative refs resolve against the referring file, whose `$id` equals its
-// path in the release (SPEC-NOTES §6.1), and `#/…` fragments are JSON pointers into the target file.
+// path in the release (e.g. core/mcp-webhook-payload.json has `$id` `/schemas/3.1.19/core/mcp-webhook-payload.json`), and `#/…` fragments are JSON pointers into the target file.
 import path from 'node:path';
 
 export const CANONICAL_SCHEMA_ORIGIN = 'https://adcontextprotocol.org';

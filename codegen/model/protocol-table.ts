@@ -1,5 +1,6 @@
 // Decides the envelope `protocol` value of every task type. No normative task-type → protocol table
-// exists (SPEC-NOTES §1.5), so the value is derived from the two machine-readable sources:
+// exists (neither core/mcp-webhook-payload.json nor enums/adcp-protocol.json defines one), so the
+// value is derived from the two machine-readable sources:
 //   1. manifest.json `tools[<task>].protocol` (the tool's "protocol surface", derived from its
 //      schema directory), and
 //   2. the task-type enumDescriptions prefix "<Domain> domain: …" (the task type's own statement).
@@ -28,7 +29,7 @@ interface Decision {
  * Source words that are not adcp-protocol values (manifest `protocol` / enumDescriptions domain).
  * - property → governance: adcp-protocol's enumDescription for governance is "Property governance
  *   (identity, authorization, data, selection), brand standards, and compliance"; property lists
- *   are that surface (SPEC-NOTES §1.5 recommends the same).
+ *   are that surface.
  * - account → null: accounts (sync_accounts, get_account_financials) are commercial plumbing shared
  *   by every protocol and no adcp-protocol value covers them; `protocol` is optional, so it is
  *   omitted rather than guessed (the two reference implementations disagree: governance vs media-buy).

@@ -8,6 +8,7 @@ import type { ReleaseProgress } from '../../codegen/cache/release-source.js';
 import { CliError } from './cli-error.js';
 import { createProgress, type Progress } from './output/progress.js';
 import { packageRoot } from './package-info.js';
+import { loadProjectConfig, PROJECT_CONFIG_FILE, ProjectConfigError, type LoadedProjectConfig } from './project-config.js';
 
 export interface SchemaLocations {
   readonly schemasDir: string;
@@ -15,24 +16,50 @@ export interface SchemaLocations {
 }
 
 /**
- * `--schemas DIR`, else the project's `schemas/cache`, else the cache shipped in the package, so
- * `npx adcp-codegen generate` works in a project that never synced. The lock sits beside the cache.
+ * `--schemas DIR`, else `schemas` of the project config, else the project's `schemas/cache`, else
+ * the cache shipped in the package, so `npx adcp-codegen generate` works in a project that never
+ * synced. The lock: `--lock`, else the config's `lock`, else beside the cache.
  */
-export function schemaLocations(options: { schemas?: string; lock?: string }, cwd: string): SchemaLocations {
+export function schemaLocations(options: { schemas?: string; lock?: string }, cwd: string, config?: LoadedProjectConfig): SchemaLocations {
   const projectCache = join(cwd, 'schemas', 'cache');
   const schemasDir =
     options.schemas !== undefined
       ? resolve(cwd, options.schemas)
-      : existsSync(projectCache)
-        ? projectCache
-        : join(packageRoot(), 'schemas', 'cache');
-  const lockPath = options.lock !== undefined ? resolve(cwd, options.lock) : lockPathFor(schemasDir);
+      : config?.schemas !== undefined
+        ? config.schemas
+        : existsSync(projectCache)
+          ? projectCache
+          : shippedSchemasDir();
+  const lockPath =
+    options.lock !== undefined
+      ? resolve(cwd, options.lock)
+      : config?.lock !== undefined && options.schemas === undefined
+        ? config.lock
+        : lockPathFor(schemasDir);
   return { schemasDir, lockPath };
 }
 
-export function outputDir(out: string | undefined, cwd: string): string {
-  return resolve(cwd, out ?? join('src', 'generated'));
+/** The schema cache shipped inside the package (one pinned AdCP release). */
+export function shippedSchemasDir(): string {
+  return join(packageRoot(), 'schemas', 'cache');
 }
+
+/** Default of `--out`: the config's `out`, else `src/generated`. */
+export const DEFAULT_OUT_DIR = join('src', 'generated');
+
+/** `--out DIR`, else `out` of the project config, else `src/generated`. */
+export function outputDir(out: string | undefined, cwd: string, config?: LoadedProjectConfig): string {
+  if (out !== undefined) return resolve(cwd, out);
+  return config?.out ?? resolve(cwd, DEFAULT_OUT_DIR);
+}
+
+/** The project config of `cwd` (or `--config FILE`); undefined when there is none. */
+export function projectConfig(cwd: string, explicit: string | undefined): LoadedProjectConfig | undefined {
+  return loadProjectConfig(cwd, explicit);
+}
+
+/** Help text of `--config`, shared by the commands that read it. */
+export const CONFIG_HELP = `project config file (default: ./${PROJECT_CONFIG_FILE} when present; flags override it)`;
 
 /** A path as the user should read it: relative to cwd when inside it. */
 export function shownPath(path: string, cwd: string): string {
@@ -47,6 +74,7 @@ export function shownPath(path: string, cwd: string): string {
  */
 export async function asCliError(error: unknown): Promise<unknown> {
   if (error instanceof CliError) return error;
+  if (error instanceof ProjectConfigError) return new CliError(error.message, 2);
   const [{ CacheError }, { OutputError }] = await Promise.all([
     import('../../codegen/cache/cache-error.js'),
     import('../../codegen/output/output-error.js'),

@@ -68,6 +68,6 @@ describe('memory store bounds', () => {
   it('rejects every call after close', async () => {
     const store = createMemoryDeliveryStore();
     await store.close();
-    await expect(store.enqueue(newDelivery())).rejects.toMatchObject({ code: 'closed' });
+    await expect(store.enqueue(newDelivery())).rejects.toMatchObject({ code: 'ADCP_STORE_CLOSED' });
   });
 });

@@ -76,11 +76,11 @@ describe('a one-shot run on a store that fails mid-run', () => {
     store.claimDue = async (options) => {
       if (failNext) {
         failNext = false;
-        throw new DeliveryStoreError('failed', 'disk I/O error');
+        throw new DeliveryStoreError('ADCP_STORE_FAILED', 'disk I/O error');
       }
       return originalClaim(options);
     };
-    await expect(worker.runUntilIdle()).rejects.toMatchObject({ code: 'failed', message: 'disk I/O error' });
+    await expect(worker.runUntilIdle()).rejects.toMatchObject({ code: 'ADCP_STORE_FAILED', message: 'disk I/O error' });
     expect(await worker.runUntilIdle()).toEqual({ delivered: 1, failed: 0 });
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyRfc9421Webhook, createInMemoryReplayCache } from '../../src/runtime/signing/index.js';
+import { DeliveryConfigError } from '../../src/runtime/delivery/errors.js';
 import { createDurableOutbox, type DurableOutboxOptions } from '../../src/runtime/store/durable-outbox.js';
 import type { DeliveryStore } from '../../src/runtime/store/delivery-store.js';
 import { openPostgresDeliveryStore } from '../../src/runtime/store/postgres-store.js';
@@ -145,7 +146,7 @@ describe('durable outbox', () => {
     expect(() => createDurableOutbox({ store, resolveSigner: () => noSigner, leaseMs: 5000, attemptTimeoutMs: 5000 })).toThrow(
       'leaseMs (5000) must exceed the attempt timeout (5000 ms)',
     );
-    expect(() => createDurableOutbox({ store, resolveSigner: () => noSigner, leaseMs: 9000 })).toThrow(RangeError);
+    expect(() => createDurableOutbox({ store, resolveSigner: () => noSigner, leaseMs: 9000 })).toThrow(DeliveryConfigError);
   });
 
   it('drain with nothing running returns at once and leaves pending rows pending', async () => {

@@ -115,7 +115,8 @@ describe('assertNoDuplicateKeys / isUnambiguousJson', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(DuplicateKeyInputError);
-    expect((caught as DuplicateKeyInputError).code).toBe('duplicate_key_input');
+    expect((caught as DuplicateKeyInputError).code).toBe('ADCP_JSON_DUPLICATE_KEY');
+    expect((caught as DuplicateKeyInputError).specCode).toBe('duplicate_key_input');
     expect((caught as DuplicateKeyInputError).duplicateKey).toBe('status');
     expect((caught as Error).message).toContain('duplicate_key_input');
   });

@@ -89,7 +89,7 @@ describe('canonicalizeUrl', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).not.toContain('s3cr3t');
-      expect((error as TargetUriMalformedError).code).toBe('target_uri_malformed');
+      expect((error as TargetUriMalformedError).code).toBe('ADCP_SIGNING_TARGET_URI_MALFORMED');
     }
   });
 });

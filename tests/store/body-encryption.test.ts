@@ -134,12 +134,12 @@ describe.each([
     expect(Buffer.from((await k2Only.get(underK2.id))!.body).toString()).toBe(Buffer.from(underK2.body).toString());
     const missing = await k2Only.get(underK1.id).catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(DeliveryStoreError);
-    expect(missing).toMatchObject({ code: 'decryption_failed' });
+    expect(missing).toMatchObject({ code: 'ADCP_STORE_DECRYPTION_FAILED' });
     expect((missing as Error).message).toContain('"k1"');
     await k2Only.close();
 
     const noKeyring = await backend.open();
-    await expect(noKeyring.get(underK2.id)).rejects.toMatchObject({ code: 'decryption_failed' });
+    await expect(noKeyring.get(underK2.id)).rejects.toMatchObject({ code: 'ADCP_STORE_DECRYPTION_FAILED' });
     await noKeyring.close();
     await backend.dispose();
   });
@@ -157,7 +157,7 @@ describe('SQLite specifics', () => {
     db.prepare('UPDATE adcp_deliveries SET body = ? WHERE id = ?').run(await backend.storedBody(a.id), b.id);
     db.close();
     const reopened = await backend.open(ONLY_K1);
-    await expect(reopened.get(b.id)).rejects.toMatchObject({ code: 'decryption_failed' });
+    await expect(reopened.get(b.id)).rejects.toMatchObject({ code: 'ADCP_STORE_DECRYPTION_FAILED' });
     expect(Buffer.from((await reopened.get(a.id))!.body).toString()).toBe(Buffer.from(a.body).toString());
     await reopened.close();
     await backend.dispose();
@@ -179,7 +179,7 @@ describe('SQLite specifics', () => {
     ];
     for (const keyring of cases) {
       const error = await backend.open(keyring).catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'invalid_config' });
+      expect(error).toMatchObject({ code: 'ADCP_STORE_INVALID_CONFIG' });
       expect((error as Error).message).toContain('bodyEncryption');
       expect((error as Error).message).not.toContain(short.toString('hex'));
     }

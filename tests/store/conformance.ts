@@ -214,13 +214,13 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
 
       it('markRetry makes the row due again at the given time, keeping the error class', async () => {
         const delivery = await claimOne();
-        await store.markRetry(delivery.id, { attempts: 1, httpStatus: 503, errorClass: 'http_503' }, T0 + 2000, T0 + 5);
+        await store.markRetry(delivery.id, { attempts: 1, httpStatus: 503, errorClass: 'http_5xx' }, T0 + 2000, T0 + 5);
         expect(await store.get(delivery.id)).toMatchObject({
           status: 'pending',
           attempts: 1,
           nextAttemptAt: T0 + 2000,
           lastHttpStatus: 503,
-          lastErrorClass: 'http_503',
+          lastErrorClass: 'http_5xx',
         });
         expect(await store.claimDue({ now: T0 + 1999, limit: 10, leaseMs: LEASE, workerId: 'w1' })).toEqual([]);
         const again = await store.claimDue({ now: T0 + 2000, limit: 10, leaseMs: LEASE, workerId: 'w1' });
@@ -272,7 +272,7 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         await store.claimDue({ now: T0, limit: 2, leaseMs: LEASE, workerId: 'w1' });
         const inFlight = await store.list({ status: 'in_flight' });
         expect(inFlight).toHaveLength(2);
-        await store.markFailed(inFlight[0]!.id, { attempts: 1, errorClass: 'http_400' }, T0 + 1);
+        await store.markFailed(inFlight[0]!.id, { attempts: 1, errorClass: 'http_4xx' }, T0 + 1);
         await store.markDelivered(inFlight[1]!.id, { attempts: 1, httpStatus: 200 }, T0 + 1);
 
         expect((await store.list({ status: 'failed' })).map((record) => record.id)).toEqual([inFlight[0]!.id]);
@@ -288,7 +288,7 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         const delivery = newDelivery();
         await store.enqueue(delivery);
         await store.claimDue({ now: T0, limit: 1, leaseMs: LEASE, workerId: 'w1' });
-        await store.markFailed(delivery.id, { attempts: 5, errorClass: 'http_503' }, T0 + 1);
+        await store.markFailed(delivery.id, { attempts: 5, errorClass: 'http_5xx' }, T0 + 1);
 
         expect(await store.redrive(delivery.id, T0 + 1000)).toBe(true);
         expect(await store.get(delivery.id)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: T0 + 1000 });
@@ -320,7 +320,7 @@ export function describeDeliveryStoreConformance(name: string, open: StoreFactor
         for (const delivery of [oldDelivered, oldFailed, recentDelivered, pending]) await store.enqueue(delivery);
         await store.claimDue({ now: T0, limit: 3, leaseMs: LEASE, workerId: 'w1' });
         await store.markDelivered(oldDelivered!.id, { attempts: 1, httpStatus: 200 }, T0 + 100);
-        await store.markFailed(oldFailed!.id, { attempts: 3, errorClass: 'http_410' }, T0 + 200);
+        await store.markFailed(oldFailed!.id, { attempts: 3, errorClass: 'http_4xx' }, T0 + 200);
         await store.markDelivered(recentDelivered!.id, { attempts: 1, httpStatus: 200 }, T0 + 5000);
 
         expect(await store.prune(T0 + 1000)).toBe(2);

@@ -30,7 +30,7 @@ describe('SQLite store start-up errors', () => {
   it('names a missing directory', async () => {
     const path = join(dir, 'no-such-dir', 'outbox.db');
     const error = await rejection(openSqliteDeliveryStore(path));
-    expect(error.code).toBe('cannot_open');
+    expect(error.code).toBe('ADCP_STORE_CANNOT_OPEN');
     expect(error.message).toContain(path);
   });
 
@@ -39,27 +39,27 @@ describe('SQLite store start-up errors', () => {
     const notes = 'these are my notes, not a database\n'.repeat(200);
     writeFileSync(path, notes);
     const error = await rejection(openSqliteDeliveryStore(path));
-    expect(error.code).toBe('not_a_database');
+    expect(error.code).toBe('ADCP_STORE_NOT_A_DATABASE');
     expect(error.message).toContain(path);
     expect(readFileSync(path, 'utf8')).toBe(notes);
   });
 
   it('refuses a directory given as the file', async () => {
     const error = await rejection(openSqliteDeliveryStore(dir));
-    expect(['cannot_open', 'failed']).toContain(error.code);
+    expect(['ADCP_STORE_CANNOT_OPEN', 'ADCP_STORE_FAILED']).toContain(error.code);
     expect(error.message).toContain(dir);
   });
 
   it('rejects a table prefix that is not a plain identifier', async () => {
     const error = await rejection(openSqliteDeliveryStore(join(dir, 'x.db'), { tablePrefix: 'x"; DROP TABLE y; --' }));
-    expect(error.code).toBe('invalid_config');
+    expect(error.code).toBe('ADCP_STORE_INVALID_CONFIG');
   });
 
   it('rejects operations after close with a typed error', async () => {
     const store = await openSqliteDeliveryStore(join(dir, 'closed.db'));
     await store.close();
     const error = await rejection(store.enqueue(newDelivery()));
-    expect(error.code).toBe('closed');
+    expect(error.code).toBe('ADCP_STORE_CLOSED');
   });
 
   it('migrates idempotently: reopening keeps the rows and the schema version', async () => {
@@ -78,7 +78,7 @@ describe('PostgreSQL store start-up errors', () => {
   it('reports a server that refuses connections, without the credentials of the URL', async () => {
     const started = Date.now();
     const error = await rejection(openPostgresDeliveryStore('postgres://postgres:hunter2-secret@127.0.0.1:1/test?sslmode=disable'));
-    expect(error.code).toBe('unreachable');
+    expect(error.code).toBe('ADCP_STORE_UNREACHABLE');
     expect(error.message).toContain('postgres://127.0.0.1:1/test');
     expect(error.message).not.toMatch(/hunter2|sslmode|postgres:hunter|postgres@/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -91,7 +91,7 @@ describe('PostgreSQL store start-up errors', () => {
     try {
       const started = Date.now();
       const error = await rejection(openPostgresDeliveryStore(`postgres://postgres@127.0.0.1:${port}/test`, { connectTimeoutMs: 300 }));
-      expect(error.code).toBe('timeout');
+      expect(error.code).toBe('ADCP_STORE_TIMEOUT');
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       silent.close();
@@ -100,20 +100,20 @@ describe('PostgreSQL store start-up errors', () => {
 
   it('rejects a malformed connection string without keeping it (or its password) anywhere in the error', async () => {
     const error = await rejection(openPostgresDeliveryStore('postgres://app:pa55w0rd@db.internal:99999/outbox'));
-    expect(error.code).toBe('invalid_config');
+    expect(error.code).toBe('ADCP_STORE_INVALID_CONFIG');
     expect(error.cause).toBeUndefined();
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain('pa55w0rd');
   });
 
   it('names a database that does not exist', async () => {
     const error = await rejection(openPostgresDeliveryStore(PG_URL.replace(/\/test$/, '/no_such_db_adcp')));
-    expect(error.code).toBe('cannot_open');
+    expect(error.code).toBe('ADCP_STORE_CANNOT_OPEN');
     expect(error.message).toContain('does not exist');
   });
 
   it('rejects a schema name that is not a plain identifier, before connecting', async () => {
     const error = await rejection(openPostgresDeliveryStore(PG_URL, { schema: 'public; DROP' }));
-    expect(error.code).toBe('invalid_config');
+    expect(error.code).toBe('ADCP_STORE_INVALID_CONFIG');
   });
 
   it('migrates once when several replicas start at the same moment, into its own schema', async () => {
@@ -152,7 +152,7 @@ describe('SQLite read-only file', () => {
       const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...asNobody });
       expect(child.stderr).toBe('');
       const outcome = JSON.parse(child.stdout) as { name: string; code: string; message: string };
-      expect(outcome).toMatchObject({ name: 'DeliveryStoreError', code: 'read_only' });
+      expect(outcome).toMatchObject({ name: 'DeliveryStoreError', code: 'ADCP_STORE_READ_ONLY' });
       expect(outcome.message).toContain(path);
     } finally {
       chmodSync(dir, 0o755);

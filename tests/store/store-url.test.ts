@@ -68,20 +68,20 @@ describe('openDeliveryStore', () => {
 
   it('rejects unknown schemes without echoing credentials', async () => {
     const error = await openError('redis://admin:s3cret-pass@cache.internal:6379/0?token=abc');
-    expect(error.code).toBe('invalid_config');
+    expect(error.code).toBe('ADCP_STORE_INVALID_CONFIG');
     expect(error.message).toContain('redis://cache.internal:6379/0');
     expect(error.message).not.toMatch(/s3cret|token=|admin/);
   });
 
   it('rejects an empty SQLite path, an unknown parameter and a hostile table prefix', async () => {
-    expect((await openError('sqlite:')).code).toBe('invalid_config');
-    expect((await openError(`sqlite:${join(dir, 'x.db')}?journal=off`)).code).toBe('invalid_config');
-    expect((await openError(`sqlite:${join(dir, 'x.db')}?table_prefix=a-b`)).code).toBe('invalid_config');
-    expect((await openError(`${PG_URL}?table_prefix=x%22%3B`)).code).toBe('invalid_config');
+    expect((await openError('sqlite:')).code).toBe('ADCP_STORE_INVALID_CONFIG');
+    expect((await openError(`sqlite:${join(dir, 'x.db')}?journal=off`)).code).toBe('ADCP_STORE_INVALID_CONFIG');
+    expect((await openError(`sqlite:${join(dir, 'x.db')}?table_prefix=a-b`)).code).toBe('ADCP_STORE_INVALID_CONFIG');
+    expect((await openError(`${PG_URL}?table_prefix=x%22%3B`)).code).toBe('ADCP_STORE_INVALID_CONFIG');
   });
 
   it('maps every start-up failure to a typed error', async () => {
-    expect((await openError(`sqlite:${join(dir, 'missing', 'x.db')}`)).code).toBe('cannot_open');
-    expect((await openError('postgres://postgres:pw@127.0.0.1:1/test')).code).toBe('unreachable');
+    expect((await openError(`sqlite:${join(dir, 'missing', 'x.db')}`)).code).toBe('ADCP_STORE_CANNOT_OPEN');
+    expect((await openError('postgres://postgres:pw@127.0.0.1:1/test')).code).toBe('ADCP_STORE_UNREACHABLE');
   });
 });

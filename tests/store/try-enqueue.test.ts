@@ -50,7 +50,7 @@ describe('tryEnqueue', () => {
     const started = Date.now();
     const outcome = await tryEnqueue(store, newDelivery(), { timeoutMs: 2000 });
     expect(outcome).toMatchObject({ accepted: false, reason: 'store_unavailable' });
-    expect(['unreachable', 'timeout']).toContain(outcome.accepted ? '' : outcome.code);
+    expect(['ADCP_STORE_UNREACHABLE', 'ADCP_STORE_TIMEOUT']).toContain(outcome.accepted ? '' : outcome.code);
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
@@ -61,7 +61,7 @@ describe('tryEnqueue', () => {
     const started = Date.now();
     const outcome = await tryEnqueue(store, newDelivery(), { timeoutMs: 300 });
     const elapsed = Date.now() - started;
-    expect(outcome).toMatchObject({ accepted: false, reason: 'store_unavailable', code: 'timeout' });
+    expect(outcome).toMatchObject({ accepted: false, reason: 'store_unavailable', code: 'ADCP_STORE_TIMEOUT' });
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1500);
   });
@@ -71,6 +71,6 @@ describe('tryEnqueue', () => {
     const store = await openSqliteDeliveryStore(join(dir, 'outbox.db'));
     await store.close();
     rmSync(dir, { recursive: true, force: true });
-    expect(await tryEnqueue(store, newDelivery())).toMatchObject({ accepted: false, reason: 'store_unavailable', code: 'closed' });
+    expect(await tryEnqueue(store, newDelivery())).toMatchObject({ accepted: false, reason: 'store_unavailable', code: 'ADCP_STORE_CLOSED' });
   });
 });

@@ -2,7 +2,19 @@ import type { Command } from 'commander';
 import type { SchemaLock } from '../../../codegen/cache/lock-file.js';
 import type { CheckReport } from '../../../codegen/output/check-report.js';
 import { CliError } from '../cli-error.js';
-import { asCliError, assertSchemasDirExists, BASE_URL_HELP, outputDir, releaseSiteFor, schemaLocations, shownPath } from '../codegen-support.js';
+import { existsSync } from 'node:fs';
+import {
+  asCliError,
+  assertSchemasDirExists,
+  BASE_URL_HELP,
+  CONFIG_HELP,
+  outputDir,
+  projectConfig,
+  releaseSiteFor,
+  schemaLocations,
+  shownPath,
+} from '../codegen-support.js';
+import { PROJECT_CONFIG_FILE } from '../project-config.js';
 import type { UpstreamResult } from './check-upstream.js';
 
 interface CheckOptions {
@@ -12,6 +24,7 @@ interface CheckOptions {
   json?: boolean;
   upstream?: string;
   baseUrl?: string;
+  config?: string;
 }
 
 // Pre-formatted (commander keeps indented text as written): lines fit the 80-column help.
@@ -32,9 +45,10 @@ export function registerCheck(program: Command): void {
     .command('check')
     .summary('verify the schema cache against its lock and the generated code against the schemas (exit 1 on drift)')
     .description(DESCRIPTION)
-    .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
-    .option('--out <dir>', 'generated output directory', 'src/generated')
-    .option('--lock <file>', 'lock file (default: adcp-schemas.lock.json beside the cache)')
+    .option('--schemas <dir>', 'schema cache (default: the config\'s "schemas", else ./schemas/cache, else the cache shipped with adcp-codegen)')
+    .option('--out <dir>', 'generated output directory (default: the config\'s "out", else src/generated)')
+    .option('--lock <file>', 'lock file (default: the config\'s "lock", else adcp-schemas.lock.json beside the cache)')
+    .option('--config <file>', CONFIG_HELP)
     .option('--upstream <source>', 'upstream release to compare the pinned cache with: schema directory, tarball, tarball URL, release version or "latest"')
     .option('--base-url <url>', BASE_URL_HELP)
     .option('--json', 'print a machine-readable report on stdout (the comparison under "upstream"; "ok" is true exactly when the exit code is 0)')
@@ -54,14 +68,17 @@ export function registerCheck(program: Command): void {
 }
 
 async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
-  const { schemasDir, lockPath } = schemaLocations(options, cwd);
+  const config = projectConfig(cwd, options.config);
+  const { schemasDir, lockPath } = schemaLocations(options, cwd, config);
   assertSchemasDirExists(schemasDir, cwd);
+  const outDir = outputDir(options.out, cwd, config);
+  assertGeneratedDirExists(outDir, cwd, options.out !== undefined || config?.out !== undefined);
   const site = options.upstream === undefined ? undefined : releaseSiteFor(options.baseUrl);
   const { readLock } = await import('../../../codegen/cache/lock-file.js');
   const lock = await readLock(lockPath);
   // The upstream download runs while the cache is hashed and the code regenerated.
   const [report, upstream] = await Promise.all([
-    checkPinned(schemasDir, lockPath, lock, outputDir(options.out, cwd), cwd),
+    checkPinned(schemasDir, lockPath, lock, outDir, cwd),
     options.upstream === undefined || site === undefined
       ? undefined
       : import('./check-upstream.js').then(({ compareUpstream }) =>
@@ -72,6 +89,19 @@ async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const ok = report.ok && (upstream === undefined || ('comparison' in upstream && !upstream.comparison.differs));
   await printCheck(report, upstream, ok, options.json === true);
   return ok ? 0 : 1;
+}
+
+/**
+ * No output directory at all means nothing was generated there yet (or check looks in the wrong
+ * place): one line naming the command that fixes it, instead of every generated file as "missing".
+ */
+function assertGeneratedDirExists(outDir: string, cwd: string, named: boolean): void {
+  if (existsSync(outDir)) return;
+  const shown = shownPath(outDir, cwd);
+  const where = named
+    ? `run \`adcp-codegen generate --out ${shown}\` first`
+    : `run \`adcp-codegen generate --out <dir>\` first, then pass the same --out to check or record it as "out" in ${PROJECT_CONFIG_FILE}`;
+  throw new CliError(`check: ${shown}: no generated code there; ${where}`, 2);
 }
 
 async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLock, outDir: string, cwd: string): Promise<CheckReport> {

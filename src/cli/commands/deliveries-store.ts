@@ -48,9 +48,9 @@ export function asStoreCliError(error: unknown, mustExist = false): CliError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | null)?.code;
   const hint =
-    code === 'decryption_failed'
+    code === 'ADCP_STORE_DECRYPTION_FAILED'
       ? ' (give the keyring with --body-key-file)'
-      : mustExist && code === 'cannot_open'
+      : mustExist && code === 'ADCP_STORE_CANNOT_OPEN'
         ? ' (it must exist; --create creates it)'
         : '';
   return new CliError(`cannot use the delivery store: ${message}${hint}`, 2);

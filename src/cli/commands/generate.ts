@@ -1,23 +1,26 @@
 import type { Command } from 'commander';
-import { assertSchemasDirExists, cliAction, outputDir, schemaLocations, shownPath } from '../codegen-support.js';
+import { assertSchemasDirExists, cliAction, CONFIG_HELP, outputDir, projectConfig, schemaLocations, shownPath } from '../codegen-support.js';
 
 interface GenerateOptions {
   schemas?: string;
   out?: string;
+  config?: string;
 }
 
 export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('generate TypeScript from the schema cache, writing only changed files and removing stale ones it wrote (listed in --out/.adcp-codegen-manifest.json)')
-    .option('--schemas <dir>', 'schema cache (default: ./schemas/cache, else the cache shipped with adcp-codegen)')
-    .option('--out <dir>', 'output directory', 'src/generated')
+    .option('--schemas <dir>', 'schema cache (default: the config\'s "schemas", else ./schemas/cache, else the cache shipped with adcp-codegen)')
+    .option('--out <dir>', 'output directory (default: the config\'s "out", else src/generated)')
+    .option('--config <file>', CONFIG_HELP)
     .action(cliAction(runGenerate));
 }
 
 async function runGenerate(options: GenerateOptions, cwd: string): Promise<void> {
-  const { schemasDir } = schemaLocations(options, cwd);
-  const outDir = outputDir(options.out, cwd);
+  const config = projectConfig(cwd, options.config);
+  const { schemasDir } = schemaLocations(options, cwd, config);
+  const outDir = outputDir(options.out, cwd, config);
   assertSchemasDirExists(schemasDir, cwd);
   // Everything is generated in memory first: a generator error writes nothing.
   const [{ generateFiles }, { planOutput }, { applyOutputPlan }] = await Promise.all([

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { classifyStatus } from './classify-response.js';
 import { classifyTransportError } from './classify-error.js';
 import type { DeliveryErrorClass } from './error-class.js';
+import { AttemptTimeoutError, ResponseBodyLimitError } from './errors.js';
 
 export interface AttemptReport {
   /** The final HTTP status, when one arrived. */
@@ -12,14 +13,6 @@ export interface AttemptReport {
   /** Absent when the receiver answered 2xx. */
   readonly errorClass?: DeliveryErrorClass;
   readonly retryAfter?: string;
-}
-
-class AttemptTimeoutError extends Error {
-  readonly code = 'ADCP_ATTEMPT_TIMEOUT';
-}
-
-class ResponseBodyLimitError extends Error {
-  readonly code = 'ADCP_RESPONSE_BODY_LIMIT';
 }
 
 export class AttemptHandler implements Dispatcher.DispatchHandler {

@@ -5,7 +5,7 @@ import type { DeliveryErrorClass } from './error-class.js';
 const BY_CODE: Readonly<Record<string, DeliveryErrorClass>> = {
   ADCP_SSRF_BLOCKED: 'ssrf_blocked',
   ADCP_DNS_FAILURE: 'dns_failure',
-  ADCP_ATTEMPT_TIMEOUT: 'timeout',
+  ADCP_DELIVERY_ATTEMPT_TIMEOUT: 'timeout',
   ENOTFOUND: 'dns_failure',
   EAI_AGAIN: 'dns_failure',
   EAI_FAIL: 'dns_failure',

@@ -1,7 +1,8 @@
 // Maps a receiver's HTTP status (and, for 401, its WWW-Authenticate challenge) to an error class.
 // AdCP: 2xx delivered; 409, 413, 3xx and other 4xx terminal; 429, 5xx and a plain 401 retried; a
-// 401 carrying `Signature error="webhook_…"` is a verification failure and terminal (SPEC-NOTES
-// §2.9, §8.14).
+// 401 carrying `Signature error="webhook_…"` is a verification failure and terminal
+// (building/by-layer/L3/webhooks.mdx "Reliability"; building/by-layer/L1/security.mdx "Webhook
+// error taxonomy", "Retry semantics for verification failures").
 import type { DeliveryErrorClass } from './error-class.js';
 
 /** `undefined` means delivered. */

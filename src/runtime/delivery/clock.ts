@@ -1,6 +1,10 @@
 // Time as the retry scheduler sees it. Injectable so tests can run a day of backoff instantly.
 // (Per-attempt network timeouts always use real timers: they bound real sockets.)
 
+/**
+ * Time as the retry scheduler sees it (`now` and `setTimeout`). Default: the system clock; inject one to run backoff
+ * schedules instantly in tests. Per-attempt network timeouts always use real timers.
+ */
 export interface DeliveryClock {
   /** Epoch milliseconds. */
   now(): number;

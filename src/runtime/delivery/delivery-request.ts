@@ -18,11 +18,19 @@ interface RequestCommon {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A webhook to deliver given as its MCP envelope object (`buildMcpWebhookPayload`); the runtime serializes it
+ * once and every attempt sends those bytes (webhooks.mdx "Webhook payload formats").
+ */
 export interface PayloadDeliveryRequest extends RequestCommon {
   /** The envelope object. Gets a fresh `idempotency_key` unless it carries one. */
   readonly payload: object;
 }
 
+/**
+ * A webhook to deliver given as the exact serialized body bytes; they are checked for duplicate keys
+ * (security.mdx "Duplicate object keys") and sent verbatim on every attempt.
+ */
 export interface SerializedDeliveryRequest extends RequestCommon {
   /** Pre-serialized envelope bytes, sent as they are; must be a JSON object without duplicate keys. */
   readonly body: Uint8Array;
@@ -30,6 +38,10 @@ export interface SerializedDeliveryRequest extends RequestCommon {
   readonly idempotencyKey?: string;
 }
 
+/**
+ * What `deliver`, `deliverInBackground` and `DurableOutbox.enqueue` accept: a payload object or serialized bytes,
+ * the buyer's URL, a signer and optional non-secret labels.
+ */
 export type WebhookDeliveryRequest = PayloadDeliveryRequest | SerializedDeliveryRequest;
 
 type PreparedBody =

@@ -22,11 +22,16 @@ export interface DeliveryWorkerOptions extends DeliveryRuntimeOptions {
   readonly claimSigning?: readonly SigningDescriptor[];
 }
 
+/** Counts of deliveries a worker settled (delivered or failed for good) during one `runUntilIdle`. */
 export interface WorkerSummary {
   readonly delivered: number;
   readonly failed: number;
 }
 
+/**
+ * A worker that claims due deliveries from a durable store under a lease, sends them and records the outcome;
+ * several workers (processes) may share one store without sending a delivery twice at once.
+ */
 export interface DeliveryWorker {
   readonly workerId: string;
   /** Starts claiming and keeps polling (and listening to `store.onEnqueue`) until `stop`. */

@@ -1,6 +1,11 @@
 // The closed set of reasons a webhook attempt or delivery did not succeed, whether each is worth
 // another attempt, and the fixed message a caller may show (never built from network details).
 
+/**
+ * The closed set of reasons a webhook attempt or delivery did not succeed. Network errors, timeouts, 429, 5xx and a
+ * plain 401 are retried; everything else is terminal (webhooks.mdx "Reliability"; security.mdx "Retry semantics for
+ * verification failures").
+ */
 export type DeliveryErrorClass =
   // refused before any network activity
   | 'invalid_url'
@@ -90,4 +95,12 @@ const MESSAGES: Readonly<Record<DeliveryErrorClass, string>> = {
 
 export function messageFor(errorClass: DeliveryErrorClass): string {
   return MESSAGES[errorClass];
+}
+
+/** Every {@link DeliveryErrorClass}, in declaration order. */
+export const DELIVERY_ERROR_CLASSES: readonly DeliveryErrorClass[] = Object.freeze(Object.keys(MESSAGES) as DeliveryErrorClass[]);
+
+/** True when `value` is one of the {@link DELIVERY_ERROR_CLASSES} (e.g. a value read back from a store row). */
+export function isDeliveryErrorClass(value: unknown): value is DeliveryErrorClass {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(MESSAGES, value);
 }

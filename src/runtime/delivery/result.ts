@@ -1,6 +1,10 @@
 // What every delivery ends in, whether it was refused at the door or tried a hundred times.
 import type { DeliveryErrorClass } from './error-class.js';
 
+/**
+ * The final outcome of one delivery: delivered or not, attempts made, the last HTTP status and, when it failed,
+ * its error class and a fixed message free of network details and secrets.
+ */
 export interface DeliveryResult {
   readonly deliveryId: string;
   /** The envelope's `idempotency_key` (every attempt carried the same one). */

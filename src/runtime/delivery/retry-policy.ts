@@ -1,7 +1,14 @@
 // When to try a webhook again. Exponential backoff with jitter, `Retry-After` honoured, bounded
 // by an attempt count and by a horizon measured from the delivery's creation (receivers dedupe
-// idempotency keys for at least 24 h; publishers should not retry beyond that — SPEC-NOTES §2.6).
+// idempotency keys for at least 24 h; publishers should not retry beyond that — building/by-layer/
+// L3/webhooks.mdx "Reliability" › "Dedup by `idempotency_key`").
+import { DeliveryConfigError } from './errors.js';
 
+/**
+ * When to try a webhook again: exponential backoff with jitter, `Retry-After` honoured, bounded by an attempt
+ * count and a horizon from the delivery's creation (receivers dedupe idempotency keys for at least 24 h:
+ * webhooks.mdx "Dedup by `idempotency_key`"). Defaults in {@link DEFAULT_RETRY_POLICY}.
+ */
 export interface RetryPolicy {
   /** Most attempts per delivery, the first included. Default 8. */
   readonly maxAttempts: number;
@@ -20,6 +27,10 @@ export interface RetryPolicy {
   readonly horizonMs: number;
 }
 
+/**
+ * The default retry policy: 8 attempts, 1 s base delay doubling to at most 60 s, 25 % jitter, `Retry-After` up to
+ * 10 min, and a 24 h horizon.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 8,
   baseDelayMs: 1_000,
@@ -36,7 +47,7 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   assertNonNegative('maxDelayMs', policy.maxDelayMs);
   assertNonNegative('maxRetryAfterMs', policy.maxRetryAfterMs);
   assertNonNegative('horizonMs', policy.horizonMs);
-  if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw new RangeError('retry.jitter must be between 0 and 1');
+  if (!(policy.jitter >= 0 && policy.jitter <= 1)) throw new DeliveryConfigError('retry.jitter must be between 0 and 1');
   return Object.freeze(policy);
 }
 
@@ -89,9 +100,9 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 function assertPositiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`retry.${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new DeliveryConfigError(`retry.${name} must be a positive integer`);
 }
 
 function assertNonNegative(name: string, value: number): void {
-  if (!(Number.isFinite(value) && value >= 0)) throw new RangeError(`retry.${name} must be a finite number >= 0`);
+  if (!(Number.isFinite(value) && value >= 0)) throw new DeliveryConfigError(`retry.${name} must be a finite number >= 0`);
 }

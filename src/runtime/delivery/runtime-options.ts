@@ -12,10 +12,15 @@ import { systemClock, type DeliveryClock } from './clock.js';
 import type { DeliveryObserver } from './result.js';
 import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { WebhookTransport } from './transport.js';
+import { DeliveryConfigError } from './errors.js';
 
 /** Turns a stored delivery's signing descriptor back into a signer (secrets live with the caller). */
 export type SignerResolver = (descriptor: SigningDescriptor) => WebhookSigner | Promise<WebhookSigner>;
 
+/**
+ * Defaults of the delivery runtime: 64 concurrent attempts, a queue of 10,000, 10 s connect and attempt timeouts,
+ * 64 KiB of response body read, 1 MiB largest webhook body, 4 s keep-alive, 1,024 pooled origins, 1 s worker poll.
+ */
 export const DELIVERY_DEFAULTS = Object.freeze({
   concurrency: 64,
   maxQueue: 10_000,
@@ -28,6 +33,10 @@ export const DELIVERY_DEFAULTS = Object.freeze({
   workerPollIntervalMs: 1_000,
 });
 
+/**
+ * Options shared by `createWebhookDelivery` and `createDurableOutbox`; every field is optional and defaults to
+ * {@link DELIVERY_DEFAULTS} / {@link DEFAULT_RETRY_POLICY}. Throws `DeliveryConfigError` on an out-of-range value.
+ */
 export interface DeliveryRuntimeOptions {
   /** Attempts running at once. Default 64. */
   readonly concurrency?: number;
@@ -130,11 +139,11 @@ export function resolveRuntime(options: DeliveryRuntimeOptions): ResolvedRuntime
 }
 
 export function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1) throw new DeliveryConfigError(`${name} must be a positive integer`);
   return value;
 }
 
 function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer >= 0`);
+  if (!Number.isInteger(value) || value < 0) throw new DeliveryConfigError(`${name} must be an integer >= 0`);
   return value;
 }

@@ -13,10 +13,12 @@ import { prepareDelivery, type PreparedRequest, type WebhookDeliveryRequest } fr
 import { messageFor, type DeliveryErrorClass } from './error-class.js';
 import type { DeliveryResult } from './result.js';
 import { DELIVERY_DEFAULTS, positiveInteger, resolveRuntime, type DeliveryRuntimeOptions, type ResolvedRuntime } from './runtime-options.js';
+import { DeliveryConfigError } from './errors.js';
 
 /** Settled deliveries the default in-memory store keeps for inspection (`delivery.store.list()`). */
 const OWNED_STORE_MAX_SETTLED = 1_000;
 
+/** Options of {@link createWebhookDelivery}: the runtime options plus the store (default in memory) and the queue bound. */
 export interface WebhookDeliveryOptions extends DeliveryRuntimeOptions {
   /**
    * Where delivery state lives. Default: a new in-memory store (closed with the runtime) holding
@@ -27,10 +29,15 @@ export interface WebhookDeliveryOptions extends DeliveryRuntimeOptions {
   readonly maxQueue?: number;
 }
 
+/**
+ * What `deliverInBackground` returns at once: accepted (with the delivery id and idempotency key) or refused
+ * before any network activity, with the error class that says why.
+ */
 export type DeliveryAcceptance =
   | { readonly accepted: true; readonly deliveryId: string; readonly idempotencyKey: string }
   | { readonly accepted: false; readonly reason: DeliveryErrorClass; readonly deliveryId: string; readonly idempotencyKey: string };
 
+/** Counters of a delivery runtime since it started (accepted, refused, delivered, failed) and its current load (pending, in flight, open sockets). */
 export interface DeliveryStats {
   readonly accepted: number;
   readonly refused: number;
@@ -45,6 +52,7 @@ export interface DeliveryStats {
   readonly openSockets: number;
 }
 
+/** A delivery still unsettled when `drain` gave up: its id, idempotency key, attempts so far and next attempt time. */
 export interface UndeliveredDelivery {
   readonly deliveryId: string;
   readonly idempotencyKey: string;
@@ -53,6 +61,7 @@ export interface UndeliveredDelivery {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** What `drain(timeoutMs)` reports: whether it timed out and which deliveries were left undelivered. */
 export interface DrainReport {
   /** True when the deadline passed with deliveries still unsettled. */
   readonly timedOut: boolean;
@@ -60,6 +69,10 @@ export interface DrainReport {
   readonly undelivered: readonly UndeliveredDelivery[];
 }
 
+/**
+ * A running webhook delivery runtime: admits deliveries, sends them on undici under the SSRF guard with retries,
+ * and drains or closes on shutdown. Created by {@link createWebhookDelivery}.
+ */
 export interface WebhookDelivery {
   /** Admits a delivery and returns at once; the outcome goes to the observer. Never throws. */
   deliverInBackground(request: WebhookDeliveryRequest): DeliveryAcceptance;
@@ -82,6 +95,12 @@ interface PendingDelivery {
   waiter: ((result: DeliveryResult) => void) | undefined;
 }
 
+/**
+ * Creates the webhook delivery runtime a seller sends task webhooks through (webhooks.mdx "Reliability"): every
+ * attempt is signed afresh, sent over undici through the SSRF guard (security.mdx "Webhook URL validation (SSRF)"),
+ * and retried by {@link DEFAULT_RETRY_POLICY}. Defaults: {@link DELIVERY_DEFAULTS}, an in-memory store. Throws
+ * `DeliveryConfigError` on unusable options; `deliver` and `deliverInBackground` never throw.
+ */
 export function createWebhookDelivery(options: WebhookDeliveryOptions = {}): WebhookDelivery {
   return new BackgroundWebhookDelivery(options);
 }
@@ -238,7 +257,7 @@ class BackgroundWebhookDelivery implements WebhookDelivery {
   #signerFor(record: DeliveryRecord): WebhookSigner | Promise<WebhookSigner> {
     const local = this.#pending.get(record.id);
     if (local !== undefined) return local.signer;
-    if (this.#options.resolveSigner === undefined) throw new Error('no signer resolver configured');
+    if (this.#options.resolveSigner === undefined) throw new DeliveryConfigError('no signer resolver configured');
     return this.#options.resolveSigner(record.signing);
   }
 

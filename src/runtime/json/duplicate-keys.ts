@@ -3,26 +3,36 @@
 // requires signers to refuse such input (`duplicate_key_input`) and verifiers to reject it
 // (`webhook_body_malformed`). This is a small validating scanner: it walks the text once with an
 // explicit stack (no recursion, so deep nesting cannot overflow) and compares decoded key names.
+import { AdcpError } from '../errors/adcp-error.js';
 import { sanitizeKeyName } from './sanitize-key-name.js';
 
-/** The body is not well-formed JSON (RFC 8259). Carries a position, never the content. */
-export class JsonSyntaxError extends Error {
-  readonly code = 'json_syntax_invalid';
-  constructor(readonly position: number, reason: string) {
-    super(`body is not valid JSON: ${reason} at offset ${position}`);
-    this.name = 'JsonSyntaxError';
+/**
+ * The body is not well-formed JSON (RFC 8259). Carries the offset, never the content. Code
+ * `ADCP_JSON_SYNTAX_INVALID`; a verifier reports it as `webhook_body_malformed` (security.mdx
+ * "Verifier checklist for webhooks", step 14).
+ */
+export class JsonSyntaxError extends AdcpError<'ADCP_JSON_SYNTAX_INVALID'> {
+  constructor(
+    /** Offset (in UTF-16 code units of the decoded text) where parsing stopped. */
+    readonly position: number,
+    reason: string,
+  ) {
+    super('ADCP_JSON_SYNTAX_INVALID', `body is not valid JSON: ${reason} at offset ${position}`);
   }
 }
 
-/** Signer-side refusal of a body with a repeated object key. `code` is normative (security.mdx). */
-export class DuplicateKeyInputError extends Error {
-  readonly code = 'duplicate_key_input';
+/**
+ * Signer-side refusal of a body with a repeated object key (security.mdx "Duplicate object keys").
+ * Code `ADCP_JSON_DUPLICATE_KEY`; `specCode` is the normative wire code `duplicate_key_input`.
+ */
+export class DuplicateKeyInputError extends AdcpError<'ADCP_JSON_DUPLICATE_KEY'> {
+  /** The AdCP error code for this refusal, as the specification spells it. */
+  readonly specCode = 'duplicate_key_input';
   /** The repeated key, sanitized for logs (security.mdx step 14b). */
   readonly duplicateKey: string;
   constructor(key: string) {
     const safe = sanitizeKeyName(key);
-    super(`duplicate_key_input: the JSON body repeats the object key "${safe}"`);
-    this.name = 'DuplicateKeyInputError';
+    super('ADCP_JSON_DUPLICATE_KEY', `duplicate_key_input: the JSON body repeats the object key "${safe}"`);
     this.duplicateKey = safe;
   }
 }
@@ -62,7 +72,7 @@ export function findDuplicateJsonKey(json: Uint8Array | string, options: Duplica
   return new Scanner(typeof json === 'string' ? json : decodeUtf8(json), options).findDuplicate();
 }
 
-/** Throws `DuplicateKeyInputError` (code `duplicate_key_input`) when the body repeats a key. */
+/** Throws `DuplicateKeyInputError` (spec code `duplicate_key_input`) when the body repeats a key. */
 export function assertNoDuplicateKeys(json: Uint8Array | string, options: DuplicateKeyScanOptions = STRICT_SCAN): void {
   const duplicate = findDuplicateJsonKey(json, options);
   if (duplicate !== undefined) throw new DuplicateKeyInputError(duplicate);

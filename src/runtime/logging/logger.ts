@@ -4,8 +4,13 @@ import { createHash } from 'node:crypto';
 // query strings, and no URL path unless the application opts in: call sites pass URLs through
 // `redactUrl` and never put secrets in `fields`.
 
+/** Severity of a log line: `debug`, `info`, `warn` or `error`. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/**
+ * Where the runtime writes structured log lines. It never passes tokens, credentials, signatures, private keys or
+ * URL queries. Defaults to {@link silentLogger}; {@link stderrJsonLogger} writes JSON lines.
+ */
 export interface Logger {
   log(level: LogLevel, message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
@@ -64,6 +69,7 @@ function absorbRejection(result: unknown): void {
   }
 }
 
+/** Options of {@link redactUrl}: show the path itself (default: a hash of it); userinfo, query and fragment never show. */
 export interface RedactUrlOptions {
   /**
    * Show the path itself instead of its hash. Off by default: a buyer's webhook URL may be a

@@ -6,6 +6,7 @@ import { assertCredentialRef } from './hmac-signer.js';
 import { assertStrongSecret } from './secret-policy.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
+/** Options of {@link createBearerSigner}: the buyer's token and the non-secret name it is stored under. */
 export interface BearerSignerOptions {
   readonly token: string;
   /** Non-secret name under which the token is stored; recorded in the delivery store. */
@@ -15,6 +16,10 @@ export interface BearerSignerOptions {
 // RFC 6750 b64token, widened to any visible ASCII: no spaces, controls or line breaks (header injection).
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
+/**
+ * A signer for the deprecated Bearer scheme (webhooks.mdx "Legacy Bearer token (deprecated)"): each attempt carries
+ * `Authorization: Bearer <token>`. Throws `SigningConfigError` when the token holds spaces, controls or line breaks.
+ */
 export function createBearerSigner(options: BearerSignerOptions): WebhookSigner {
   assertStrongSecret(options.token, 'bearer token');
   if (!VISIBLE_ASCII.test(options.token)) {

@@ -1,10 +1,12 @@
 // Case-insensitive header lookup over the shapes receivers hold: a fetch `Headers` object or a
 // node `IncomingHttpHeaders`-like record (repeated fields as arrays, combined with ", ").
 
+/** Anything with `get(name)` returning a header value (a Fetch `Headers`, for instance). */
 export interface HeaderGetter {
   get(name: string): string | null;
 }
 
+/** Received headers: a `get`-able object or a node `IncomingHttpHeaders`-like record (repeated fields as arrays). */
 export type HeaderSource = HeaderGetter | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export function headerValue(headers: HeaderSource, name: string): string | undefined {

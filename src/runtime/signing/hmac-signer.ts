@@ -10,9 +10,15 @@ import { SigningConfigError } from './errors.js';
 import { assertStrongSecret } from './secret-policy.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
+/** Header of the legacy HMAC-SHA256 signature, `sha256=<hex>` (webhooks.mdx "Legacy HMAC-SHA256 fallback (deprecated)"). */
 export const HMAC_SIGNATURE_HEADER = 'X-ADCP-Signature';
+/** Header of the legacy HMAC-SHA256 timestamp (unix seconds) covered by the signature. */
 export const HMAC_TIMESTAMP_HEADER = 'X-ADCP-Timestamp';
 
+/**
+ * Options of {@link createHmacSigner}: the shared secret (at least {@link MIN_SECRET_BYTES} bytes) and the non-secret
+ * name it is stored under.
+ */
 export interface HmacSignerOptions {
   /** The buyer's `authentication.credentials`. */
   readonly secret: string;
@@ -20,6 +26,10 @@ export interface HmacSignerOptions {
   readonly credentialRef: string;
 }
 
+/**
+ * A signer for the deprecated HMAC-SHA256 scheme (webhooks.mdx "Legacy HMAC-SHA256 fallback (deprecated)"; security.mdx
+ * "Legacy HMAC-SHA256 fallback"): signs `<timestamp>.<raw body>`. Throws `SigningConfigError` on a weak secret.
+ */
 export function createHmacSigner(options: HmacSignerOptions): WebhookSigner {
   assertStrongSecret(options.secret, 'HMAC secret');
   assertCredentialRef(options.credentialRef);

@@ -9,6 +9,7 @@ import { headerValue, type HeaderSource } from './headers.js';
 import { HMAC_SIGNATURE_HEADER, HMAC_TIMESTAMP_HEADER, hmacHex } from './hmac-signer.js';
 import { secretDefect } from './secret-policy.js';
 
+/** Why a legacy HMAC-SHA256 webhook was rejected, as the specification names it (security.mdx "Webhook error taxonomy"). */
 export type HmacVerificationCode =
   | 'webhook_hmac_headers_missing'
   | 'webhook_hmac_timestamp_invalid'
@@ -19,8 +20,13 @@ export type HmacVerificationCode =
   | 'webhook_mode_mismatch'
   | 'webhook_body_malformed';
 
+/** Result of {@link verifyHmacWebhook}: `{ ok: true }` or `{ ok: false, code }`. */
 export type HmacVerification = { readonly ok: true } | { readonly ok: false; readonly code: HmacVerificationCode };
 
+/**
+ * Input of {@link verifyHmacWebhook}: received headers, the raw body, the secret (or current and previous during
+ * rotation) and the current time.
+ */
 export interface VerifyHmacWebhookInput {
   readonly headers: HeaderSource;
   /** The raw body bytes as received. */
@@ -35,6 +41,7 @@ export interface VerifyHmacWebhookInput {
   readonly now: number;
 }
 
+/** Largest clock skew accepted for the legacy HMAC-SHA256 timestamp: 300 s either way. */
 export const HMAC_WINDOW_SECONDS = 300;
 
 interface HmacInput {

@@ -1,7 +1,7 @@
 // Webhook signing: the RFC 9421 webhook profile, legacy HMAC-SHA256 and Bearer, mode selection,
 // and the buyer-side verifiers.
 export type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
-export { SigningConfigError, TargetUriMalformedError } from './errors.js';
+export { SignatureComponentError, SigningConfigError, TargetUriMalformedError } from './errors.js';
 export { canonicalTargetUri, canonicalAuthority, canonicalizeUrl, type CanonicalUrl } from './target-uri.js';
 export { contentDigestHeader } from './content-digest.js';
 export {

@@ -7,11 +7,19 @@ import { createHmacSigner } from './hmac-signer.js';
 import { createRfc9421Signer, type Rfc9421SignerOptions } from './rfc9421-signer.js';
 import type { WebhookSigner } from './webhook-signer.js';
 
+/**
+ * The `authentication` member of a push_notification_config (core/push-notification-config.json): legacy scheme
+ * names and the credentials.
+ */
 export interface PushAuthentication {
   readonly schemes: readonly string[];
   readonly credentials: string;
 }
 
+/**
+ * Options of {@link signerForPushConfig}: the RFC 9421 signer (or its options) and the credential name for the
+ * legacy schemes.
+ */
 export interface SignerSelectionOptions {
   /** Used when `authentication` is absent: signer options, or a ready signer to share. */
   readonly rfc9421: Rfc9421SignerOptions | WebhookSigner;
@@ -19,6 +27,11 @@ export interface SignerSelectionOptions {
   readonly credentialRef?: string;
 }
 
+/**
+ * Picks the one signing mode a push_notification_config asks for (security.mdx "Mode selection is a switch, not
+ * both"): `authentication` present → the legacy scheme it names (HMAC-SHA256 or Bearer), absent → the RFC 9421
+ * webhook profile. Throws `SigningConfigError` on an unknown scheme or a missing credential name.
+ */
 export function signerForPushConfig(
   config: { readonly authentication?: PushAuthentication | undefined },
   options: SignerSelectionOptions,

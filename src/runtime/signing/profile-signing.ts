@@ -7,7 +7,7 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { serializeInnerList, serializeParameters } from 'structured-headers';
 import { contentDigestHeader } from './content-digest.js';
-import { SigningConfigError } from './errors.js';
+import { SignatureComponentError, SigningConfigError } from './errors.js';
 import {
   SIGNATURE_LABEL,
   WEBHOOK_COVERED_COMPONENTS,
@@ -99,6 +99,6 @@ function assertSfInteger(value: number, name: string): void {
 }
 
 function componentValue(name: string, value: string): string {
-  if (value.includes('\n') || value.includes('\r')) throw new Error(`covered component ${name} contains a line break`);
+  if (value.includes('\n') || value.includes('\r')) throw new SignatureComponentError(name, 'line_break');
   return value;
 }

@@ -2,6 +2,10 @@
 // steps 9a, 12, 13; "Webhook replay dedup sizing"). The in-memory cache suits one process; a fleet
 // of receivers needs a shared store implementing the same interface.
 
+/**
+ * Buyer-side `(keyid, nonce)` replay protection the RFC 9421 verifier consults (security.mdx "Verifier checklist for
+ * webhooks", steps 9a, 12, 13). Implement it over a shared store for a fleet of receivers.
+ */
 export interface ReplayGuard {
   /** Step 12: true when `(keyid, nonce)` was already accepted and has not expired. */
   seen(keyid: string, nonce: string, nowSeconds: number): boolean;
@@ -11,11 +15,16 @@ export interface ReplayGuard {
   capReached?(keyid: string, nowSeconds: number): boolean;
 }
 
+/** Options of {@link createInMemoryReplayCache}: the per-keyid entry cap, default 100,000. */
 export interface InMemoryReplayCacheOptions {
   /** Per-keyid entry cap; default 100,000 (security.mdx recommendation for webhooks). */
   readonly maxEntriesPerKeyid?: number;
 }
 
+/**
+ * An in-process {@link ReplayGuard} for one receiver: entries expire with their signature, and a keyid at its cap
+ * (default 100,000) is refused as rate abuse rather than evicted (security.mdx "Webhook replay dedup sizing").
+ */
 export function createInMemoryReplayCache(options: InMemoryReplayCacheOptions = {}): Required<ReplayGuard> {
   const cap = options.maxEntriesPerKeyid ?? 100_000;
   const byKeyid = new Map<string, Map<string, number>>();

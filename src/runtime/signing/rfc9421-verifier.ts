@@ -19,10 +19,18 @@ import {
 
 export type { WebhookVerificationCode } from './webhook-checklist.js';
 
+/**
+ * Result of {@link verifyRfc9421Webhook}: `{ ok: true, keyid }` or `{ ok: false, code }` with the specification's
+ * error code (security.mdx "Webhook error taxonomy").
+ */
 export type WebhookVerification =
   | { readonly ok: true; readonly keyid: string }
   | { readonly ok: false; readonly code: WebhookVerificationCode };
 
+/**
+ * Input of {@link verifyRfc9421Webhook}: method, URL, headers and raw body as received, the sender's public JWKs,
+ * the current time, and optionally the replay guard and revoked key ids.
+ */
 export interface VerifyRfc9421WebhookInput {
   readonly method: string;
   /** The absolute URL the request arrived at: scheme, `Host`/`:authority`, request target. */

@@ -4,6 +4,7 @@
 // them. Messages describe the defect, never the value.
 import { SigningConfigError } from './errors.js';
 
+/** Shortest accepted HMAC-SHA256 secret: 32 bytes (security.mdx "Legacy HMAC-SHA256 fallback"). */
 export const MIN_SECRET_BYTES = 32;
 
 /**

@@ -3,8 +3,13 @@
 // "\n" with no trailing newline. `@signature-params` is the RFC 8941 serialization of the inner list
 // of component names with the parameters in profile order.
 import { serializeInnerList, type BareItem } from 'structured-headers';
+import { SignatureComponentError } from './errors.js';
 import { canonicalizeUrl } from './target-uri.js';
 
+/**
+ * The `tag` parameter every AdCP webhook signature carries, `adcp/webhook-signing/v1` (security.mdx "AdCP RFC 9421
+ * profile").
+ */
 export const WEBHOOK_SIGNING_TAG = 'adcp/webhook-signing/v1';
 export const SIGNATURE_LABEL = 'sig1';
 /** The covered components, all required, in profile order. */
@@ -74,8 +79,8 @@ export function assembleSignatureBase(
 ): string {
   const lines = components.map((name) => {
     const value = values.get(name);
-    if (value === undefined) throw new Error(`no value for covered component ${name}`);
-    if (/[\r\n]/.test(value)) throw new Error(`covered component ${name} contains a line break`);
+    if (value === undefined) throw new SignatureComponentError(name, 'missing');
+    if (/[\r\n]/.test(value)) throw new SignatureComponentError(name, 'line_break');
     return `"${name}": ${value}`;
   });
   lines.push(`"@signature-params": ${signatureParams}`);

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, KeyObject, sign, verify, type JsonWe
 import { SigningConfigError } from './errors.js';
 import type { SignatureAlgorithm } from './signature-base.js';
 
+/** A loaded private signing key (Ed25519 or ECDSA P-256) with its `kid` and algorithm, from `loadPrivateSigningKey`. */
 export interface PrivateSigningKey {
   readonly privateKey: KeyObject;
   readonly keyId: string;

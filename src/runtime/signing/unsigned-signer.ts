@@ -3,6 +3,10 @@
 import { refuseAmbiguousBody } from './body-check.js';
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
+/**
+ * A signer that adds nothing: for receivers that registered no authentication and accept unsigned webhooks
+ * (tests, local development). Its descriptor mode is `none`.
+ */
 export const unsignedSigner: WebhookSigner = {
   descriptor: { mode: 'none' },
   headersFor(request: OutgoingWebhookRequest): Record<string, string> {

@@ -2,6 +2,7 @@
 // legacy Bearer, unsigned). The mode is a switch, never both (AdCP security.mdx).
 import type { SigningDescriptor } from '../store/delivery-store.js';
 
+/** One outgoing webhook attempt as a signer sees it: method, URL, content type and the exact body bytes. */
 export interface OutgoingWebhookRequest {
   readonly method: string;
   readonly url: string;
@@ -11,6 +12,10 @@ export interface OutgoingWebhookRequest {
   readonly body: Uint8Array;
 }
 
+/**
+ * Signs each delivery attempt afresh (a new nonce and timestamp per attempt) and names how it signs through
+ * `descriptor`, which is what a durable store records instead of key material.
+ */
 export interface WebhookSigner {
   /** What the store records about this signer: mode and key id / credential reference, no secret. */
   readonly descriptor: SigningDescriptor;

@@ -1,6 +1,7 @@
-// Addresses a webhook must never reach (SPEC-NOTES §2.12, widened with the other special-purpose
-// ranges that no buyer endpoint legitimately lives in). An IPv6 address that carries an IPv4
-// address inside it (NAT64, 6to4, Teredo) is also judged by that IPv4 address.
+// Addresses a webhook must never reach (building/by-layer/L1/security.mdx "Webhook URL validation
+// (SSRF)", widened with the other special-purpose ranges that no buyer endpoint legitimately lives
+// in). An IPv6 address that carries an IPv4 address inside it (NAT64, 6to4, Teredo) is also judged
+// by that IPv4 address.
 import ipaddr from 'ipaddr.js';
 
 type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];

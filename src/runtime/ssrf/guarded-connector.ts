@@ -17,6 +17,10 @@ import type { SsrfPolicy } from './policy.js';
 import { resolveWithin, type HostResolver } from './resolver.js';
 import { isPortAllowed } from './target-url.js';
 
+/**
+ * An undici-style `connect` function; the SSRF guard wraps one so every socket goes to an address the policy allows
+ * (security.mdx "Webhook URL validation (SSRF)"). Injectable for tests.
+ */
 export type SocketConnector = buildConnector.connector;
 
 /** RFC 8305 §5 recommends 250 ms between connection attempts. */

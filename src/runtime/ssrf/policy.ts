@@ -2,9 +2,13 @@
 // named escape hatch for tests and local development.
 import { guardLogger, type Logger } from '../logging/logger.js';
 
-/** The opt-in hardened destination ports (SPEC-NOTES §2.12). The default allows every port. */
+/** The opt-in hardened destination ports (building/by-layer/L1/security.mdx "Webhook URL validation (SSRF)"). The default allows every port. */
 export const HARDENED_WEBHOOK_PORTS: readonly number[] = Object.freeze([443, 8443]);
 
+/**
+ * SSRF policy options (security.mdx "Webhook URL validation (SSRF)"): allowed ports (default every port; pass
+ * {@link HARDENED_WEBHOOK_PORTS} to harden) and a test-only escape hatch. The address deny list is on by default.
+ */
 export interface SsrfOptions {
   /**
    * DANGEROUS — tests and local development only. Allows `http:` URLs and private, loopback and

@@ -1,6 +1,7 @@
 // DNS resolution for the SSRF guard. Injectable so tests can simulate rebinding and failures.
 import { lookup } from 'node:dns/promises';
 
+/** One address a host name resolved to, as a {@link HostResolver} returns it: the IP text and its family (4 or 6). */
 export interface ResolvedAddress {
   readonly address: string;
   readonly family: number;

@@ -43,7 +43,7 @@ export const plainBodies: BodyCodec = {
   },
 };
 
-/** The codec for a store's options: plain without a keyring. Throws DeliveryStoreError('invalid_config') on a bad keyring. */
+/** The codec for a store's options: plain without a keyring. Throws DeliveryStoreError('ADCP_STORE_INVALID_CONFIG') on a bad keyring. */
 export function bodyCodecFor(keyring: BodyEncryptionKeyring | undefined): BodyCodec {
   if (keyring === undefined) return plainBodies;
   const { activeKeyId, keys } = copyKeyring(keyring);
@@ -77,7 +77,7 @@ function openSealed(deliveryId: string, stored: Uint8Array, headerLength: number
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(bytes.subarray(headerLength + IV_BYTES + TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new DeliveryStoreError('decryption_failed', `the stored body of delivery ${deliveryId} does not verify under its key`);
+    throw new DeliveryStoreError('ADCP_STORE_DECRYPTION_FAILED', `the stored body of delivery ${deliveryId} does not verify under its key`);
   }
 }
 
@@ -97,7 +97,7 @@ function headerOf(stored: Uint8Array): { readonly keyId: string; readonly length
 
 function keyUnavailable(deliveryId: string, keyId: string | undefined): DeliveryStoreError {
   return new DeliveryStoreError(
-    'decryption_failed',
+    'ADCP_STORE_DECRYPTION_FAILED',
     keyId === undefined
       ? `the stored body of delivery ${deliveryId} is encrypted and unreadable`
       : `the stored body of delivery ${deliveryId} is encrypted under key id ${JSON.stringify(keyId)}, which the keyring does not hold`,
@@ -123,7 +123,7 @@ function copyKeyring(keyring: BodyEncryptionKeyring): { activeKeyId: string; key
 }
 
 function invalidKeyring(reason: string): DeliveryStoreError {
-  return new DeliveryStoreError('invalid_config', `bodyEncryption keyring refused: ${reason}`);
+  return new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', `bodyEncryption keyring refused: ${reason}`);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

@@ -2,7 +2,8 @@
 // Signing is stored as a mode plus a reference (key id or credential ref): never key material.
 import type { BodyCodec } from './body-encryption.js';
 import { DeliveryStoreError } from './delivery-store-error.js';
-import type { DeliveryRecord, DeliveryStatus, SigningDescriptor } from './delivery-store.js';
+import { isDeliveryErrorClass, type DeliveryErrorClass } from '../delivery/error-class.js';
+import { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type SigningDescriptor } from './delivery-store.js';
 
 export const DEFAULT_TABLE_PREFIX = 'adcp_';
 
@@ -39,16 +40,40 @@ export function signingToColumns(signing: SigningDescriptor): { mode: string; re
   }
 }
 
-function signingFromColumns(mode: string, ref: string | null): SigningDescriptor {
+/**
+ * The descriptor a row's columns hold. An unknown mode is not read as `none` (that would send a
+ * delivery unsigned): the row is refused as not ours, like any other value outside a closed set.
+ */
+function signingFromColumns(id: string, mode: string, ref: string | null): SigningDescriptor {
   switch (mode) {
     case 'rfc9421':
       return { mode, keyId: ref ?? '' };
     case 'hmac-sha256':
     case 'bearer':
       return { mode, credentialRef: ref ?? '' };
+    case 'none':
+      return { mode };
     default:
-      return { mode: 'none' };
+      throw foreignValue(id, 'signing_mode', mode);
   }
+}
+
+function statusFromColumn(id: string, status: string): DeliveryStatus {
+  if ((DELIVERY_STATUSES as readonly string[]).includes(status)) return status as DeliveryStatus;
+  throw foreignValue(id, 'status', status);
+}
+
+function errorClassFromColumn(id: string, errorClass: string): DeliveryErrorClass {
+  if (isDeliveryErrorClass(errorClass)) return errorClass;
+  throw foreignValue(id, 'last_error_class', errorClass);
+}
+
+/** A stored value outside its closed set: written by something other than this package. */
+function foreignValue(id: string, column: string, value: string): DeliveryStoreError {
+  return new DeliveryStoreError(
+    'ADCP_STORE_NOT_A_DATABASE',
+    `delivery ${id}: column ${column} holds ${JSON.stringify(value.slice(0, 40))}, which this package never writes`,
+  );
 }
 
 /** A claim filter as [mode, ref] pairs, `ref` '' for mode none (matched against COALESCE(signing_ref, '')). */
@@ -70,15 +95,15 @@ export function rowToRecord(row: DeliveryRow, bodies: BodyCodec): DeliveryRecord
     idempotencyKey: row.idempotency_key,
     url: row.url,
     body: bodies.open(row.id, row.body),
-    signing: signingFromColumns(row.signing_mode, row.signing_ref),
+    signing: signingFromColumns(row.id, row.signing_mode, row.signing_ref),
     nextAttemptAt: Number(row.next_attempt_at),
     ...(row.labels !== null && { labels: parseLabels(row.labels) }),
-    status: row.status as DeliveryStatus,
+    status: statusFromColumn(row.id, row.status),
     attempts: Number(row.attempts),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     ...(row.last_http_status !== null && { lastHttpStatus: row.last_http_status }),
-    ...(row.last_error_class !== null && { lastErrorClass: row.last_error_class }),
+    ...(row.last_error_class !== null && { lastErrorClass: errorClassFromColumn(row.id, row.last_error_class) }),
     ...(row.lease_owner !== null && { leaseOwner: row.lease_owner }),
     ...(row.lease_expires_at !== null && { leaseExpiresAt: Number(row.lease_expires_at) }),
   };
@@ -97,7 +122,7 @@ export function byNextAttempt(a: DeliveryRecord, b: DeliveryRecord): number {
 export function assertIdentifier(kind: 'table prefix' | 'schema', value: string): void {
   const pattern = kind === 'table prefix' ? /^(?:[a-z_][a-z0-9_]{0,39})?$/ : /^[a-z_][a-z0-9_]{0,39}$/;
   if (!pattern.test(value)) {
-    throw new DeliveryStoreError('invalid_config', `${kind} must match ${pattern.source}; got ${JSON.stringify(value)}`);
+    throw new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', `${kind} must match ${pattern.source}; got ${JSON.stringify(value)}`);
   }
 }
 

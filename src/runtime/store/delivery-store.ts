@@ -6,7 +6,16 @@
 // never a signature, a token in a header, an HMAC secret or a private key. Signing material is
 // named by `signing` (mode + key id / credential reference) and resolved by the worker at send time.
 
+import type { DeliveryErrorClass } from '../delivery/error-class.js';
+
+/** Where a delivery stands: waiting, leased to a worker, or settled one way or the other. */
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'failed';
+
+/** Every {@link DeliveryStatus}. */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = Object.freeze(['pending', 'in_flight', 'delivered', 'failed'] as const);
+
+/** Every `SigningDescriptor['mode']`. */
+export const SIGNING_MODES: readonly SigningDescriptor['mode'][] = Object.freeze(['rfc9421', 'hmac-sha256', 'bearer', 'none'] as const);
 
 /** How each attempt of this delivery is signed. Resolved to real key material at send time. */
 export type SigningDescriptor =
@@ -15,6 +24,10 @@ export type SigningDescriptor =
   | { readonly mode: 'bearer'; readonly credentialRef: string }
   | { readonly mode: 'none' };
 
+/**
+ * One delivery as it is enqueued: id, idempotency key, URL, the exact body bytes, how to sign it (a descriptor,
+ * never key material), when to try first and optional non-secret labels.
+ */
 export interface NewDelivery {
   /** Unique id of this delivery (the store's primary key). */
   readonly id: string;
@@ -31,23 +44,28 @@ export interface NewDelivery {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A stored delivery: the enqueued fields plus its status, attempts, timestamps, the last HTTP status and error
+ * class, and the lease while a worker holds it.
+ */
 export interface DeliveryRecord extends NewDelivery {
   readonly status: DeliveryStatus;
   readonly attempts: number;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly lastHttpStatus?: number;
-  /** The error class of the last failed attempt, e.g. `timeout`, `http_503`, `ssrf_blocked`. */
-  readonly lastErrorClass?: string;
+  /** The error class of the last failed attempt, e.g. `timeout`, `http_5xx`, `ssrf_blocked`. */
+  readonly lastErrorClass?: DeliveryErrorClass;
   /** Worker holding the lease while `status === 'in_flight'`. */
   readonly leaseOwner?: string;
   readonly leaseExpiresAt?: number;
 }
 
+/** What one attempt ended with, as a worker records it: attempts so far, the HTTP status and the error class. */
 export interface AttemptOutcome {
   readonly attempts: number;
   readonly httpStatus?: number;
-  readonly errorClass?: string;
+  readonly errorClass?: DeliveryErrorClass;
   /**
    * The worker that claimed the delivery. When given, the mark applies only while that worker still
    * holds the lease: a replica whose lease expired (and was taken over) cannot overwrite the outcome
@@ -56,6 +74,7 @@ export interface AttemptOutcome {
   readonly leaseOwner?: string;
 }
 
+/** Arguments of `DeliveryStore.claimDue`: the time, how many rows, the lease length and the claiming worker. */
 export interface ClaimOptions {
   readonly now: number;
   readonly limit: number;
@@ -69,11 +88,17 @@ export interface ClaimOptions {
   readonly signing?: readonly SigningDescriptor[];
 }
 
+/** Filter of `DeliveryStore.list`: by status, and at most `limit` records. */
 export interface ListQuery {
   readonly status?: DeliveryStatus;
   readonly limit?: number;
 }
 
+/**
+ * Where delivery state lives between attempts: memory (`memory:`), SQLite (`sqlite:<path>`) or PostgreSQL
+ * (`postgres://…`), opened by `openDeliveryStore`. Records never hold a signature, token, secret or private key.
+ * Methods reject with `DeliveryStoreError` (codes `ADCP_STORE_*`).
+ */
 export interface DeliveryStore {
   /**
    * One durable write; after it resolves the delivery survives a crash (for durable stores).

@@ -15,6 +15,7 @@ import { resolveSsrfPolicy, type SsrfPolicy } from '../ssrf/policy.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { startPruning } from './prune-schedule.js';
 import { tryEnqueue } from './try-enqueue.js';
+import { DeliveryConfigError } from '../delivery/errors.js';
 
 /**
  * The store worker's options (`store` — owned by the caller, `close` does not close it;
@@ -36,8 +37,16 @@ export interface DurableOutboxOptions extends DeliveryWorkerOptions {
   readonly startWorker?: boolean;
 }
 
+/**
+ * Why `DurableOutbox.enqueue` refused: a delivery error class found before any write (bad URL, SSRF, payload) or
+ * `store_unavailable` when the durable write failed or timed out.
+ */
 export type OutboxRefusalReason = DeliveryErrorClass | 'store_unavailable';
 
+/**
+ * What `DurableOutbox.enqueue` resolves with: accepted once the write is durable, or refused with a reason and a
+ * message that names the cause (never credentials, URL queries or payload contents).
+ */
 export type OutboxAcceptance =
   | { readonly accepted: true; readonly deliveryId: string; readonly idempotencyKey: string }
   | {
@@ -49,6 +58,10 @@ export type OutboxAcceptance =
       readonly message: string;
     };
 
+/**
+ * A durable webhook outbox: `enqueue` writes each webhook to the store before it returns, and a worker (in this
+ * process unless `worker: false`) delivers it, surviving restarts. Created by {@link createDurableOutbox}.
+ */
 export interface DurableOutbox {
   readonly store: DeliveryStore;
   /** The worker of this process, when it runs one. */
@@ -65,6 +78,10 @@ export interface DurableOutbox {
   close(): Promise<void>;
 }
 
+/**
+ * Defaults of the durable outbox: a 2 s bound on the enqueue write, settled rows kept 7 days and pruned hourly,
+ * 10 s drain on close.
+ */
 export const OUTBOX_DEFAULTS = Object.freeze({
   enqueueTimeoutMs: 2_000,
   retentionMs: 7 * 24 * 60 * 60 * 1_000,
@@ -72,6 +89,12 @@ export const OUTBOX_DEFAULTS = Object.freeze({
   closeDrainMs: 10_000,
 });
 
+/**
+ * Creates a durable outbox over `store` (webhooks.mdx "Reliability": at-least-once delivery that survives a
+ * crash). Rows are claimed under a lease, so several processes can share one store; the lease must outlast the
+ * attempt timeout. Defaults: {@link OUTBOX_DEFAULTS}, {@link DELIVERY_DEFAULTS}. Throws `DeliveryConfigError` on
+ * unusable options; `enqueue` never rejects.
+ */
 export function createDurableOutbox(options: DurableOutboxOptions): DurableOutbox {
   return new StoreOutbox(options);
 }
@@ -158,7 +181,7 @@ class StoreOutbox implements DurableOutbox {
 function assertLeaseOutlastsAttempt(options: DurableOutboxOptions): void {
   const attemptMs = options.attemptTimeoutMs ?? DELIVERY_DEFAULTS.attemptTimeoutMs;
   if (options.leaseMs !== undefined && options.leaseMs <= attemptMs) {
-    throw new RangeError(`leaseMs (${options.leaseMs}) must exceed the attempt timeout (${attemptMs} ms)`);
+    throw new DeliveryConfigError(`leaseMs (${options.leaseMs}) must exceed the attempt timeout (${attemptMs} ms)`);
   }
 }
 

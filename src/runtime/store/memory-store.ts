@@ -11,6 +11,7 @@ import type {
   NewDelivery,
   SigningDescriptor,
 } from './delivery-store.js';
+import { DeliveryStoreError } from './delivery-store-error.js';
 
 export interface MemoryDeliveryStoreOptions {
   /** Most pending + in-flight records held at once; default 100,000. */
@@ -24,15 +25,12 @@ export interface MemoryDeliveryStoreOptions {
 export const DEFAULT_MEMORY_STORE_MAX_ACTIVE = 100_000;
 export const DEFAULT_MEMORY_STORE_MAX_SETTLED = 10_000;
 
-export class MemoryStoreError extends Error {
-  constructor(
-    readonly code: 'full' | 'closed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MemoryStoreError';
-  }
-}
+/**
+ * What the in-memory store throws: `ADCP_STORE_FULL` when `maxActive` records are pending or in
+ * flight, `ADCP_STORE_CLOSED` after `close()`. A {@link DeliveryStoreError}, so one `instanceof`
+ * check covers every store.
+ */
+export class MemoryStoreError extends DeliveryStoreError<'ADCP_STORE_FULL' | 'ADCP_STORE_CLOSED'> {}
 
 export function createMemoryDeliveryStore(options: MemoryDeliveryStoreOptions = {}): MemoryDeliveryStore {
   return new MemoryDeliveryStore(options);
@@ -73,7 +71,7 @@ export class MemoryDeliveryStore implements DeliveryStore {
       return; // idempotent, like the durable stores' ON CONFLICT DO NOTHING
     }
     if (this.#activeCount >= this.#maxActive) {
-      throw new MemoryStoreError('full', `the in-memory delivery store holds its maximum of ${this.#maxActive} active deliveries`);
+      throw new MemoryStoreError('ADCP_STORE_FULL', `the in-memory delivery store holds its maximum of ${this.#maxActive} active deliveries`);
     }
     const now = this.#now();
     const record = newRecord(delivery, now);
@@ -223,14 +221,14 @@ export class MemoryDeliveryStore implements DeliveryStore {
 
   #change(id: string, change: StateChange): DeliveryRecord {
     const current = this.#records.get(id);
-    if (current === undefined) throw new Error(`unknown delivery ${id}`);
+    if (current === undefined) throw new DeliveryStoreError('ADCP_STORE_UNKNOWN_DELIVERY', `unknown delivery ${id}`);
     const next = withState(current, change);
     this.#records.set(id, next);
     return next;
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new MemoryStoreError('closed', 'the in-memory delivery store is closed');
+    if (this.#closed) throw new MemoryStoreError('ADCP_STORE_CLOSED', 'the in-memory delivery store is closed');
   }
 }
 

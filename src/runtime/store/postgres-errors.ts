@@ -10,7 +10,7 @@ export function postgresError(error: unknown, connectionString: string): Deliver
   const where = `PostgreSQL delivery store ${describeStoreUrl(connectionString)}`;
   if (error instanceof TypeError) {
     // Connection-string parsing: the original error carries the whole string (password included).
-    return new DeliveryStoreError('invalid_config', `${where}: the connection string is not valid`);
+    return new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', `${where}: the connection string is not valid`);
   }
   const [code, detail] = classify(error);
   return new DeliveryStoreError(code, `${where}: ${detail}`, { cause: error });
@@ -21,27 +21,27 @@ function classify(error: unknown): [DeliveryStoreErrorCode, string] {
   const sqlState = typeof rawCode === 'string' ? rawCode : '';
   const networkCode = networkCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (networkCode === 'ETIMEDOUT' || /timeout/i.test(message)) return ['timeout', `no answer in time (${message})`];
-  if (networkCode !== undefined) return ['unreachable', `server unreachable (${networkCode})`];
-  if (/Connection terminated/i.test(message)) return ['unreachable', `connection lost (${message})`];
-  if (/after calling end on the pool|not queryable/i.test(message)) return ['closed', 'the store is closed'];
+  if (networkCode === 'ETIMEDOUT' || /timeout/i.test(message)) return ['ADCP_STORE_TIMEOUT', `no answer in time (${message})`];
+  if (networkCode !== undefined) return ['ADCP_STORE_UNREACHABLE', `server unreachable (${networkCode})`];
+  if (/Connection terminated/i.test(message)) return ['ADCP_STORE_UNREACHABLE', `connection lost (${message})`];
+  if (/after calling end on the pool|not queryable/i.test(message)) return ['ADCP_STORE_CLOSED', 'the store is closed'];
   switch (true) {
     case sqlState === '28P01' || sqlState === '28000':
-      return ['cannot_open', 'authentication failed'];
+      return ['ADCP_STORE_CANNOT_OPEN', 'authentication failed'];
     case sqlState === '3D000':
-      return ['cannot_open', 'the database does not exist'];
+      return ['ADCP_STORE_CANNOT_OPEN', 'the database does not exist'];
     case sqlState === '42501':
-      return ['cannot_open', `permission denied (${message})`];
+      return ['ADCP_STORE_CANNOT_OPEN', `permission denied (${message})`];
     case sqlState === '25006':
-      return ['read_only', `the server is read-only (${message})`];
+      return ['ADCP_STORE_READ_ONLY', `the server is read-only (${message})`];
     case sqlState === '57014':
-      return ['timeout', `statement cancelled (${message})`];
+      return ['ADCP_STORE_TIMEOUT', `statement cancelled (${message})`];
     case sqlState.startsWith('08') || sqlState.startsWith('57P') || sqlState === '53300':
-      return ['unreachable', `server not accepting work (${message}, SQLSTATE ${sqlState})`];
+      return ['ADCP_STORE_UNREACHABLE', `server not accepting work (${message}, SQLSTATE ${sqlState})`];
     case /^[0-9A-Z]{5}$/.test(sqlState):
-      return ['failed', `${message} (SQLSTATE ${sqlState})`];
+      return ['ADCP_STORE_FAILED', `${message} (SQLSTATE ${sqlState})`];
     default:
-      return ['failed', message];
+      return ['ADCP_STORE_FAILED', message];
   }
 }
 

@@ -77,7 +77,7 @@ async function assertTablesExist(client: PoolClient, tables: PostgresTables, con
   const found = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [tables.deliveries]);
   if (found.rows[0]?.table != null) return;
   throw new DeliveryStoreError(
-    'cannot_open',
+    'ADCP_STORE_CANNOT_OPEN',
     `PostgreSQL delivery store ${describeStoreUrl(connectionString)} has no outbox table ${tables.deliveries}`,
   );
 }
@@ -218,7 +218,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new DeliveryStoreError('closed', 'the PostgreSQL delivery store is closed');
+    if (this.#closed) throw new DeliveryStoreError('ADCP_STORE_CLOSED', 'the PostgreSQL delivery store is closed');
   }
 
   async #query<R extends QueryResultRow>(

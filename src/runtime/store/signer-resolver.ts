@@ -1,5 +1,6 @@
 // Turning a stored signing descriptor back into a signer. Records name their signing (mode + key id
 // or credential reference); the process that sends holds the key material and looks it up here.
+import { AdcpError } from '../errors/adcp-error.js';
 import type { SignerResolver } from '../delivery/runtime-options.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { SigningDescriptor } from './delivery-store.js';
@@ -8,10 +9,17 @@ import { signingToColumns } from './delivery-row.js';
 /** The delivery runtime's SignerResolver, under the name the package root exports. */
 export type SigningDescriptorResolver = SignerResolver;
 
-export class UnknownSignerError extends Error {
+/**
+ * A stored delivery names a signing descriptor (mode + key id or credential reference) for which
+ * this process holds no signer. Code `ADCP_SIGNING_SIGNER_UNKNOWN`; the delivery is reported with
+ * error class `signer_unavailable` and retried.
+ */
+export class UnknownSignerError extends AdcpError<'ADCP_SIGNING_SIGNER_UNKNOWN'> {
+  /** The descriptor that had no signer (names only, never secrets). */
+  readonly descriptor: SigningDescriptor;
   constructor(descriptor: SigningDescriptor) {
-    super(`no signer configured for ${describeSigning(descriptor)}`);
-    this.name = 'UnknownSignerError';
+    super('ADCP_SIGNING_SIGNER_UNKNOWN', `no signer configured for ${describeSigning(descriptor)}`);
+    this.descriptor = descriptor;
   }
 }
 

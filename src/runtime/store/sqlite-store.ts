@@ -191,7 +191,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   #assertOpen(): void {
-    if (!this.#db.open) throw new DeliveryStoreError('closed', 'the SQLite delivery store is closed');
+    if (!this.#db.open) throw new DeliveryStoreError('ADCP_STORE_CLOSED', 'the SQLite delivery store is closed');
   }
 
   #run<T>(operation: () => T): T {
@@ -269,17 +269,17 @@ export function sqliteError(error: unknown, path: string): DeliveryStoreError {
   const where = `SQLite delivery store ${JSON.stringify(path)}`;
   switch (true) {
     case code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT':
-      return new DeliveryStoreError('not_a_database', `${where} is not a usable SQLite database (${detail})`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_NOT_A_DATABASE', `${where} is not a usable SQLite database (${detail})`, { cause: error });
     case typeof code === 'string' && code.startsWith('SQLITE_READONLY'):
-      return new DeliveryStoreError('read_only', `${where} is read-only (${detail})`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_READ_ONLY', `${where} is read-only (${detail})`, { cause: error });
     case typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN'):
     case error instanceof TypeError && /directory does not exist/.test(detail):
-      return new DeliveryStoreError('cannot_open', `${where} cannot be opened (${detail})`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_CANNOT_OPEN', `${where} cannot be opened (${detail})`, { cause: error });
     case /bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(detail):
-      return new DeliveryStoreError('cannot_open', `${where}: better-sqlite3's native module could not be loaded (${detail})`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_CANNOT_OPEN', `${where}: better-sqlite3's native module could not be loaded (${detail})`, { cause: error });
     case code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED':
-      return new DeliveryStoreError('timeout', `${where} stayed locked by another writer (${detail})`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_TIMEOUT', `${where} stayed locked by another writer (${detail})`, { cause: error });
     default:
-      return new DeliveryStoreError('failed', `${where}: ${detail}`, { cause: error });
+      return new DeliveryStoreError('ADCP_STORE_FAILED', `${where}: ${detail}`, { cause: error });
   }
 }

@@ -13,6 +13,10 @@ interface EncryptionOption {
   readonly bodyEncryption?: BodyEncryptionKeyring;
 }
 
+/**
+ * Options of a SQLite delivery store (`sqlite:<path>`): table prefix (default `adcp_`), durability level (default
+ * `normal`), lock wait (default 2000 ms) and body encryption. Needs the `better-sqlite3` package.
+ */
 export interface SqliteDeliveryStoreOptions extends EncryptionOption {
   /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
   readonly tablePrefix?: string;
@@ -26,6 +30,10 @@ export interface SqliteDeliveryStoreOptions extends EncryptionOption {
   readonly fileMustExist?: boolean;
 }
 
+/**
+ * Options of a PostgreSQL delivery store (`postgres://…`): table prefix (default `adcp_`), schema, connection
+ * bounds and body encryption. Needs the `pg` package.
+ */
 export interface PostgresDeliveryStoreOptions extends EncryptionOption {
   /** Prefix of the table names (`<prefix>deliveries`); default `adcp_`. */
   readonly tablePrefix?: string;

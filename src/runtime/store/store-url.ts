@@ -8,6 +8,7 @@ import type { DeliveryStore } from './delivery-store.js';
 import { DeliveryStoreError, describeStoreUrl } from './delivery-store-error.js';
 import type { PostgresDeliveryStoreOptions, SqliteDeliveryStoreOptions } from './store-options.js';
 
+/** Options of {@link openDeliveryStore}: those of the SQLite and PostgreSQL stores; each store reads its own. */
 export interface OpenDeliveryStoreOptions extends SqliteDeliveryStoreOptions, PostgresDeliveryStoreOptions {}
 
 /** Opens the store a URL names; rejects with a DeliveryStoreError naming the cause (never credentials). */
@@ -27,7 +28,7 @@ export async function openDeliveryStore(url: string, options: OpenDeliveryStoreO
     return openPostgresDeliveryStore(connectionString, { ...params, ...options });
   }
   throw new DeliveryStoreError(
-    'invalid_config',
+    'ADCP_STORE_INVALID_CONFIG',
     `unknown delivery store ${JSON.stringify(describeStoreUrl(url))}: expected memory:, sqlite:<path> or postgres://…`,
   );
 }
@@ -43,7 +44,7 @@ async function withDriver<T>(driver: 'better-sqlite3' | 'pg', load: () => Promis
     const code = (error as { code?: unknown } | null)?.code;
     const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(driver);
     if (!missing) throw error;
-    throw new DeliveryStoreError('cannot_open', `this store needs the package ${driver}, which is not installed (npm install ${driver})`);
+    throw new DeliveryStoreError('ADCP_STORE_MISSING_DRIVER', `this store needs the package ${driver}, which is not installed (npm install ${driver})`);
   }
 }
 
@@ -53,14 +54,14 @@ function parseSqliteUrl(url: string): { path: string; params: SqliteDeliveryStor
   const rawPath = queryAt === -1 ? rest : rest.slice(0, queryAt);
   const path = rawPath.startsWith('///') ? rawPath.slice(2) : rawPath;
   if (path === '' || path.startsWith('//')) {
-    throw new DeliveryStoreError('invalid_config', `SQLite store URL needs a file path: sqlite:<path> (got ${JSON.stringify(url)})`);
+    throw new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', `SQLite store URL needs a file path: sqlite:<path> (got ${JSON.stringify(url)})`);
   }
   const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
   const params: { tablePrefix?: string; synchronous?: 'normal' | 'full' } = {};
   for (const [name, value] of query) {
     if (name === 'table_prefix') params.tablePrefix = value;
     else if (name === 'synchronous' && (value === 'normal' || value === 'full')) params.synchronous = value;
-    else throw new DeliveryStoreError('invalid_config', `unknown SQLite store URL parameter ${JSON.stringify(name)}`);
+    else throw new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', `unknown SQLite store URL parameter ${JSON.stringify(name)}`);
   }
   return { path, params };
 }
@@ -70,7 +71,7 @@ function parsePostgresUrl(url: string): { connectionString: string; params: Post
   try {
     parsed = new URL(url);
   } catch {
-    throw new DeliveryStoreError('invalid_config', 'PostgreSQL store URL is not a valid URL');
+    throw new DeliveryStoreError('ADCP_STORE_INVALID_CONFIG', 'PostgreSQL store URL is not a valid URL');
   }
   const params: { tablePrefix?: string; schema?: string } = {};
   const tablePrefix = parsed.searchParams.get('table_prefix');

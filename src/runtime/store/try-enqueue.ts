@@ -2,7 +2,7 @@
 // A caller answering a buyer synchronously gets `accepted: false` — a typed refusal it can turn into
 // an error response — instead of an exception or a request that hangs on a dead database.
 import type { DeliveryStore, NewDelivery } from './delivery-store.js';
-import { DeliveryStoreError } from './delivery-store-error.js';
+import { DeliveryStoreError, type DeliveryStoreErrorCode } from './delivery-store-error.js';
 
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 2000;
 
@@ -11,8 +11,8 @@ export type EnqueueOutcome =
   | {
       readonly accepted: false;
       readonly reason: 'store_unavailable';
-      /** The store's error code (`unreachable`, `timeout`, `read_only`, `closed`, …). */
-      readonly code: string;
+      /** The store's error code (`ADCP_STORE_UNREACHABLE`, `ADCP_STORE_TIMEOUT`, `ADCP_STORE_READ_ONLY`, …). */
+      readonly code: DeliveryStoreErrorCode;
       /** Names the cause; never credentials. */
       readonly message: string;
     };
@@ -30,7 +30,7 @@ export async function tryEnqueue(
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new DeliveryStoreError('timeout', `the delivery store did not confirm the enqueue within ${timeoutMs} ms`)),
+      () => reject(new DeliveryStoreError('ADCP_STORE_TIMEOUT', `the delivery store did not confirm the enqueue within ${timeoutMs} ms`)),
       timeoutMs,
     );
   });
@@ -45,11 +45,10 @@ export async function tryEnqueue(
 }
 
 function refusal(error: unknown): EnqueueOutcome {
-  const code = (error as { code?: unknown } | null)?.code;
   return {
     accepted: false,
     reason: 'store_unavailable',
-    code: typeof code === 'string' ? code : 'failed',
+    code: error instanceof DeliveryStoreError ? error.code : 'ADCP_STORE_FAILED',
     message: error instanceof Error ? error.message : 'the delivery store failed',
   };
 }

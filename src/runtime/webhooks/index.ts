@@ -1,5 +1,5 @@
 // Task webhooks for sellers: the conformant lifecycle path (default), the opt-in sync-completion
-// gate of the originating PR, push-config extraction, and the port to background delivery.
+// gate, push-config extraction, and the hand-off to background delivery.
 export {
   extractPushNotificationConfig,
   PUSH_CONFIG_FIELD,

@@ -1,12 +1,12 @@
-// The opt-in sync-completion gate, ported from the originating PR (adcp-client-python #331, F12):
-// after a synchronous create_media_buy / update_media_buy / sync_creatives response, send the
-// buyer's push_notification_config a `completed` webhook carrying that same response.
+// The opt-in sync-completion gate: after a synchronous create_media_buy / update_media_buy /
+// sync_creatives response, send the buyer's push_notification_config a `completed` webhook
+// carrying that same response.
 //
 // NON-CONFORMANT from AdCP 3.0.26 on: "Sellers MUST NOT synthesize a task webhook by inventing a
 // task_id or replaying the inline result" (webhooks.mdx "When webhooks fire"). Off by default;
 // turning it on logs that once. The conformant path is task-lifecycle.ts.
 //
-// Invariants kept from the PR:
+// Invariants:
 // - skips when disabled, when no sender is wired, when the request has no push URL, when the tool
 //   is outside the spec task-type enum (warned once per tool), and when the response is exactly
 //   the two-key `{ task_id, status: 'submitted' }` envelope, `context` echo allowed (that task's
@@ -15,8 +15,8 @@
 // - fire-and-forget: nothing on the response path waits for delivery, and no exception (a sender
 //   that throws on property access included) ever reaches the sync response;
 // - a replayed request (same request idempotency_key) never fires twice.
-// And two anchor defects avoided: the submitted-envelope check applies to every tool
-// (update_media_buy included), and `result` is the projected response the buyer received.
+// - the submitted-envelope check applies to every tool (update_media_buy included), and `result`
+//   is the projected response the buyer received.
 //
 // Cost on the response path: only what is free to decide (flags, precomputed Sets, presence of a
 // push URL, the submitted-envelope shape) plus a shallow copy of the response. Everything that costs

@@ -4,6 +4,7 @@
 // once, refused on any denied address, pinned to the validated address), redirects refused, the
 // body capped, and connect and total deadlines. Failures are values, never exceptions, and name
 // their cause without any network detail (no resolved address, no query string).
+import { AdcpError } from '../../errors/adcp-error.js';
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { classifyTransportError } from '../../delivery/classify-error.js';
 import { Agent } from '../../delivery/undici-parts.js';
@@ -112,12 +113,18 @@ function httpsTarget(
   return { ok: true, origin: check.target.origin, path: check.target.path };
 }
 
-class BodyLimitError extends Error {
-  readonly code = 'ADCP_DISCOVERY_BODY_LIMIT';
+/** Abort reason handed to undici (never reaches a caller): the document is over its size limit. */
+class BodyLimitError extends AdcpError<'ADCP_DISCOVERY_BODY_LIMIT'> {
+  constructor(message: string) {
+    super('ADCP_DISCOVERY_BODY_LIMIT', message);
+  }
 }
 
-class DeadlineError extends Error {
-  readonly code = 'ADCP_DISCOVERY_DEADLINE';
+/** Abort reason handed to undici (never reaches a caller): deadline passed or response refused. */
+class DeadlineError extends AdcpError<'ADCP_DISCOVERY_DEADLINE'> {
+  constructor(message: string) {
+    super('ADCP_DISCOVERY_DEADLINE', message);
+  }
 }
 
 /** One GET as an undici dispatch handler: collects at most `maxBytes` and settles exactly once. */

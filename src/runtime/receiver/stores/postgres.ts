@@ -189,7 +189,7 @@ function pgFailure(error: unknown, connectionString: string): ReceiverStoreError
   if (error instanceof ReceiverStoreError) return error;
   const described = postgresError(error, connectionString);
   const message = described.message.replace('PostgreSQL delivery store', 'PostgreSQL receiver store');
-  const code = described.code === 'closed' ? 'ADCP_RECEIVER_STORE_CLOSED' : 'ADCP_RECEIVER_STORE_FAILED';
+  const code = described.code === 'ADCP_STORE_CLOSED' ? 'ADCP_RECEIVER_STORE_CLOSED' : 'ADCP_RECEIVER_STORE_FAILED';
   return new ReceiverStoreError(code, message, { cause: error });
 }
 
