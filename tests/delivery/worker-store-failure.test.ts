@@ -59,7 +59,7 @@ describe('a one-shot run on a store that fails mid-run', () => {
 
     const error = await outcome;
     expect(error).toBeInstanceOf(DeliveryStoreError);
-    expect((error as DeliveryStoreError).code).toBe('closed');
+    expect((error as DeliveryStoreError).code).toBe('ADCP_STORE_CLOSED');
     expect(hook.requests).toHaveLength(2); // nothing claimed after the failure
   });
 
