@@ -1,13 +1,17 @@
 // npm run bench:receiver — verified, deduplicated, validated webhooks per second through the
-// node:http adapter of createWebhookReceiver, against the @adcp/sdk@6.11.0 webhook verifier
-// (createWebhookVerifier, public export of @adcp/sdk/signing/server) behind node:http on the same
-// key and bodies, in the same run; and against the ceiling on one core: one Ed25519 verify plus
-// one SHA-256 of the body per webhook, nothing else.
+// node:http adapter of createWebhookReceiver (on memory, SQLite and PostgreSQL stores), against the
+// @adcp/sdk@6.11.0 webhook verifier (createWebhookVerifier, public export of
+// @adcp/sdk/signing/server) behind node:http on the same key, bodies and load, in the same run; and
+// against three limits: the verify ceiling (one Ed25519 verify plus one SHA-256 of the body per
+// webhook on one core, no HTTP), the HTTP-serving ceiling (a bare node:http handler reading the body)
+// and the HTTP + verify floor (that handler plus the verify and the digest).
 //
 // Each measurement is a fresh server process pinned to core 0 (taskset, when present) loaded by a
 // fresh client process pinned to core 1: N distinct webhooks signed before the clock starts, POSTed
-// over an undici Pool at C concurrent requests. Rounds alternate ours and the anchor. Runs against
-// the BUILT dist (npm run build).
+// over an undici Pool at C concurrent requests. Every round runs every arm once, in an order rotated
+// each round. Besides throughput, each server reports its CPU per webhook. Runs against the BUILT
+// dist (npm run build). PostgreSQL: ADCP_BENCH_PG_URL or postgres://postgres@127.0.0.1:5432/test, in
+// tables with a fresh prefix, dropped afterwards. ARMS=ours,anchor,… runs a subset.
 //
 //   node bench/receiver.mjs [--rounds 3] [--write]     (--write updates BENCHMARKS.md "## Receiver")
 import { spawn, spawnSync } from 'node:child_process';
@@ -74,14 +78,17 @@ async function runArm(arm) {
   const load = child('receiver-load.mjs', 1, { TARGET: target });
   const result = JSON.parse(await lines(load)());
   server.kill('SIGTERM');
-  const { accepted } = JSON.parse(await nextLine());
+  const { accepted, cpu_us_per_webhook: cpuMicros } = JSON.parse(await nextLine());
   if (accepted !== N || result.statuses['200'] !== N) throw new Error(`${arm}: ${JSON.stringify({ accepted, statuses: result.statuses })}`);
+  cpuPerArm[arm].push(cpuMicros);
   return result.per_second;
 }
 
 async function runCeiling() {
   const proc = child('receiver-ceiling.mjs', 0, { N: String(N * 2) });
-  return JSON.parse(await lines(proc)()).per_second;
+  const result = JSON.parse(await lines(proc)());
+  cpuPerArm.ceiling.push(result.cpu_us_per_op);
+  return result.per_second;
 }
 
 const median = (values) => {
@@ -95,15 +102,19 @@ const median = (values) => {
 const ARMS = (process.env.ARMS ?? 'ours,ours-sqlite,ours-postgres,anchor,http,floor,ceiling').split(',');
 const loadStart = loadavg();
 const perArm = Object.fromEntries(ARMS.map((arm) => [arm, []]));
+// Server-process CPU (user + system) per webhook, from the first request to the last: less sensitive
+// than wall-clock throughput to other work on a shared machine (it still pays for cache and core
+// contention). The ceiling's is the loop's own CPU per verify + digest.
+const cpuPerArm = Object.fromEntries(ARMS.map((arm) => [arm, []]));
 for (let round = 0; round < rounds; round++) {
   const order = ARMS.map((_, k) => ARMS[(k + round) % ARMS.length]);
   for (const arm of order) perArm[arm].push(arm === 'ceiling' ? await runCeiling() : await runArm(arm));
-  process.stderr.write(`round ${round + 1}: ${ARMS.map((arm) => `${arm} ${perArm[arm].at(-1).toFixed(0)}/s`).join(', ')}; load ${loadavg()[0].toFixed(1)}\n`);
+  process.stderr.write(`round ${round + 1}: ${ARMS.map((arm) => `${arm} ${perArm[arm].at(-1).toFixed(0)}/s (${cpuPerArm[arm].at(-1).toFixed(0)} µs)`).join(', ')}; load ${loadavg()[0].toFixed(1)}\n`);
 }
 const loadEnd = loadavg();
 const figures = Object.fromEntries(ARMS.map((arm) => [arm, median(perArm[arm])]));
 if (!ARMS.includes('ours') || !ARMS.includes('anchor') || !ARMS.includes('ceiling')) {
-  process.stdout.write(`${JSON.stringify({ figures, perArm })}\n`);
+  process.stdout.write(`${JSON.stringify({ figures, perArm, cpuPerArm })}\n`);
   process.exit(0);
 }
 const int = (value) => Math.round(value).toLocaleString('en-US');
@@ -118,6 +129,7 @@ const combined = has('http') ? median(perArm.http.map((http, k) => 1 / (1 / http
 const row = (arm, label, target) => {
   const cells = [label, int(figures[arm]), list(perArm[arm]), times(ratio(arm, 'anchor')), pct(ratio(arm, 'ceiling'))];
   cells.push(has('floor') ? pct(ratio(arm, 'floor')) : '—');
+  cells.push(`${median(cpuPerArm[arm]).toFixed(0)} µs`);
   cells.push(target);
   return `| ${cells.join(' | ')} |`;
 };
@@ -136,8 +148,12 @@ const rows = [
   row('anchor', 'anchor: `@adcp/sdk@6.11.0` verifier behind node:http', 'context'),
   ...(has('http') ? [row('http', 'HTTP-serving ceiling: bare node:http handler reading the body, 200', 'context')] : []),
   ...(has('floor') ? [row('floor', 'HTTP + verify floor: the bare handler + SHA-256 + Ed25519 verify', 'context')] : []),
-  `| ceiling: Ed25519 verify + SHA-256, one core, no HTTP | ${int(figures.ceiling)} | ${list(perArm.ceiling)} | ${times(ratio('ceiling', 'anchor'))} | 100 % | ${has('floor') ? pct(ratio('ceiling', 'floor')) : '—'} | context |`,
+  `| ceiling: Ed25519 verify + SHA-256, one core, no HTTP | ${int(figures.ceiling)} | ${list(perArm.ceiling)} | ${times(ratio('ceiling', 'anchor'))} | 100 % | ${has('floor') ? pct(ratio('ceiling', 'floor')) : '—'} | ${median(cpuPerArm.ceiling).toFixed(0)} µs | context |`,
 ];
+const cpuRatio = (arm, against) => median(cpuPerArm[against].map((value, k) => value / cpuPerArm[arm][k]));
+const cpuLine = has('floor')
+  ? `\nBy server CPU per webhook (same rounds): ours ${times(cpuRatio('ours', 'anchor'))} the anchor's efficiency, ${pct(cpuRatio('ours', 'floor'))} of the HTTP + verify floor's${has('ours-sqlite') ? `; SQLite ${pct(cpuRatio('ours-sqlite', 'floor'))} of the floor` : ''}${has('ours-postgres') ? `; PostgreSQL ${pct(cpuRatio('ours-postgres', 'floor'))} (the PostgreSQL server's own CPU not counted)` : ''}.\n`
+  : '';
 const loadText = (load) => load.map((value) => value.toFixed(2)).join(' / ');
 
 const section = `## Receiver
@@ -160,11 +176,11 @@ Machine: ${cpus().length} × ${cpus()[0]?.model.trim().split(' ').slice(0, 2).jo
 ${loadText(loadEnd)} at end (the machine is shared with other work: compare ratios within the run, not absolute figures
 across runs).
 
-| webhooks/s | median | per round | vs anchor | vs verify ceiling | vs HTTP + verify floor | target |
-|---|---:|---|---:|---:|---:|---|
+| webhooks/s | median | per round | vs anchor | vs verify ceiling | vs HTTP + verify floor | server CPU / webhook | target |
+|---|---:|---|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 ${combined === undefined ? '' : `\nThe HTTP-serving and verify ceilings combine to 1 / (1/http + 1/verify) = ${int(combined)}/s (median per round): the most a
-receiver doing both on one core could reach if nothing else cost anything; ours is at ${pct(median(perArm.ours.map((value, k) => value / (1 / (1 / perArm.http[k] + 1 / perArm.ceiling[k])))))} of it.\n`}`;
+receiver doing both on one core could reach if nothing else cost anything; ours is at ${pct(median(perArm.ours.map((value, k) => value / (1 / (1 / perArm.http[k] + 1 / perArm.ceiling[k])))))} of it.\n`}${cpuLine}`;
 
 process.stdout.write(section);
 if (write) writeBenchmarksSection('Receiver', section.trimEnd());
