@@ -46,7 +46,10 @@ function readBody(req, onBody) {
 }
 
 async function openStores() {
-  const { openReceiverStores } = await import(join(repoRoot, 'dist/src/index.js'));
+  // The public export; the module itself for a dist built before it was exported (A/B runs).
+  const openReceiverStores =
+    (await import(join(repoRoot, 'dist/src/index.js'))).openReceiverStores ??
+    (await import(join(repoRoot, 'dist/src/runtime/receiver/stores/open.js'))).openReceiverStores;
   if (arm === 'ours-sqlite') {
     const path = join(tmpdir(), `adcp-bench-receiver-${process.pid}.sqlite`);
     const stores = await openReceiverStores(`sqlite:${path}`);

@@ -1,7 +1,8 @@
 // The fleet receiver stores on PostgreSQL. A replay admission is one call of a PL/pgSQL function, so
 // the lookup, both cap checks and the insert are one transaction: concurrent callers serialize on the
 // entry's unique key and on the keyid's and the aggregate's counter rows, and the caps are exact
-// (security.mdx "Webhook replay dedup sizing": the step-13 insert is atomic with the cap check).
+// (security.mdx "Webhook replay dedup sizing": the step-13 insert is atomic with the cap check). The
+// admissions of one event-loop turn go out as one statement calling the function once per entry.
 // A dedup claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE the previous claim lapsed`; the claims
 // and completions of one event-loop turn go to the server as one multi-row statement each.
 import { randomUUID } from 'node:crypto';
@@ -223,6 +224,7 @@ export class PostgresNonceStore implements NonceStore {
   readonly #n: Names;
   readonly #connectionString: string;
   readonly #limits: ResolvedLimits;
+  readonly #admissions: TurnBatcher<NonceEntry, NonceAdmission>;
   #nextPurge = 0;
   #closed = false;
 
@@ -231,13 +233,14 @@ export class PostgresNonceStore implements NonceStore {
     this.#n = n;
     this.#connectionString = connectionString;
     this.#limits = limits;
+    this.#admissions = new TurnBatcher((entries) => this.#admitBatch(entries));
   }
 
   async admit(entry: NonceEntry): Promise<NonceAdmission> {
     if (this.#closed) throw closedError('PostgreSQL');
     try {
       if (entry.now >= this.#nextPurge) this.#purgeInBackground(entry.now);
-      const first = await this.#admitOnce(entry);
+      const first = await this.#admissions.submit(entry);
       if (first.outcome !== 'rate_abuse' || first.cap !== 'aggregate') return first;
       // The aggregate counter still counts expired entries of other keyids until a purge drops them.
       await this.#pool.query(`SELECT ${this.#n.purge}($1, true)`, [entry.now]);
@@ -264,6 +267,63 @@ export class PostgresNonceStore implements NonceStore {
     } catch (error) {
       if ((error as { code?: unknown }).code === '40P01' && attempt < DEADLOCK_RETRIES) return this.#admitOnce(entry, attempt + 1);
       throw error;
+    }
+  }
+
+  /**
+   * Admits a batch with one statement calling the admission function once per entry, in key order,
+   * inside the statement's single transaction (each call sees the ones before it, as if serialized).
+   * A repeated entry waits for a later statement. Should PostgreSQL abort the batch as one side of a
+   * deadlock (40P01: another process's batch holds a keyid's counter row while this one holds an entry
+   * it needs — a nonce replayed to two processes at once), the entries are admitted one by one.
+   */
+  async #admitBatch(entries: readonly NonceEntry[]): Promise<NonceAdmission[]> {
+    if (entries.length === 1) return [await this.#admitOnce(entries[0] as NonceEntry)];
+    const outcomes: NonceAdmission[] = new Array(entries.length);
+    let pending = entries.map((_, index) => index);
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const group: number[] = [];
+      const later: number[] = [];
+      for (const index of pending) {
+        const entry = entries[index] as NonceEntry;
+        const key = `${entry.keyid}\u0000${entry.scope}\u0000${entry.nonce}`;
+        if (seen.has(key)) later.push(index);
+        else {
+          seen.add(key);
+          group.push(index);
+        }
+      }
+      group.sort((a, b) => compareEntries(entries[a] as NonceEntry, entries[b] as NonceEntry));
+      await this.#admitGroup(entries, group, outcomes);
+      pending = later;
+    }
+    return outcomes;
+  }
+
+  async #admitGroup(entries: readonly NonceEntry[], group: readonly number[], outcomes: NonceAdmission[]): Promise<void> {
+    const rows = group.map((index) => entries[index] as NonceEntry);
+    try {
+      const { rows: answers } = await this.#pool.query<{ ord: string; outcome: string }>(
+        `SELECT t.ord, ${this.#n.admit}(t.keyid, t.scope, t.nonce, t.expires_at, t.now, $6, $7) AS outcome
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::double precision[], $5::double precision[]) WITH ORDINALITY
+             AS t(keyid, scope, nonce, expires_at, now, ord)
+          ORDER BY t.ord`,
+        [
+          rows.map((entry) => entry.keyid),
+          rows.map((entry) => entry.scope),
+          rows.map((entry) => entry.nonce),
+          rows.map((entry) => entry.expiresAt),
+          rows.map((entry) => entry.now),
+          this.#limits.perKeyidCap,
+          this.#limits.aggregateCap,
+        ],
+      );
+      if (answers.length !== group.length) throw new ReceiverStoreError('ADCP_RECEIVER_STORE_FAILED', 'the batched admission answered a different number of rows');
+      for (const answer of answers) outcomes[group[Number(answer.ord) - 1] as number] = admissionOf(answer.outcome);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '40P01') throw error;
+      for (const index of group) outcomes[index] = await this.#admitOnce(entries[index] as NonceEntry);
     }
   }
 
@@ -412,6 +472,13 @@ export class PostgresEventDedupStore implements EventDedupStore {
       throw pgFailure(error, this.#connectionString);
     }
   }
+}
+
+function compareEntries(a: NonceEntry, b: NonceEntry): number {
+  for (const [x, y] of [[a.keyid, b.keyid], [a.scope, b.scope], [a.nonce, b.nonce]] as const) {
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function eventKey(sender: string, idempotencyKey: string): string {
