@@ -10,10 +10,12 @@ const bodies = Array.from({ length: 256 }, (_, k) => Buffer.from(JSON.stringify(
 const base = Buffer.from(`"@method": POST\n"@target-uri": http://127.0.0.1:40000/adcp/webhook/op\n"@authority": 127.0.0.1:40000\n"content-type": application/json\n"content-digest": sha-256=:${'A'.repeat(43)}:\n"@signature-params": ("@method" "@target-uri" "@authority" "content-type" "content-digest");created=1776520800;expires=1776521100;nonce="KXYnfEfJ0PBRZXQyVXfVQA";keyid="bench-ed25519";alg="ed25519";tag="adcp/webhook-signing/v1"`);
 const signature = sign(null, base, privateKey);
 let ok = 0;
+const cpuBefore = process.cpuUsage();
 const started = process.hrtime.bigint();
 for (let i = 0; i < N; i++) {
   createHash('sha256').update(bodies[i & 255]).digest();
   if (verify(null, base, publicKey, signature)) ok += 1;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-process.stdout.write(`${JSON.stringify({ n: N, ok, seconds, per_second: N / seconds })}\n`);
+const cpu = process.cpuUsage(cpuBefore);
+process.stdout.write(`${JSON.stringify({ n: N, ok, seconds, per_second: N / seconds, cpu_us_per_op: (cpu.user + cpu.system) / N })}\n`);

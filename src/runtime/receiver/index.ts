@@ -70,3 +70,5 @@ export type {
   DedupClaim,
 } from './store-contract.js';
 export * from './adapters/index.js';
+export { openReceiverStores, type OpenReceiverStoresOptions, type ReceiverStores } from './stores/open.js';
+export { ReceiverStoreError, type ReceiverStoreErrorCode, type NonceStoreLimits } from './stores/limits.js';

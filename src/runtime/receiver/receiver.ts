@@ -308,25 +308,21 @@ function decodeMcp(payload: unknown, sender: AuthenticatedSender): DecodedEvent 
     return rejection('webhook_payload_invalid', 'envelope', `the envelope fails core/mcp-webhook-payload.json${where}`);
   }
   const envelope: McpWebhookPayload = validation.value;
-  return {
-    kind: 'decoded',
-    event: {
-      kind: 'event',
-      format: 'mcp',
-      ...senderFacts(sender),
-      taskType: envelope.task_type,
-      status: envelope.status,
-      taskId: envelope.task_id,
-      operationId: envelope.operation_id,
-      ...optional('contextId', envelope.context_id),
-      timestamp: envelope.timestamp,
-      ...optional('message', envelope.message),
-      idempotencyKey: envelope.idempotency_key,
-      ...optional('notificationId', envelope.notification_id),
-      result: envelope.result,
-      payload: envelope,
-    } as DecodedEvent['event'],
-  };
+  // Built property by property (no spreads): this object is made once per accepted webhook.
+  const event: Record<string, unknown> = { kind: 'event', format: 'mcp', mode: sender.mode, sender: sender.sender };
+  if (sender.keyid !== undefined) event['keyid'] = sender.keyid;
+  event['taskType'] = envelope.task_type;
+  event['status'] = envelope.status;
+  event['taskId'] = envelope.task_id;
+  event['operationId'] = envelope.operation_id;
+  if (envelope.context_id !== undefined) event['contextId'] = envelope.context_id;
+  event['timestamp'] = envelope.timestamp;
+  if (envelope.message !== undefined) event['message'] = envelope.message;
+  event['idempotencyKey'] = envelope.idempotency_key;
+  if (envelope.notification_id !== undefined) event['notificationId'] = envelope.notification_id;
+  event['result'] = envelope.result;
+  event['payload'] = envelope;
+  return { kind: 'decoded', event: event as unknown as DecodedEvent['event'] };
 }
 
 function decodeA2a(
@@ -389,7 +385,11 @@ function withSignals(config: ReceiverConfig, event: DecodedEvent['event']): Rece
   } catch {
     // The trackers are hints; a failing one leaves the event unflagged rather than dropping it.
   }
-  return { ...event, reEmission, stale } as ReceivedWebhookEvent;
+  // The decoded event is this request's own object: completed in place rather than copied.
+  const signalled = event as unknown as Record<string, unknown>;
+  signalled['reEmission'] = reEmission;
+  signalled['stale'] = stale;
+  return signalled as unknown as ReceivedWebhookEvent;
 }
 
 function settleable(config: ReceiverConfig, event: ReceivedWebhookEvent, token: DedupToken): ClaimedEvent {

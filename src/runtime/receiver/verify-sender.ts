@@ -2,6 +2,7 @@
 // callbacks": mode selection is a switch; the verifier checklist for the RFC 9421 profile; the
 // legacy HMAC-SHA256 verification order; the legacy Bearer credential). Answers the authenticated
 // sender identity, or a rejection. Key-source and store failures fail closed (503).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { WebhookKeyLookup, WebhookKeySource } from '../keys/webhook-key-source.js';
 import { tokensEqual } from '../signing/constant-time.js';
 import { HMAC_SIGNATURE_HEADER } from '../signing/hmac-signer.js';
@@ -17,7 +18,9 @@ import {
   replayExpiry,
   type ChecklistFailure,
   type ParsedWebhookSignature,
+  type Phase,
 } from '../signing/webhook-checklist.js';
+import { canonicalSignatureBase, canonicalUrlOf, parseCanonicalSignature } from './canonical-signature.js';
 import type { WebhookAuthMode, WebhookRejection } from './events.js';
 import type { BearerRegistration, HmacRegistration, Rfc9421Registration, WebhookRegistration } from './registration.js';
 import { checklistRejection, rejection } from './rejections.js';
@@ -64,37 +67,75 @@ async function verifyRfc9421(
   registration: Rfc9421Registration,
   context: AuthenticationContext,
 ): Promise<Authentication> {
-  const parsed = parseWebhookSignature(request.headers, context.nowSeconds); // steps 1–6
-  if (!parsed.ok) return checklistRejection(parsed, context.explain ? {} : undefined);
-  const signature = parsed.value;
-  const explained = (failure: ChecklistFailure): WebhookRejection =>
-    checklistRejection(failure, context.explain ? { signatureBase: baseForExplain(request, signature) } : undefined);
-  const fail = (code: ChecklistFailure['code'], step: ChecklistFailure['step'], detail: string) =>
-    explained({ ok: false, code, step, detail });
+  // Canonical headers take the fast path; anything else, and every failure, the generic checklist.
+  const canonical = parseCanonicalSignature(request.headers, context.nowSeconds);
+  const parsed = canonical === undefined ? parseWebhookSignature(request.headers, context.nowSeconds) : undefined; // steps 1–6
+  if (parsed !== undefined && !parsed.ok) return checklistRejection(parsed, context.explain ? {} : undefined);
+  const signature = canonical ?? (parsed as Extract<typeof parsed, { ok: true }>).value;
 
   if (context.keys === undefined) return rejection('webhook_receiver_unavailable', '7', 'no key source is configured');
   const lookup = await lookupKey(context.keys, signature.fields.keyid, registration.expectedSender, context.nowSeconds); // 7
   if (lookup === 'unavailable') return rejection('webhook_receiver_unavailable', '7', 'the key source failed');
-  if (!lookup.ok) return fail('webhook_signature_key_unknown', '7', safeDetail(lookup.detail, 'keyid not resolvable'));
+  if (!lookup.ok) return failed(request, signature, context, 'webhook_signature_key_unknown', '7', safeDetail(lookup.detail, 'keyid not resolvable'));
   const purpose = checkWebhookKeyPurpose(lookup.jwk); // step 8
-  if (purpose !== undefined) return explained(purpose);
-  if (lookup.revocation === 'revoked') return fail('webhook_signature_key_revoked', '9', 'keyid is on the revocation list');
-  if (lookup.revocation !== 'valid') return fail('webhook_signature_revocation_stale', '9', 'the revocation list is past next_update + grace');
-  const base = recomputeSignatureBase(request, signature); // step 10
-  if (!base.ok) return explained(base);
-  const invalid = checkSignature(base.value, signature, lookup.jwk) ?? checkContentDigest(signature, request.body); // 10, 11
-  if (invalid !== undefined) return explained(invalid);
+  if (purpose !== undefined) return explained(request, signature, context, purpose);
+  if (lookup.revocation === 'revoked') return failed(request, signature, context, 'webhook_signature_key_revoked', '9', 'keyid is on the revocation list');
+  if (lookup.revocation !== 'valid') {
+    return failed(request, signature, context, 'webhook_signature_revocation_stale', '9', 'the revocation list is past next_update + grace');
+  }
+  const base = signatureBaseOf(request, signature, canonical !== undefined); // step 10
+  if (!base.ok) return explained(request, signature, context, base);
+  const invalid = checkSignature(base.value, signature, lookup.jwk) ?? digestFailure(signature, request.body); // 10, 11
+  if (invalid !== undefined) return explained(request, signature, context, invalid);
   const admission = await admitNonce(context, request, signature); // 9a, 12, 13
   if (admission === 'unavailable') return rejection('webhook_receiver_unavailable', '13', 'the nonce store failed');
-  if (admission.outcome === 'replayed') return fail('webhook_signature_replayed', '12', 'this (keyid, nonce) was already accepted');
-  if (admission.outcome === 'rate_abuse') return fail('webhook_signature_rate_abuse', '9a', `the ${admission.cap === 'aggregate' ? 'aggregate' : 'per-keyid'} replay-cache cap is reached`);
+  if (admission.outcome === 'replayed') return failed(request, signature, context, 'webhook_signature_replayed', '12', 'this (keyid, nonce) was already accepted');
+  if (admission.outcome === 'rate_abuse') {
+    const cap = admission.cap === 'aggregate' ? 'aggregate' : 'per-keyid';
+    return failed(request, signature, context, 'webhook_signature_rate_abuse', '9a', `the ${cap} replay-cache cap is reached`);
+  }
   const body = checkBodyWellFormed(request.body); // step 14
-  if (body !== undefined) return explained(body);
+  if (body !== undefined) return explained(request, signature, context, body);
   if (typeof lookup.senderId !== 'string' || lookup.senderId === '') {
     return rejection('webhook_receiver_unavailable', '7', 'the key source named no sender');
   }
   return { ok: true, mode: 'rfc9421', sender: lookup.senderId, keyid: signature.fields.keyid };
 }
+
+function explained(request: RequestSnapshot, signature: ParsedWebhookSignature, context: AuthenticationContext, failure: ChecklistFailure): WebhookRejection {
+  return checklistRejection(failure, context.explain ? { signatureBase: baseForExplain(request, signature) } : undefined);
+}
+
+function failed(
+  request: RequestSnapshot,
+  signature: ParsedWebhookSignature,
+  context: AuthenticationContext,
+  code: ChecklistFailure['code'],
+  step: ChecklistFailure['step'],
+  detail: string,
+): WebhookRejection {
+  return explained(request, signature, context, { ok: false, code, step, detail });
+}
+
+/** Step 10's base: the canonical fast path when it applies, else the generic recomputation. */
+function signatureBaseOf(request: RequestSnapshot, signature: ParsedWebhookSignature, canonical: boolean): Phase<string> {
+  const fast = canonical ? canonicalSignatureBase(request, signature) : undefined;
+  return fast === undefined ? recomputeSignatureBase(request, signature) : { ok: true, value: fast };
+}
+
+/**
+ * Step 11. A 32-byte digest (every well-formed sha-256 value) is compared with one constant-time
+ * compare of equal lengths; any other length goes to the checklist's own check, which rejects it.
+ */
+function digestFailure(signature: ParsedWebhookSignature, body: Uint8Array): ChecklistFailure | undefined {
+  const presented = signature.contentDigest;
+  if (presented === undefined || presented.byteLength !== SHA256_BYTES) return checkContentDigest(signature, body);
+  const actual = createHash('sha256').update(body).digest();
+  if (timingSafeEqual(actual, presented)) return undefined;
+  return { ok: false, code: 'webhook_signature_digest_mismatch', step: '11', detail: 'Content-Digest does not match the body' };
+}
+
+const SHA256_BYTES = 32;
 
 type ResolvedKey = Extract<WebhookKeyLookup, { ok: true }>;
 
@@ -122,7 +163,7 @@ async function admitNonce(
   signature: ParsedWebhookSignature,
 ): Promise<NonceAdmission | 'unavailable'> {
   try {
-    const scope = context.replayScope === 'shared' ? '' : canonicalizeUrl(request.url).targetUri;
+    const scope = context.replayScope === 'shared' ? '' : (canonicalUrlOf(request.url, undefined) ?? canonicalizeUrl(request.url)).targetUri;
     const admission = await context.nonces.admit({
       keyid: signature.fields.keyid,
       nonce: signature.fields.nonce,

@@ -104,7 +104,10 @@ export function nodeHeader(headers: IncomingHttpHeaders): (name: string) => stri
 /** Writes the answer; `close` ends the connection (the rest of an unread body is not read). */
 export function writeNodeAnswer(response: ServerResponse, answer: WebhookHttpAnswer, close = false): void {
   if (response.headersSent) return;
-  response.writeHead(answer.status, { ...answer.headers, ...(close ? { connection: 'close' } : {}) });
+  // A declared length lets node write the head and the body in one piece (no chunked framing).
+  const headers: Record<string, string> = { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) };
+  if (close) headers['connection'] = 'close';
+  response.writeHead(answer.status, headers);
   response.end(answer.body);
 }
 

@@ -1,8 +1,10 @@
 // The fleet receiver stores on PostgreSQL. A replay admission is one call of a PL/pgSQL function, so
 // the lookup, both cap checks and the insert are one transaction: concurrent callers serialize on the
 // entry's unique key and on the keyid's and the aggregate's counter rows, and the caps are exact
-// (security.mdx "Webhook replay dedup sizing": the step-13 insert is atomic with the cap check).
-// A dedup claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE the previous claim lapsed`.
+// (security.mdx "Webhook replay dedup sizing": the step-13 insert is atomic with the cap check). The
+// admissions of one event-loop turn go out as one statement calling the function once per entry.
+// A dedup claim is one `INSERT … ON CONFLICT DO UPDATE … WHERE the previous claim lapsed`; the claims
+// and completions of one event-loop turn go to the server as one multi-row statement each.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
@@ -222,6 +224,7 @@ export class PostgresNonceStore implements NonceStore {
   readonly #n: Names;
   readonly #connectionString: string;
   readonly #limits: ResolvedLimits;
+  readonly #admissions: TurnBatcher<NonceEntry, NonceAdmission>;
   #nextPurge = 0;
   #closed = false;
 
@@ -230,13 +233,14 @@ export class PostgresNonceStore implements NonceStore {
     this.#n = n;
     this.#connectionString = connectionString;
     this.#limits = limits;
+    this.#admissions = new TurnBatcher((entries) => this.#admitBatch(entries));
   }
 
   async admit(entry: NonceEntry): Promise<NonceAdmission> {
     if (this.#closed) throw closedError('PostgreSQL');
     try {
       if (entry.now >= this.#nextPurge) this.#purgeInBackground(entry.now);
-      const first = await this.#admitOnce(entry);
+      const first = await this.#admissions.submit(entry);
       if (first.outcome !== 'rate_abuse' || first.cap !== 'aggregate') return first;
       // The aggregate counter still counts expired entries of other keyids until a purge drops them.
       await this.#pool.query(`SELECT ${this.#n.purge}($1, true)`, [entry.now]);
@@ -266,6 +270,63 @@ export class PostgresNonceStore implements NonceStore {
     }
   }
 
+  /**
+   * Admits a batch with one statement calling the admission function once per entry, in key order,
+   * inside the statement's single transaction (each call sees the ones before it, as if serialized).
+   * A repeated entry waits for a later statement. Should PostgreSQL abort the batch as one side of a
+   * deadlock (40P01: another process's batch holds a keyid's counter row while this one holds an entry
+   * it needs — a nonce replayed to two processes at once), the entries are admitted one by one.
+   */
+  async #admitBatch(entries: readonly NonceEntry[]): Promise<NonceAdmission[]> {
+    if (entries.length === 1) return [await this.#admitOnce(entries[0] as NonceEntry)];
+    const outcomes: NonceAdmission[] = new Array(entries.length);
+    let pending = entries.map((_, index) => index);
+    while (pending.length > 0) {
+      const seen = new Set<string>();
+      const group: number[] = [];
+      const later: number[] = [];
+      for (const index of pending) {
+        const entry = entries[index] as NonceEntry;
+        const key = `${entry.keyid}\u0000${entry.scope}\u0000${entry.nonce}`;
+        if (seen.has(key)) later.push(index);
+        else {
+          seen.add(key);
+          group.push(index);
+        }
+      }
+      group.sort((a, b) => compareEntries(entries[a] as NonceEntry, entries[b] as NonceEntry));
+      await this.#admitGroup(entries, group, outcomes);
+      pending = later;
+    }
+    return outcomes;
+  }
+
+  async #admitGroup(entries: readonly NonceEntry[], group: readonly number[], outcomes: NonceAdmission[]): Promise<void> {
+    const rows = group.map((index) => entries[index] as NonceEntry);
+    try {
+      const { rows: answers } = await this.#pool.query<{ ord: string; outcome: string }>(
+        `SELECT t.ord, ${this.#n.admit}(t.keyid, t.scope, t.nonce, t.expires_at, t.now, $6, $7) AS outcome
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::double precision[], $5::double precision[]) WITH ORDINALITY
+             AS t(keyid, scope, nonce, expires_at, now, ord)
+          ORDER BY t.ord`,
+        [
+          rows.map((entry) => entry.keyid),
+          rows.map((entry) => entry.scope),
+          rows.map((entry) => entry.nonce),
+          rows.map((entry) => entry.expiresAt),
+          rows.map((entry) => entry.now),
+          this.#limits.perKeyidCap,
+          this.#limits.aggregateCap,
+        ],
+      );
+      if (answers.length !== group.length) throw new ReceiverStoreError('ADCP_RECEIVER_STORE_FAILED', 'the batched admission answered a different number of rows');
+      for (const answer of answers) outcomes[group[Number(answer.ord) - 1] as number] = admissionOf(answer.outcome);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '40P01') throw error;
+      for (const index of group) outcomes[index] = await this.#admitOnce(entries[index] as NonceEntry);
+    }
+  }
+
   #purgeInBackground(now: number): void {
     this.#nextPurge = now + PURGE_INTERVAL_SECONDS;
     this.#pool.query(`SELECT ${this.#n.purge}($1, false)`, [now]).catch(() => undefined);
@@ -277,6 +338,8 @@ export class PostgresEventDedupStore implements EventDedupStore {
   readonly #pool: pg.Pool;
   readonly #n: Names;
   readonly #connectionString: string;
+  readonly #claims: TurnBatcher<DedupEvent, DedupClaim>;
+  readonly #completions: TurnBatcher<{ readonly claim: DedupToken; readonly retainUntilMs: number }, void>;
   #nextPurge = 0;
   #closed = false;
 
@@ -284,23 +347,19 @@ export class PostgresEventDedupStore implements EventDedupStore {
     this.#pool = pool;
     this.#n = n;
     this.#connectionString = connectionString;
+    this.#claims = new TurnBatcher((events) => this.#claimBatch(events));
+    this.#completions = new TurnBatcher((completions) => this.#completeBatch(completions));
   }
 
   async begin(event: DedupEvent): Promise<DedupClaim> {
     return this.#run(async () => {
       if (event.nowMs >= this.#nextPurge) this.#purgeInBackground(event.nowMs);
-      return this.#beginOnce(event);
+      return this.#claims.submit(event);
     });
   }
 
   async complete(claim: DedupToken, retainUntilMs: number): Promise<void> {
-    await this.#run(() =>
-      this.#pool.query(
-        `UPDATE ${this.#n.events} SET state = 'done', expires_at_ms = $1
-         WHERE sender = $2 AND idempotency_key = $3 AND claim_id = $4 AND state = 'claimed'`,
-        [retainUntilMs, claim.sender, claim.idempotencyKey, claim.claimId],
-      ),
-    );
+    await this.#run(() => this.#completions.submit({ claim, retainUntilMs }));
   }
 
   async release(claim: DedupToken): Promise<void> {
@@ -318,25 +377,86 @@ export class PostgresEventDedupStore implements EventDedupStore {
     await this.#pool.end();
   }
 
-  async #beginOnce(event: DedupEvent): Promise<DedupClaim> {
-    const { sender, idempotencyKey, nowMs, leaseMs } = event;
-    const claimId = randomUUID();
-    const claimed = await this.#pool.query(
+  /**
+   * Claims a batch: one multi-row `INSERT … ON CONFLICT DO UPDATE … WHERE the previous claim lapsed`
+   * per group of distinct events with one `now`, rows in key order (so concurrent batches of other
+   * processes lock the same rows in the same order and cannot deadlock), then one `SELECT` of the
+   * state of the events it did not take.
+   */
+  async #claimBatch(events: readonly DedupEvent[]): Promise<DedupClaim[]> {
+    const outcomes: Array<DedupClaim | undefined> = new Array(events.length);
+    let pending = events.map((_, index) => index);
+    while (pending.length > 0) {
+      const group = distinctGroup(events, pending);
+      pending = pending.filter((index) => !group.includes(index));
+      const retry = await this.#claimGroup(events, group, outcomes);
+      pending = [...retry, ...pending];
+    }
+    return outcomes as DedupClaim[];
+  }
+
+  /** Claims `group` (distinct events, one `nowMs`); answers the indexes to run again. */
+  async #claimGroup(events: readonly DedupEvent[], group: readonly number[], outcomes: Array<DedupClaim | undefined>): Promise<number[]> {
+    const ordered = [...group].sort((a, b) => compareKeys(events[a] as DedupEvent, events[b] as DedupEvent));
+    const rows = ordered.map((index) => ({ event: events[index] as DedupEvent, index, claimId: randomUUID() }));
+    const nowMs = rows[0]?.event.nowMs ?? 0;
+    const claimed = await this.#pool.query<{ sender: string; idempotency_key: string }>(
       `INSERT INTO ${this.#n.events} AS e (sender, idempotency_key, state, claim_id, expires_at_ms)
-       VALUES ($1, $2, 'claimed', $3, $4)
+       SELECT t.sender, t.idempotency_key, 'claimed', t.claim_id, t.expires_at_ms
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::double precision[]) WITH ORDINALITY
+           AS t(sender, idempotency_key, claim_id, expires_at_ms, ord)
+        ORDER BY t.ord
        ON CONFLICT (sender, idempotency_key) DO UPDATE
          SET state = 'claimed', claim_id = EXCLUDED.claim_id, expires_at_ms = EXCLUDED.expires_at_ms
-         WHERE e.expires_at_ms <= $5`,
-      [sender, idempotencyKey, claimId, nowMs + leaseMs, nowMs],
+         WHERE e.expires_at_ms <= $5
+       RETURNING e.sender, e.idempotency_key`,
+      [
+        rows.map((row) => row.event.sender),
+        rows.map((row) => row.event.idempotencyKey),
+        rows.map((row) => row.claimId),
+        rows.map((row) => row.event.nowMs + row.event.leaseMs),
+        nowMs,
+      ],
     );
-    if (claimed.rowCount === 1) return { outcome: 'claimed', token: { sender, idempotencyKey, claimId } };
-    const { rows } = await this.#pool.query<{ state: string }>(
-      `SELECT state FROM ${this.#n.events} WHERE sender = $1 AND idempotency_key = $2`,
-      [sender, idempotencyKey],
+    const taken = new Set(claimed.rows.map((row) => eventKey(row.sender, row.idempotency_key)));
+    const others = rows.filter((row) => !taken.has(eventKey(row.event.sender, row.event.idempotencyKey)));
+    for (const row of rows) {
+      if (taken.has(eventKey(row.event.sender, row.event.idempotencyKey))) {
+        outcomes[row.index] = { outcome: 'claimed', token: { sender: row.event.sender, idempotencyKey: row.event.idempotencyKey, claimId: row.claimId } };
+      }
+    }
+    if (others.length === 0) return [];
+    const states = await this.#pool.query<{ sender: string; idempotency_key: string; state: string }>(
+      `SELECT e.sender, e.idempotency_key, e.state FROM ${this.#n.events} AS e
+         JOIN unnest($1::text[], $2::text[]) AS t(sender, idempotency_key)
+           ON e.sender = t.sender AND e.idempotency_key = t.idempotency_key`,
+      [others.map((row) => row.event.sender), others.map((row) => row.event.idempotencyKey)],
     );
-    // Gone between the two statements (released, or purged as lapsed): the event is free again.
-    if (rows[0] === undefined) return this.#beginOnce(event);
-    return rows[0].state === 'done' ? { outcome: 'duplicate' } : { outcome: 'in_progress' };
+    const stateOf = new Map(states.rows.map((row) => [eventKey(row.sender, row.idempotency_key), row.state]));
+    const retry: number[] = [];
+    for (const row of others) {
+      const state = stateOf.get(eventKey(row.event.sender, row.event.idempotencyKey));
+      // Gone between the two statements (released, or purged as lapsed): the event is free again.
+      if (state === undefined) retry.push(row.index);
+      else outcomes[row.index] = state === 'done' ? { outcome: 'duplicate' } : { outcome: 'in_progress' };
+    }
+    return retry;
+  }
+
+  /** Marks a batch of claims done in one `UPDATE … FROM unnest(…)`; a lapsed or foreign claim matches no row. */
+  async #completeBatch(completions: readonly { readonly claim: DedupToken; readonly retainUntilMs: number }[]): Promise<void[]> {
+    await this.#pool.query(
+      `UPDATE ${this.#n.events} AS e SET state = 'done', expires_at_ms = t.retain_until_ms
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::double precision[]) AS t(sender, idempotency_key, claim_id, retain_until_ms)
+        WHERE e.sender = t.sender AND e.idempotency_key = t.idempotency_key AND e.claim_id = t.claim_id AND e.state = 'claimed'`,
+      [
+        completions.map((entry) => entry.claim.sender),
+        completions.map((entry) => entry.claim.idempotencyKey),
+        completions.map((entry) => entry.claim.claimId),
+        completions.map((entry) => entry.retainUntilMs),
+      ],
+    );
+    return completions.map(() => undefined);
   }
 
   #purgeInBackground(nowMs: number): void {
@@ -352,4 +472,79 @@ export class PostgresEventDedupStore implements EventDedupStore {
       throw pgFailure(error, this.#connectionString);
     }
   }
+}
+
+function compareEntries(a: NonceEntry, b: NonceEntry): number {
+  for (const [x, y] of [[a.keyid, b.keyid], [a.scope, b.scope], [a.nonce, b.nonce]] as const) {
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function eventKey(sender: string, idempotencyKey: string): string {
+  return `${sender}\u0000${idempotencyKey}`;
+}
+
+function compareKeys(a: DedupEvent, b: DedupEvent): number {
+  if (a.sender !== b.sender) return a.sender < b.sender ? -1 : 1;
+  return a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0;
+}
+
+/** The first pending events, in order, that are distinct and share the first one's `nowMs`. */
+function distinctGroup(events: readonly DedupEvent[], pending: readonly number[]): number[] {
+  const first = events[pending[0] as number] as DedupEvent;
+  const seen = new Set<string>();
+  const group: number[] = [];
+  for (const index of pending) {
+    const event = events[index] as DedupEvent;
+    const key = eventKey(event.sender, event.idempotencyKey);
+    if (event.nowMs !== first.nowMs || seen.has(key)) continue;
+    seen.add(key);
+    group.push(index);
+  }
+  return group;
+}
+
+/**
+ * Collects the calls made in one turn of the event loop and runs them as one batch at the end of the
+ * turn (setImmediate): one round trip and one commit serve many webhooks. Each caller's promise
+ * settles with its own output once the batch's statements completed; a failing batch rejects every
+ * caller (fail closed).
+ */
+class TurnBatcher<I, O> {
+  readonly #run: (inputs: readonly I[]) => Promise<O[]>;
+  #inputs: I[] = [];
+  #settlers: Array<{ resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
+  #scheduled = false;
+
+  constructor(run: (inputs: readonly I[]) => Promise<O[]>) {
+    this.#run = run;
+  }
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#inputs.push(input);
+      this.#settlers.push({ resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    const inputs = this.#inputs;
+    const settlers = this.#settlers;
+    this.#inputs = [];
+    this.#settlers = [];
+    this.#scheduled = false;
+    this.#run(inputs).then(
+      (outputs) => {
+        for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(outputs[i] as O);
+      },
+      (error: unknown) => {
+        for (const settler of settlers) settler.reject(error);
+      },
+    );
+  };
 }

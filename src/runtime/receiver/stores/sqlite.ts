@@ -1,6 +1,7 @@
 // The one-host receiver stores: a SQLite file in WAL mode that every process on the host may open.
-// Each operation is one `BEGIN IMMEDIATE` transaction, so processes serialize on SQLite's write lock
-// and the caps and claims are exact across them. Dedup state survives a process crash (SIGKILL);
+// Each operation runs inside a `BEGIN IMMEDIATE` transaction, so processes serialize on SQLite's write
+// lock and the caps and claims are exact across them; the operations of one event-loop turn share one
+// transaction (group commit, see CommitBatcher), and every caller is answered only after it commits. Dedup state survives a process crash (SIGKILL);
 // `synchronous: 'full'` makes it survive power loss too (webhooks.mdx "Reliability": durable ≥ 24 h).
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -28,6 +29,62 @@ export interface SqliteReceiverStoreOptions extends NonceStoreLimits {
 
 /** How often (in the callers' clock) expired rows are deleted outside cap pressure. */
 const PURGE_INTERVAL_SECONDS = 60;
+
+/**
+ * Group commit: the operations requested in one turn of the event loop run, in request order, in
+ * one `BEGIN IMMEDIATE` transaction at the end of the turn (setImmediate), and each caller's promise
+ * settles only after that transaction committed. Outcomes are those of running the operations one
+ * transaction each in the same order (the transaction holds the write lock for the whole batch, so
+ * other processes still see them atomically); a failing batch rolls back and rejects every caller
+ * (fail closed). One commit (one WAL append) then serves many webhooks.
+ */
+class CommitBatcher<I, O> {
+  readonly #run: (inputs: readonly I[]) => O[];
+  #inputs: I[] = [];
+  #settlers: Array<{ resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
+  #scheduled = false;
+
+  constructor(db: SqliteDatabase, operation: (input: I) => O, before?: () => void) {
+    const batch = db.transaction((inputs: readonly I[]) => {
+      before?.();
+      return inputs.map(operation);
+    });
+    this.#run = (inputs) => batch.immediate(inputs);
+  }
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.#inputs.push(input);
+      this.#settlers.push({ resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#flush);
+      }
+    });
+  }
+
+  readonly #flush = (): void => {
+    const inputs = this.#inputs;
+    const settlers = this.#settlers;
+    this.#inputs = [];
+    this.#settlers = [];
+    this.#scheduled = false;
+    if (inputs.length === 0) return;
+    let outputs: O[];
+    try {
+      outputs = this.#run(inputs);
+    } catch (error) {
+      for (const settler of settlers) settler.reject(error);
+      return;
+    }
+    for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(outputs[i] as O);
+  };
+
+  /** Runs what is queued now (before the database closes). */
+  drain(): void {
+    if (this.#inputs.length > 0) this.#flush();
+  }
+}
 
 function tables(prefix: string) {
   return {
@@ -120,7 +177,7 @@ export class SqliteNonceStore implements NonceStore {
     'held' | 'keyid' | 'total' | 'insert' | 'revive' | 'saveKeyid' | 'addTotal' | 'purgeKeyid' | 'expiredByKeyid' | 'purgeAll' | 'subtractKeyid' | 'dropIdleKeyids',
     Statement
   >;
-  readonly #admit: (entry: NonceEntry) => NonceAdmission;
+  readonly #admissions: CommitBatcher<NonceEntry, NonceAdmission>;
   #nextPurge = 0;
   #closed = false;
 
@@ -146,15 +203,14 @@ export class SqliteNonceStore implements NonceStore {
       subtractKeyid: db.prepare(`UPDATE ${t.keyids} SET entries = entries - ? WHERE keyid = ?`),
       dropIdleKeyids: db.prepare(`DELETE FROM ${t.keyids} WHERE entries = 0 AND latest_expiry <= ?`),
     };
-    const admit = db.transaction((entry: NonceEntry) => this.#admitInTransaction(entry));
-    this.#admit = (entry) => admit.immediate(entry);
+    this.#admissions = new CommitBatcher(db, (entry: NonceEntry) => this.#admitInTransaction(entry));
   }
 
   async admit(entry: NonceEntry): Promise<NonceAdmission> {
     if (this.#closed) throw closedError('SQLite');
     try {
       if (entry.now >= this.#nextPurge) this.#purgeExpired(entry.now);
-      return this.#admit(entry);
+      return await this.#admissions.submit(entry);
     } catch (error) {
       throw sqliteFailure(error, this.#path);
     }
@@ -163,6 +219,7 @@ export class SqliteNonceStore implements NonceStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#admissions.drain();
     this.#db.close();
   }
 
@@ -230,7 +287,8 @@ export class SqliteEventDedupStore implements EventDedupStore {
   readonly #db: SqliteDatabase;
   readonly #path: string;
   readonly #sql: Record<'claim' | 'state' | 'complete' | 'release' | 'purge', Statement>;
-  readonly #begin: (event: DedupEvent, claimId: string) => DedupClaim;
+  readonly #claims: CommitBatcher<DedupEvent & { readonly claimId: string }, DedupClaim>;
+  readonly #completions: CommitBatcher<{ readonly claim: DedupToken; readonly retainUntilMs: number }, void>;
   #nextPurge = 0;
   #closed = false;
 
@@ -254,22 +312,25 @@ export class SqliteEventDedupStore implements EventDedupStore {
       release: db.prepare(`DELETE FROM ${t.events} WHERE sender = ? AND idempotency_key = ? AND claim_id = ? AND state = 'claimed'`),
       purge: db.prepare(`DELETE FROM ${t.events} WHERE expires_at_ms <= ?`),
     };
-    const begin = db.transaction((event: DedupEvent, claimId: string) => this.#beginInTransaction(event, claimId));
-    this.#begin = (event, claimId) => begin.immediate(event, claimId);
+    this.#claims = new CommitBatcher(db, (event: DedupEvent & { readonly claimId: string }) => this.#beginInTransaction(event, event.claimId));
+    this.#completions = new CommitBatcher(db, ({ claim, retainUntilMs }: { readonly claim: DedupToken; readonly retainUntilMs: number }) => {
+      this.#sql.complete.run(retainUntilMs, claim.sender, claim.idempotencyKey, claim.claimId);
+    });
   }
 
   async begin(event: DedupEvent): Promise<DedupClaim> {
-    return this.#run(() => {
+    const claimed = this.#run(() => {
       if (event.nowMs >= this.#nextPurge) {
         this.#nextPurge = event.nowMs + PURGE_INTERVAL_SECONDS * 1000;
         this.#sql.purge.run(event.nowMs);
       }
-      return this.#begin(event, randomUUID());
+      return this.#claims.submit({ ...event, claimId: randomUUID() });
     });
+    return this.#settled(claimed);
   }
 
   async complete(claim: DedupToken, retainUntilMs: number): Promise<void> {
-    this.#run(() => this.#sql.complete.run(retainUntilMs, claim.sender, claim.idempotencyKey, claim.claimId));
+    await this.#settled(this.#run(() => this.#completions.submit({ claim, retainUntilMs })));
   }
 
   async release(claim: DedupToken): Promise<void> {
@@ -279,7 +340,18 @@ export class SqliteEventDedupStore implements EventDedupStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#claims.drain();
+    this.#completions.drain();
     this.#db.close();
+  }
+
+  /** A batched operation's failure, named like every other failure of this store. */
+  async #settled<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (error) {
+      throw sqliteFailure(error, this.#path);
+    }
   }
 
   #beginInTransaction(event: DedupEvent, claimId: string): DedupClaim {
