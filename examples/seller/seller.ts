@@ -5,6 +5,7 @@
 //   - GET  /.well-known/jwks.json   the public signing key(s).
 // Tools:
 //   - get_adcp_capabilities        with the `webhook_signing` and `identity` blocks;
+//   - get_products                 a synchronous wholesale read (never a task, never a webhook);
 //   - create_media_buy runs as a task (the conformant path, always on): the buyer gets
 //     `{ task_id, status: 'submitted' }` at once, then the terminal `completed` task webhook (and,
 //     with `progressWebhooks`, a `working` one before it);
@@ -89,6 +90,7 @@ const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 const TOOLS: readonly Tool[] = [
   { name: 'get_adcp_capabilities', description: 'AdCP capabilities of this seller', inputSchema: ANY_OBJECT },
+  { name: 'get_products', description: 'Products (synchronous, wholesale feed; this example sells nothing)', inputSchema: ANY_OBJECT },
   { name: 'create_media_buy', description: 'Create a media buy (async task; webhooks to push_notification_config)', inputSchema: ANY_OBJECT },
   { name: 'update_media_buy', description: 'Update a media buy (synchronous)', inputSchema: ANY_OBJECT },
   { name: 'sync_creatives', description: 'Sync creatives (synchronous)', inputSchema: ANY_OBJECT },
@@ -164,6 +166,7 @@ class Seller implements McpTools {
 
   call(tool: string, args: ToolArguments): ToolAnswer {
     if (tool === 'get_adcp_capabilities') return { body: this.#capabilities(contextOf(args)) };
+    if (tool === 'get_products') return { body: getProducts(contextOf(args)) };
     const replayKey = typeof args['idempotency_key'] === 'string' ? `${tool}\u0000${args['idempotency_key']}` : undefined;
     const cached = replayKey === undefined ? undefined : this.#responses.get(replayKey);
     if (cached !== undefined) {
@@ -189,6 +192,7 @@ class Seller implements McpTools {
     return {
       adcp: { major_versions: [3], supported_versions: ['3.0', '3.1'], idempotency: { supported: true, replay_ttl_seconds: REPLAY_TTL_SECONDS } },
       supported_protocols: ['media_buy'],
+      media_buy: { buying_modes: ['wholesale'] },
       webhook_signing: this.identity.webhookSigning,
       identity: this.identity.identity,
       ...(context === undefined ? {} : { context }),
@@ -276,6 +280,15 @@ class Seller implements McpTools {
     }, ms);
     this.#timers.add(timer);
   }
+}
+
+/**
+ * A wholesale product-feed read: always synchronous, so a push_notification_config on it opens no
+ * task and sends no webhook (media-buy/task-reference/get_products: wholesale reads MUST NOT enter
+ * Submitted). The example's catalogue is empty.
+ */
+function getProducts(context: ContextObject | undefined): Record<string, unknown> {
+  return { products: [], ...(context === undefined ? {} : { context }) };
 }
 
 /** What the platform returns, internal bookkeeping included. */
