@@ -3,6 +3,8 @@
 // offline on loopback, against the MCP example seller started as a real process
 // (`npm run example:seller -- --serve --unsafe-allow-private-network`), and prints per-phase results.
 //
+// The CLI runs in a process that refuses every non-loopback connection (support/loopback-only.cjs).
+//
 // What the runner cannot grade is graded here, through its programmatic API:
 //   - signature_validity: the CLI passes no JWKS resolver, so `expect_webhook_signature_valid` skips
 //     (`unsatisfied_contract`). `runStoryboard` is given `webhook_signing.jwks` holding the keys that
@@ -25,6 +27,7 @@ const BUNDLED_ID = 'webhook_emission';
 const STORYBOARD_3_1_19 = resolve(sharedDir, 'adcp/compliance/3.1.19/universal/webhook-emission.yaml');
 const WEBHOOK_KEY_PURPOSES = ['request-signing', 'webhook-signing'];
 const RUN_TIMEOUT_MS = 240_000;
+const LOOPBACK_ONLY = join(import.meta.dirname, 'support/loopback-only.cjs');
 
 /** One phase as the runner graded it: `pass`, `fail`, or every step skipped (with the reasons). */
 interface PhaseGrade {
@@ -59,13 +62,17 @@ function printGrades(label: string, grades: readonly PhaseGrade[]): void {
 }
 
 /** The seller as `npm run example:seller -- --serve` runs it, on an ephemeral loopback port. */
-async function startSellerProcess(): Promise<{ child: ChildProcess; url: string }> {
+async function startSellerProcess(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   const main = join(repoRoot, 'dist/examples/seller/main.js');
   if (!existsSync(main)) throw new Error('dist/examples/seller/main.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, [main, '--serve', '--unsafe-allow-private-network'], {
+  const child = spawn(process.execPath, ['--require', LOOPBACK_ONLY, main, '--serve', '--unsafe-allow-private-network'], {
     cwd: repoRoot,
     env: { ...process.env, ADCP_SELLER_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (stderr.length < 1_000_000) stderr += chunk.toString('utf8');
   });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -75,14 +82,19 @@ async function startSellerProcess(): Promise<{ child: ChildProcess; url: string 
       if (event.event === 'listening' && typeof event.url === 'string') resolveUrl(event.url);
     });
   });
-  return { child, url };
+  return { child, url, stderr: () => stderr };
 }
 
-/** `adcp storyboard run <agent> <id | --file path> --webhook-receiver --allow-http --json`, unmodified. */
-function runCli(agentUrl: string, storyboard: string[]): Promise<StoryboardResult> {
-  const args = [adcpBin(), 'storyboard', 'run', agentUrl, ...storyboard, '--webhook-receiver', '--allow-http', '--json'];
+/**
+ * `adcp storyboard run <agent> --file <storyboard> --webhook-receiver --allow-http --json`,
+ * unmodified, in a process where any non-loopback connection is refused and reported (offline).
+ */
+function runCli(agentUrl: string, storyboardFile: string): Promise<StoryboardResult> {
+  const args = ['--require', LOOPBACK_ONLY, adcpBin(), 'storyboard', 'run', agentUrl, '--file', storyboardFile, '--webhook-receiver', '--allow-http', '--json'];
+  const env = { ...process.env, ADCP_SKIP_VERSION_CHECK: '1' };
   return new Promise((resolveRun, reject) => {
-    execFile(process.execPath, args, { cwd: repoRoot, timeout: RUN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+    execFile(process.execPath, args, { cwd: repoRoot, env, timeout: RUN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (stderr.includes('LOOPBACK-ONLY')) return reject(new Error(`the runner tried to leave loopback:\n${stderr}`));
       // Exit code 3 = some step failed; the JSON report is on stdout either way.
       try {
         resolveRun(JSON.parse(stdout) as StoryboardResult);
@@ -132,7 +144,7 @@ const CLI_SKIPS = { expect_signature_valid: 'skipped:unsatisfied_contract' };
 const API_SKIPS = {};
 
 describe('webhook-emission storyboard, @adcp/sdk@6.11.0 runner, against the MCP example seller', () => {
-  let seller: { child: ChildProcess; url: string };
+  let seller: Awaited<ReturnType<typeof startSellerProcess>>;
   let resolution: AgentResolution;
   const results = new Map<string, Promise<StoryboardResult>>();
   const versions = new Map<string, string>();
@@ -150,8 +162,8 @@ describe('webhook-emission storyboard, @adcp/sdk@6.11.0 runner, against the MCP 
     expect(loadStoryboardFile(bundledFile)).toEqual(bundled);
     versions.set('bundled', String(bundled.version)).set('3.1.19', String(current.version));
     // All four runs at once: each spends most of its ~2 minutes waiting out observation windows.
-    results.set('cli bundled', runCli(seller.url, ['--file', bundledFile]));
-    results.set('cli 3.1.19', runCli(seller.url, ['--file', STORYBOARD_3_1_19]));
+    results.set('cli bundled', runCli(seller.url, bundledFile));
+    results.set('cli 3.1.19', runCli(seller.url, STORYBOARD_3_1_19));
     results.set('api bundled', runProgrammatic(seller.url, bundled, resolution.jwks.keys));
     results.set('api 3.1.19', runProgrammatic(seller.url, current, resolution.jwks.keys));
     for (const result of results.values()) result.catch(() => undefined);
@@ -180,5 +192,6 @@ describe('webhook-emission storyboard, @adcp/sdk@6.11.0 runner, against the MCP 
     printGrades(`${label}: storyboard ${result.storyboard_id} v${versions.get(label.split(' ')[1]!) ?? '?'}, overall_passed=${String(result.overall_passed)}`, grades);
     expectGrades(grades, extraSkips);
     expect(result.overall_passed).toBe(true);
+    expect(seller.stderr()).not.toContain('LOOPBACK-ONLY');
   }, RUN_TIMEOUT_MS);
 });
