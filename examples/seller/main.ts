@@ -10,13 +10,15 @@
 //   ADCP_SELLER_HOST / ADCP_SELLER_PORT           where to listen (127.0.0.1:8788)
 //   ADCP_SELLER_JWK=private-jwk.json              the RFC 9421 signing key (default: a fresh demo key)
 //   ADCP_UNSAFE_ALLOW_PRIVATE_NETWORK=1           DANGEROUS, local testing only: http and private webhook URLs
-import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createRfc9421Signer,
   createWebhookDelivery,
   createWebhookSender,
   stderrJsonLogger,
+  type PrivateJwk,
+  type PublicJwk,
   type WebhookDelivery,
 } from '../../src/index.js';
 import { startDemoReceiver } from './demo-receiver.js';
@@ -26,13 +28,13 @@ const env = process.env;
 const syncCompletion = process.argv.includes('--sync-completion') || env['ADCP_SYNC_COMPLETION'] === '1';
 const BUYER_TOKEN = 'buyer-token-7f3a9c2e51d84b06';
 
-function demoSigningKeys(kid: string): { privateJwk: JsonWebKey; publicJwk: JsonWebKey } {
+function demoSigningKeys(kid: string): { privateJwk: PrivateJwk; publicJwk: PublicJwk } {
   const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
   const common = { kty: jwk.kty, crv: jwk.crv, x: jwk.x, kid, alg: 'EdDSA', use: 'sig', adcp_use: 'request-signing' };
-  return { privateJwk: { ...common, d: jwk.d, key_ops: ['sign'] }, publicJwk: { ...common, key_ops: ['verify'] } };
+  return { privateJwk: { ...common, d: jwk.d, key_ops: ['sign'] } as PrivateJwk, publicJwk: { ...common, key_ops: ['verify'] } as PublicJwk };
 }
 
-function wireDelivery(privateJwk: JsonWebKey, unsafeAllowPrivateNetwork: boolean) {
+function wireDelivery(privateJwk: PrivateJwk, unsafeAllowPrivateNetwork: boolean) {
   const delivery = createWebhookDelivery({ logger: stderrJsonLogger, unsafeAllowPrivateNetwork });
   const sender = createWebhookSender({ delivery, rfc9421: createRfc9421Signer({ key: privateJwk }) });
   return { delivery, sender };
@@ -105,7 +107,7 @@ async function runDemo(): Promise<number> {
 
 async function serve(): Promise<void> {
   const keyFile = env['ADCP_SELLER_JWK'];
-  const keys = keyFile === undefined ? demoSigningKeys('demo-seller-key') : { privateJwk: JSON.parse(readFileSync(keyFile, 'utf8')) as JsonWebKey, publicJwk: undefined };
+  const keys = keyFile === undefined ? demoSigningKeys('demo-seller-key') : { privateJwk: JSON.parse(readFileSync(keyFile, 'utf8')) as PrivateJwk, publicJwk: undefined };
   const unsafe = env['ADCP_UNSAFE_ALLOW_PRIVATE_NETWORK'] === '1';
   const { delivery, sender } = wireDelivery(keys.privateJwk, unsafe);
   const seller = await startSeller(

@@ -14,6 +14,7 @@ import {
   createWebhookDelivery,
   unsignedSigner,
   type McpWebhookPayload,
+  type PrivateJwk,
   type WebhookDelivery,
   type WebhookSigner,
 } from '../../src/index.js';
@@ -223,7 +224,7 @@ describe('npm run example:buyer (the built example, demo mode)', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks$/);
     expect(keyFile).toBeDefined();
     await nextLine(); // the `try:` hint
-    const key = JSON.parse(readFileSync(keyFile!, 'utf8')) as Record<string, unknown>;
+    const key = JSON.parse(readFileSync(keyFile!, 'utf8')) as PrivateJwk;
     const sent = payload();
     const result = await delivery.deliver({ url: url!, payload: sent, signer: createRfc9421Signer({ key }) });
     expect(result).toMatchObject({ delivered: true, finalStatus: 200 });

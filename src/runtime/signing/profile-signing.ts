@@ -14,7 +14,7 @@ import {
   WEBHOOK_SIGNING_TAG,
   type SignatureAlgorithm,
 } from './signature-base.js';
-import type { PrivateSigningKey } from './signing-keys.js';
+import { toLowS, type PrivateSigningKey } from './signing-keys.js';
 import { signedTargetOf } from './signed-target.js';
 import type { OutgoingWebhookRequest } from './webhook-signer.js';
 
@@ -89,7 +89,10 @@ function parameterSuffix(keyId: string, alg: SignatureAlgorithm): string {
 function signerFor(alg: SignatureAlgorithm, privateKey: KeyObject): (data: Buffer) => string {
   if (alg === 'ed25519') return (data) => sign(null, data, privateKey).toString('base64url');
   const options = { key: privateKey, dsaEncoding: 'ieee-p1363' } as const;
-  return (data) => sign('sha256', data, options).toString('base64url');
+  return (data) => {
+    const signature = toLowS(sign('sha256', data, options));
+    return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64url');
+  };
 }
 
 function assertSfInteger(value: number, name: string): void {

@@ -1,7 +1,8 @@
 // RFC 9421 webhook profile signer (`tag="adcp/webhook-signing/v1"`, label `sig1`). Each call signs
 // afresh: new `created`, new nonce (≥ 16 random bytes, base64url), `expires = created + validity`.
 // The per-attempt work is in profile-signing.ts.
-import { randomFillSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { randomFillSync, type KeyObject } from 'node:crypto';
+import type { PrivateJwk } from '../keys/jwk.js';
 import { decodeBase64UrlStrict } from './base64.js';
 import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
@@ -11,8 +12,11 @@ import { loadPrivateSigningKey, type PrivateSigningKey } from './signing-keys.js
 import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
 
 export interface Rfc9421SignerOptions {
-  /** Private JWK (with `d`; `kid` names the key unless `keyId` is given) or a private KeyObject. */
-  readonly key: JsonWebKey | KeyObject;
+  /**
+   * Private Ed25519 or P-256 JWK (with `d`; `kid` names the key unless `keyId` is given) or a
+   * private KeyObject. A JWK whose public members do not belong to `d` is refused.
+   */
+  readonly key: PrivateJwk | KeyObject;
   /** Required with a KeyObject; must equal the JWK `kid` when both are present. */
   readonly keyId?: string;
   /** `expires - created`; 1..300, default 300. */
