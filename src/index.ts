@@ -9,11 +9,12 @@
 export * from './generated/index.js';
 
 // Signing (seller) and verification (buyer).
-export type { OutgoingWebhookRequest, WebhookSigner } from './runtime/signing/webhook-signer.js';
+export type { OutgoingWebhookRequest, WebhookSigner, SyncWebhookSigner } from './runtime/signing/webhook-signer.js';
 export {
   SigningConfigError,
   loadPrivateSigningKey,
   createRfc9421Signer,
+  createExternalRfc9421Signer,
   signRfc9421Request,
   createHmacSigner,
   createBearerSigner,
@@ -31,6 +32,10 @@ export {
   MAX_SIGNATURE_VALIDITY_SECONDS,
   type PrivateSigningKey,
   type Rfc9421SignerOptions,
+  type Rfc9421WebhookSigner,
+  type ExternalRfc9421Signer,
+  type ExternalRfc9421SignerOptions,
+  type ExternalSignFunction,
   type Rfc9421SignatureTiming,
   type SignedRfc9421Request,
   type HmacSignerOptions,
@@ -172,6 +177,53 @@ export type {
   WebhookKeyLookup,
   WebhookKeySource,
   KeyRevocationState,
+} from './runtime/keys/index.js';
+// Sellers: key generation (RFC 7638 kids), key sets through rotation and revocation, the signed
+// revocation list, the JWKS / revocation list / brand.json publication handler and the
+// `webhook_signing` + `identity` capability blocks derived from the signers in use.
+export {
+  generateSigningKey,
+  publicJwkOf,
+  jwkThumbprint,
+  buildJwks,
+  checkPublishableKey,
+  parseSigningKeyAlgorithm,
+  parseKeyPurpose,
+  DEFAULT_KEY_PURPOSE,
+  KEY_PURPOSE_COMPATIBILITY,
+  KeyManagementError,
+  SigningKeySet,
+  signRevocationList,
+  DEFAULT_REVOCATION_NEXT_UPDATE_SECONDS,
+  createKeyPublicationHandler,
+  brandJsonAgentEntry,
+  KEY_PUBLICATION_PATHS,
+  DEFAULT_JWKS_MAX_AGE_SECONDS,
+  signingCapabilities,
+  webhookSigningCapability,
+  identityCapability,
+  type SigningKeyAlgorithm,
+  type WebhookKeyPurpose,
+  type SigningKeyPair,
+  type GenerateSigningKeyOptions,
+  type KeyManagementErrorCode,
+  type KeyLifecycleState,
+  type KeySetKey,
+  type SigningKeySetSignerOptions,
+  type RevocationListOptions,
+  type RevocationListSigningKey,
+  type SignedRevocationList,
+  type KeyPublicationOptions,
+  type KeyPublicationHandler,
+  type PublicationResponse,
+  type BrandJsonAgentEntry,
+  type SigningCapabilities,
+  type SigningCapabilitiesOptions,
+  type WebhookSigningCapability,
+  type WebhookSigningAlgorithm,
+  type WebhookSigningSource,
+  type IdentityCapability,
+  type KeyOrigins,
 } from './runtime/keys/index.js';
 // Webhook receivers: seller keys discovered through brand.json (jwks_uri, eTLD+1 origin binding,
 // publisher pins, signed revocation list), every fetch through the SSRF guard.

@@ -16,6 +16,7 @@ import {
   type McpWebhookPayload,
   type PrivateJwk,
   type WebhookDelivery,
+  type SyncWebhookSigner,
   type WebhookSigner,
 } from '../../src/index.js';
 import { generateDemoKeyPair } from '../../examples/buyer/demo-keys.js';
@@ -61,7 +62,7 @@ function payload(overrides: { token?: string; status?: 'completed' | 'working' }
   });
 }
 
-const sellerSigner = (): WebhookSigner => createRfc9421Signer({ key: seller.privateJwk });
+const sellerSigner = (): SyncWebhookSigner => createRfc9421Signer({ key: seller.privateJwk });
 
 describe('buyer receiver, RFC 9421 mode', () => {
   it('accepts a webhook signed with the key in its JWKS and hands over the validated payload', async () => {
@@ -242,7 +243,7 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
 }
 
 /** Signs `signedBody` and sends `sentBody` (the same unless a test tampers with it). */
-function postSigned(url: string, signer: WebhookSigner, signedBody: string, sentBody = signedBody): Promise<Response> {
+function postSigned(url: string, signer: SyncWebhookSigner, signedBody: string, sentBody = signedBody): Promise<Response> {
   const headers = signer.headersFor({ method: 'POST', url, contentType: 'application/json', body: Buffer.from(signedBody) }, now());
   return post(url, sentBody, headers);
 }

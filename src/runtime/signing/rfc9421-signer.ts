@@ -9,7 +9,8 @@ import { SigningConfigError } from './errors.js';
 import { profileSigningKey, signProfileRequest } from './profile-signing.js';
 import { MAX_SIGNATURE_VALIDITY_SECONDS } from './signature-base.js';
 import { loadPrivateSigningKey, type PrivateSigningKey } from './signing-keys.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { SignatureAlgorithm } from './signature-base.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 export interface Rfc9421SignerOptions {
   /**
@@ -39,7 +40,16 @@ export interface Rfc9421SignatureTiming {
 
 const MIN_NONCE_BYTES = 16;
 
-export function createRfc9421Signer(options: Rfc9421SignerOptions): WebhookSigner {
+/** An in-process RFC 9421 webhook signer; `algorithm` is what its key signs with (RFC 9421 name). */
+export interface Rfc9421WebhookSigner extends SyncWebhookSigner {
+  readonly algorithm: SignatureAlgorithm;
+}
+
+/**
+ * Creates the RFC 9421 webhook-profile signer (security.mdx "Webhook callbacks") over an
+ * in-process private key. Throws `SigningConfigError` for an unusable key or option.
+ */
+export function createRfc9421Signer(options: Rfc9421SignerOptions): Rfc9421WebhookSigner {
   const key = loadPrivateSigningKey(options.key, options.keyId);
   const validity = options.expiresInSeconds ?? MAX_SIGNATURE_VALIDITY_SECONDS;
   assertValidity(validity);
@@ -47,6 +57,7 @@ export function createRfc9421Signer(options: Rfc9421SignerOptions): WebhookSigne
   const customNonce = options.randomNonce;
   return {
     descriptor: { mode: 'rfc9421', keyId: key.keyId },
+    algorithm: key.alg,
     headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> {
       const created = Math.floor(nowSeconds);
       // Our own nonces are well-formed by construction; a supplied source's are checked.
