@@ -5,9 +5,9 @@
 // `jwks_uri` → the keys whose `adcp_use` is a webhook-valid purpose.
 // (A production receiver uses `brandJsonKeySource` from adcp-codegen, which also binds origins,
 // requires https and checks the revocation list; this demo runs on http loopback.)
-import type { JsonWebKey } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { PublicJwk } from '../../src/index.js';
 
 export interface ToolCallResult {
   readonly isError: boolean;
@@ -35,7 +35,7 @@ export interface DiscoveredKeys {
   readonly brandJsonUrl: string;
   readonly jwksUri: string;
   /** The JWKS keys with a webhook-valid `adcp_use`. */
-  readonly keys: readonly JsonWebKey[];
+  readonly keys: readonly PublicJwk[];
 }
 
 /** Follows capabilities → brand.json → jwks_uri; throws naming the step that failed. */
@@ -50,7 +50,8 @@ export async function discoverWebhookKeys(agentUrl: string): Promise<DiscoveredK
   if (entry === undefined) throw new Error(`brand.json has no agents[] entry for ${agentUrl}`);
   const jwksUri = typeof entry.jwks_uri === 'string' ? entry.jwks_uri : new URL('/.well-known/jwks.json', agentUrl).href;
   const jwks = (await fetchJson(jwksUri, 'JWKS')) as { keys?: unknown };
-  const keys = (Array.isArray(jwks.keys) ? (jwks.keys as (JsonWebKey & { adcp_use?: unknown; revoked?: unknown })[]) : []).filter(
+  type Listed = PublicJwk & { readonly adcp_use?: unknown; readonly revoked?: unknown; readonly d?: unknown };
+  const keys = (Array.isArray(jwks.keys) ? (jwks.keys as Listed[]) : []).filter(
     (key) => typeof key.adcp_use === 'string' && WEBHOOK_KEY_PURPOSES.includes(key.adcp_use) && key.revoked !== true && key.d === undefined,
   );
   if (keys.length === 0) throw new Error(`the JWKS at ${jwksUri} has no webhook-valid signing key`);

@@ -1,12 +1,25 @@
-// The seller's published identity: its JWKS, the brand.json naming its agent and `jwks_uri`, and
-// the `webhook_signing` / `identity` capability blocks, all derived from the one key it signs with.
-//   - security.mdx "Agent key publication": public keys at the brand.json `agents[].jwks_uri`;
-//   - security.mdx "Webhook callbacks": the `webhook_signing` block a webhook-emitting seller declares;
-//   - protocol/get-adcp-capabilities-response.json `identity.brand_json_url`: the trust root pointer.
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-
-/** What a webhook signature's `alg` names for a key (security.mdx "Webhook callbacks": ed25519 or ecdsa-p256-sha256). */
-export type WebhookSigningAlgorithm = 'ed25519' | 'ecdsa-p256-sha256';
+// The seller's published identity, derived from the one signer its webhooks go out with:
+//   - the JWKS and brand.json, served by `createKeyPublicationHandler` (security.mdx "Agent key
+//     publication": public keys at the brand.json `agents[].jwks_uri`);
+//   - the `webhook_signing` block from `webhookSigningCapability` (security.mdx "Webhook
+//     callbacks"): the algorithms listed are exactly the ones the signer signs with;
+//   - `identity` (`brand_json_url`, `key_origins`) of protocol/get-adcp-capabilities-response.json.
+// The schemas require https for `agents[].url`, `jwks_uri` and `brand_json_url`, and so do
+// `brandJsonAgentEntry` / `identityCapability`. On plain-http loopback (local development only)
+// the same two objects are written out here, naming the http URLs the seller really listens on.
+import {
+  brandJsonAgentEntry,
+  buildJwks,
+  createKeyPublicationHandler,
+  identityCapability,
+  webhookSigningCapability,
+  type IdentityCapability,
+  type Jwks,
+  type KeyPublicationHandler,
+  type PublicJwk,
+  type WebhookSigningCapability,
+  type WebhookSigningSource,
+} from '../../src/index.js';
 
 /** Where the seller is reached and where it publishes; the agent URL is what brand.json names. */
 export interface SellerEndpoints {
@@ -20,20 +33,27 @@ export interface SellerEndpoints {
 
 export interface SellerIdentity {
   readonly endpoints: SellerEndpoints;
-  /** The published JWKS: public halves only. */
-  readonly jwks: { readonly keys: readonly JsonWebKey[] };
+  readonly jwks: Jwks;
   /** The brand.json document (the "Brand Agent" form: one `agents[]` entry of type `sales`). */
-  readonly brandJson: Record<string, unknown>;
-  /** `webhook_signing` for get_adcp_capabilities: what the signer really uses, nothing more. */
-  readonly webhookSigning: {
-    readonly supported: true;
-    readonly profile: 'adcp/webhook-signing/v1';
-    readonly algorithms: readonly WebhookSigningAlgorithm[];
-    readonly legacy_hmac_fallback: boolean;
-  };
+  readonly brandJson: { readonly agents: readonly Record<string, unknown>[] };
+  /** Serves the JWKS and brand.json (node:http), with cache headers and ETags. */
+  readonly publication: KeyPublicationHandler;
+  /** `webhook_signing` for get_adcp_capabilities. */
+  readonly webhookSigning: WebhookSigningCapability;
   /** `identity` for get_adcp_capabilities. */
-  readonly identity: { readonly brand_json_url: string; readonly key_origins: { readonly webhook_signing: string } };
+  readonly identity: IdentityCapability;
 }
+
+export interface SellerIdentityOptions {
+  /** The RFC 9421 signer the webhook sender uses. */
+  readonly signer: WebhookSigningSource;
+  /** The public half of its key (e.g. `publicJwkOf(privateJwk)`), published in the JWKS. */
+  readonly publicJwk: PublicJwk;
+  /** Whether `push_notification_config.authentication` (legacy HMAC) is honored; the sender does. */
+  readonly legacyHmacFallback: boolean;
+}
+
+const AGENT_ID = 'example_seller';
 
 /** The endpoints of a seller whose MCP endpoint is `{origin}/mcp`. */
 export function endpointsFor(origin: string): SellerEndpoints {
@@ -45,46 +65,31 @@ export function endpointsFor(origin: string): SellerEndpoints {
   };
 }
 
-/**
- * The published half of a signing key, with the members a webhook verifier requires (security.mdx
- * "Webhook callbacks", verifier checklist): `use: "sig"`, `key_ops: ["verify"]`, an `adcp_use`
- * purpose, the JOSE `alg` and its `kid`.
- */
-export function publicSigningJwk(privateJwk: JsonWebKey & { kid?: string; adcp_use?: string }): JsonWebKey {
-  const purpose = privateJwk.adcp_use;
-  if (purpose !== 'request-signing' && purpose !== 'webhook-signing') throw new Error('the signing JWK needs adcp_use "request-signing" or "webhook-signing"');
-  const key: KeyObject = createPublicKey({ key: privateJwk, format: 'jwk' });
-  const { kty, crv, x, y } = key.export({ format: 'jwk' });
-  if (typeof privateJwk.kid !== 'string' || privateJwk.kid === '') throw new Error('the signing JWK has no kid');
-  const alg = kty === 'OKP' ? 'EdDSA' : 'ES256';
-  return {
-    kty,
-    crv,
-    x,
-    ...(y === undefined ? {} : { y }),
-    kid: privateJwk.kid,
-    alg,
-    use: 'sig',
-    key_ops: ['verify'],
-    adcp_use: purpose,
-  } as JsonWebKey;
-}
-
-/** Everything the seller publishes about its key, for one signing key. */
-export function sellerIdentity(endpoints: SellerEndpoints, publicJwk: JsonWebKey, options: { legacyHmacFallback?: boolean } = {}): SellerIdentity {
-  const algorithm: WebhookSigningAlgorithm = publicJwk.kty === 'OKP' ? 'ed25519' : 'ecdsa-p256-sha256';
+/** Everything the seller publishes about its signing key. */
+export function sellerIdentity(endpoints: SellerEndpoints, options: SellerIdentityOptions): SellerIdentity {
+  const jwks = buildJwks([options.publicJwk]);
+  const brandJson = { agents: [agentEntry(endpoints)] };
   return {
     endpoints,
-    jwks: { keys: [publicJwk] },
-    brandJson: {
-      agents: [{ type: 'sales', url: endpoints.agentUrl, id: 'example_seller', jwks_uri: endpoints.jwksUrl }],
-    },
-    webhookSigning: {
-      supported: true,
-      profile: 'adcp/webhook-signing/v1',
-      algorithms: [algorithm],
-      legacy_hmac_fallback: options.legacyHmacFallback ?? true,
-    },
-    identity: { brand_json_url: endpoints.brandJsonUrl, key_origins: { webhook_signing: new URL(endpoints.jwksUrl).origin } },
+    jwks,
+    brandJson,
+    publication: createKeyPublicationHandler({ jwks, brandJson }),
+    webhookSigning: webhookSigningCapability({ signers: [options.signer], legacyHmacFallback: options.legacyHmacFallback }),
+    identity: identityOf(endpoints),
   };
+}
+
+function isHttps(endpoints: SellerEndpoints): boolean {
+  return endpoints.agentUrl.startsWith('https://');
+}
+
+function agentEntry(endpoints: SellerEndpoints): Record<string, unknown> {
+  if (isHttps(endpoints)) return { ...brandJsonAgentEntry({ url: endpoints.agentUrl, jwksUri: endpoints.jwksUrl, id: AGENT_ID }) };
+  return { type: 'sales', url: endpoints.agentUrl, id: AGENT_ID, jwks_uri: endpoints.jwksUrl }; // http loopback: development only
+}
+
+function identityOf(endpoints: SellerEndpoints): IdentityCapability {
+  if (isHttps(endpoints)) return identityCapability({ brandJsonUrl: endpoints.brandJsonUrl, jwksUri: endpoints.jwksUrl });
+  const keyOrigin = new URL(endpoints.jwksUrl).origin; // http loopback: development only
+  return { brand_json_url: endpoints.brandJsonUrl, key_origins: { request_signing: keyOrigin, webhook_signing: keyOrigin } };
 }

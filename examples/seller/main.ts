@@ -13,39 +13,39 @@
 //
 // Serve: `npm run example:seller -- --serve` keeps the seller up until Ctrl-C.
 //   ADCP_SELLER_HOST / ADCP_SELLER_PORT           where to listen (127.0.0.1:8788)
-//   ADCP_SELLER_JWK=private-jwk.json              the RFC 9421 signing key, with kid (default: a fresh demo key)
+//   ADCP_SELLER_JWK=private-jwk.json              the RFC 9421 signing key, e.g. from `adcp-codegen keys generate` (default: a fresh demo key)
 //   --unsafe-allow-private-network                DANGEROUS, local development only: accept http and
 //     (or ADCP_UNSAFE_ALLOW_PRIVATE_NETWORK=1)      loopback/private webhook URLs
-import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createRfc9421Signer,
   createWebhookDelivery,
   createWebhookSender,
+  generateSigningKey,
+  parseKeyPurpose,
+  publicJwkOf,
   stderrJsonLogger,
+  type PrivateJwk,
   type WebhookDelivery,
 } from '../../src/index.js';
 import { callTool, discoverWebhookKeys } from './buyer-side.js';
 import { startDemoReceiver } from './demo-receiver.js';
-import { publicSigningJwk } from './identity.js';
 import { startSeller, type RunningSeller } from './seller.js';
 
 const env = process.env;
 const syncCompletion = process.argv.includes('--sync-completion') || env['ADCP_SYNC_COMPLETION'] === '1';
 const progressWebhooks = process.argv.includes('--progress-webhooks');
-const keyPurpose = optionValue('--key-purpose') ?? 'webhook-signing';
-if (keyPurpose !== 'webhook-signing' && keyPurpose !== 'request-signing') throw new Error(`--key-purpose must be webhook-signing or request-signing, not ${keyPurpose}`);
+const keyPurpose = parseKeyPurpose(optionValue('--key-purpose') ?? 'webhook-signing');
 const BUYER_TOKEN = 'buyer-token-7f3a9c2e51d84b06';
 
 /**
- * A fresh Ed25519 demo key: the private JWK the signer takes (with `kid` and purpose). The purpose
- * is `webhook-signing` unless `--key-purpose request-signing` is given: AdCP 3.0 receivers (the
- * @adcp/sdk 6.11 verifier among them) accept only `webhook-signing` on webhooks, while 3.1 accepts
- * both and names `request-signing` canonical (security.mdx "Webhook callbacks").
+ * A fresh Ed25519 demo key (`kid` = its RFC 7638 thumbprint). Its purpose is `webhook-signing`
+ * unless `--key-purpose request-signing` is given: AdCP 3.0 receivers (the @adcp/sdk 6.11 verifier
+ * among them) accept only `webhook-signing` on webhooks, while 3.1 accepts both and names
+ * `request-signing` canonical (security.mdx "Webhook callbacks"; KEY_PURPOSE_COMPATIBILITY).
  */
-function demoSigningKey(kid: string): JsonWebKey {
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
-  return { ...jwk, kid, alg: 'EdDSA', use: 'sig', key_ops: ['sign'], adcp_use: keyPurpose } as JsonWebKey;
+function demoSigningKey(): PrivateJwk {
+  return generateSigningKey({ alg: 'ed25519', purpose: keyPurpose }).privateJwk;
 }
 
 function optionValue(flag: string): string | undefined {
@@ -53,10 +53,11 @@ function optionValue(flag: string): string | undefined {
   return index === -1 ? undefined : process.argv[index + 1];
 }
 
-function wireDelivery(privateJwk: JsonWebKey, unsafeAllowPrivateNetwork: boolean) {
+function wireDelivery(privateJwk: PrivateJwk, unsafeAllowPrivateNetwork: boolean) {
   const delivery = createWebhookDelivery({ logger: stderrJsonLogger, unsafeAllowPrivateNetwork });
-  const sender = createWebhookSender({ delivery, rfc9421: createRfc9421Signer({ key: privateJwk }) });
-  return { delivery, sender };
+  const signer = createRfc9421Signer({ key: privateJwk });
+  const sender = createWebhookSender({ delivery, rfc9421: signer });
+  return { delivery, sender, signer, publicJwk: publicJwkOf(privateJwk) };
 }
 
 async function shutDown(seller: RunningSeller, delivery: WebhookDelivery): Promise<void> {
@@ -82,12 +83,12 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 async function runDemo(): Promise<number> {
-  const privateJwk = demoSigningKey('demo-seller-key');
   // The demo receiver listens on http://127.0.0.1, which the SSRF guard refuses unless told otherwise.
-  const { delivery, sender } = wireDelivery(privateJwk, true);
+  const { delivery, sender, signer, publicJwk } = wireDelivery(demoSigningKey(), true);
   const seller = await startSeller({
     sender,
-    publicJwk: publicSigningJwk(privateJwk),
+    signer,
+    publicJwk,
     syncCompletion,
     progressWebhooks,
     pushConfigPolicy: { unsafeAllowPrivateNetwork: true },
@@ -131,14 +132,15 @@ async function runDemo(): Promise<number> {
 
 async function serve(): Promise<void> {
   const keyFile = env['ADCP_SELLER_JWK'];
-  const privateJwk = keyFile === undefined ? demoSigningKey('demo-seller-key') : (JSON.parse(readFileSync(keyFile, 'utf8')) as JsonWebKey);
+  const privateJwk = keyFile === undefined ? demoSigningKey() : (JSON.parse(readFileSync(keyFile, 'utf8')) as PrivateJwk);
   // Development only: loopback and private webhook URLs (and http) pass the SSRF guard.
   const unsafe = process.argv.includes('--unsafe-allow-private-network') || env['ADCP_UNSAFE_ALLOW_PRIVATE_NETWORK'] === '1';
-  const { delivery, sender } = wireDelivery(privateJwk, unsafe);
+  const { delivery, sender, signer, publicJwk } = wireDelivery(privateJwk, unsafe);
   const seller = await startSeller(
     {
       sender,
-      publicJwk: publicSigningJwk(privateJwk),
+      signer,
+      publicJwk,
       syncCompletion,
       progressWebhooks,
       pushConfigPolicy: { unsafeAllowPrivateNetwork: unsafe },

@@ -13,7 +13,7 @@
 //     (off by default, non-conformant from AdCP 3.0.26 on) may also send a `completed` webhook.
 // A replayed request (same idempotency_key) gets the cached response with `replayed: true`.
 // In your project, import from 'adcp-codegen' instead of '../../src/index.js'.
-import { randomUUID, type JsonWebKey } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -29,9 +29,11 @@ import {
   type InvalidRequestError,
   type Logger,
   type PushConfigPolicy,
+  type PublicJwk,
   type PushNotificationConfig,
   type SyncCompletionGate,
   type WebhookSender,
+  type WebhookSigningSource,
 } from '../../src/index.js';
 import { endpointsFor, sellerIdentity, type SellerEndpoints, type SellerIdentity } from './identity.js';
 import { handleMcpRequest, type McpTools, type ToolAnswer } from './mcp-endpoint.js';
@@ -39,8 +41,10 @@ import { handleMcpRequest, type McpTools, type ToolAnswer } from './mcp-endpoint
 export interface SellerOptions {
   /** Background delivery (createWebhookSender over createWebhookDelivery). */
   readonly sender: WebhookSender;
-  /** The public half of the key the sender signs with (published in the JWKS). */
-  readonly publicJwk: JsonWebKey;
+  /** The RFC 9421 signer the sender signs with: `webhook_signing` lists exactly its algorithm. */
+  readonly signer: WebhookSigningSource;
+  /** The public half of its key (`publicJwkOf(privateJwk)`), published in the JWKS. */
+  readonly publicJwk: PublicJwk;
   /**
    * How push_notification_config is judged; pass the delivery runtime's SSRF options. Loopback or
    * private webhook URLs are refused unless `unsafeAllowPrivateNetwork` is set (development only).
@@ -106,7 +110,8 @@ export async function startSeller(options: SellerOptions, listen: { host?: strin
   });
   const { port } = server.address() as AddressInfo;
   const endpoints = endpointsFor(options.publicOrigin ?? `http://${host}:${port}`);
-  seller = new Seller(options, sellerIdentity(endpoints, options.publicJwk));
+  // legacy_hmac_fallback: the sender honors push_notification_config.authentication (HMAC-SHA256).
+  seller = new Seller(options, sellerIdentity(endpoints, { signer: options.signer, publicJwk: options.publicJwk, legacyHmacFallback: true }));
   const running = seller;
   return { url: endpoints.agentUrl, endpoints, identity: running.identity, gate: running.gate, close: () => running.close(server) };
 }
@@ -136,10 +141,9 @@ class Seller implements McpTools {
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
+      if (await this.identity.publication.node(request, response)) return; // JWKS, brand.json
       const path = new URL(request.url ?? '/', 'http://seller.invalid').pathname;
       if (path === '/mcp') await this.#mcp(request, response);
-      else if (path === '/.well-known/brand.json' && request.method === 'GET') replyJson(response, 200, this.identity.brandJson, 'max-age=300');
-      else if (path === '/.well-known/jwks.json' && request.method === 'GET') replyJson(response, 200, this.identity.jwks, 'max-age=300');
       else replyJson(response, 404, { error: 'not found' });
     } catch {
       if (!response.headersSent) replyJson(response, 500, { error: 'internal error' });
@@ -351,12 +355,8 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-function replyJson(response: ServerResponse, status: number, value: unknown, cacheControl?: string): void {
+function replyJson(response: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  response.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    ...(cacheControl === undefined ? {} : { 'Cache-Control': cacheControl }),
-  });
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   response.end(body);
 }

@@ -5,11 +5,19 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { callTool, discoverWebhookKeys } from '../../examples/seller/buyer-side.js';
-import { publicSigningJwk } from '../../examples/seller/identity.js';
 import { startSeller, type RunningSeller, type SellerOptions } from '../../examples/seller/seller.js';
-import { createRfc9421Signer, createWebhookDelivery, createWebhookSender, verifyRfc9421Webhook } from '../../src/index.js';
+import {
+  createRfc9421Signer,
+  createWebhookDelivery,
+  createWebhookSender,
+  generateSigningKey,
+  verifyRfc9421Webhook,
+  type PrivateJwk,
+  type PublicJwk,
+  type WebhookKeyPurpose,
+} from '../../src/index.js';
+import { InMemoryReplayStore, InMemoryRevocationStore, StaticJwksResolver, verifyWebhookSignature } from '@adcp/sdk/signing/server';
 import { validateMcpWebhookPayload } from '../../src/generated/index.js';
 import { startReceiver, type LoopbackReceiver } from '../webhooks/support/receiver.js';
 import { LOOPBACK_PUSH_POLICY } from '../webhooks/support/wiring.js';
@@ -24,21 +32,24 @@ afterEach(async () => {
 
 interface Wiring {
   readonly delivery: ReturnType<typeof createWebhookDelivery>;
-  readonly publicJwk: JsonWebKey;
+  readonly publicJwk: PublicJwk;
 }
 
-function sellerKey(): { privateJwk: JsonWebKey; publicJwk: JsonWebKey } {
-  const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
-  const privateJwk = { ...jwk, kid: 'seller-test-key', adcp_use: 'webhook-signing' } as JsonWebKey;
-  return { privateJwk, publicJwk: publicSigningJwk(privateJwk) };
+function sellerKey(purpose: WebhookKeyPurpose = 'webhook-signing'): { privateJwk: PrivateJwk; publicJwk: PublicJwk } {
+  return generateSigningKey({ alg: 'ed25519', purpose, kid: 'seller-test-key' });
 }
 
-async function setUp(syncCompletion: boolean, extra: Partial<SellerOptions> = {}): Promise<{ seller: RunningSeller; receiver: LoopbackReceiver; wiring: Wiring }> {
+async function setUp(
+  syncCompletion: boolean,
+  extra: Partial<SellerOptions> = {},
+  purpose: WebhookKeyPurpose = 'webhook-signing',
+): Promise<{ seller: RunningSeller; receiver: LoopbackReceiver; wiring: Wiring }> {
   const receiver = await startReceiver();
-  const { privateJwk, publicJwk } = sellerKey();
+  const { privateJwk, publicJwk } = sellerKey(purpose);
   const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true, retry: { maxAttempts: 1 } });
-  const sender = createWebhookSender({ delivery, rfc9421: createRfc9421Signer({ key: privateJwk }) });
-  const seller = await startSeller({ sender, publicJwk, syncCompletion, pushConfigPolicy: LOOPBACK_PUSH_POLICY, approvalDelayMs: 5, ...extra });
+  const signer = createRfc9421Signer({ key: privateJwk });
+  const sender = createWebhookSender({ delivery, rfc9421: signer });
+  const seller = await startSeller({ sender, signer, publicJwk, syncCompletion, pushConfigPolicy: LOOPBACK_PUSH_POLICY, approvalDelayMs: 5, ...extra });
   cleanups.push(() => receiver.close(), () => delivery.close(), () => seller.close());
   return { seller, receiver, wiring: { delivery, publicJwk } };
 }
@@ -111,6 +122,28 @@ describe('examples/seller', () => {
     expect(verdict.ok).toBe(true);
   });
 
+  it.each([
+    ['webhook-signing', 'verified'],
+    ['request-signing', 'webhook_mode_mismatch'],
+  ] as const)('key purpose %s: the @adcp/sdk 6.11 (AdCP 3.0) webhook verifier answers %s', async (purpose, expected) => {
+    const { seller, receiver, wiring } = await setUp(false, {}, purpose);
+    await call(seller, 'create_media_buy', { idempotency_key: 'create-000000000000006', push_notification_config: { url: receiver.url, operation_id: 'op_k', token: TOKEN } });
+    const [hook] = await receiver.waitFor(1);
+    await settle(seller, wiring);
+    const verdict = await verifyWebhookSignature(
+      { method: 'POST', url: receiver.url, headers: hook!.headers, body: hook!.body.toString('utf8') },
+      {
+        jwks: new StaticJwksResolver([wiring.publicJwk as unknown as ConstructorParameters<typeof StaticJwksResolver>[0][number]]),
+        replayStore: new InMemoryReplayStore(),
+        revocationStore: new InMemoryRevocationStore(),
+      },
+    ).then(
+      (result) => result.status,
+      (error: { code?: string }) => error.code,
+    );
+    expect(verdict).toBe(expected);
+  });
+
   it('adcp30Registrations: false refuses a registration without operation_id', async () => {
     const { seller, receiver } = await setUp(false, { adcp30Registrations: false });
     const { isError, body } = await call(seller, 'create_media_buy', { idempotency_key: 'create-000000000000004', push_notification_config: { url: receiver.url, token: TOKEN } });
@@ -120,10 +153,10 @@ describe('examples/seller', () => {
 
   it('refuses a loopback webhook URL unless the development flag is set', async () => {
     const receiver = await startReceiver();
-    const { publicJwk } = sellerKey();
+    const { privateJwk, publicJwk } = sellerKey();
     const delivery = createWebhookDelivery();
-    const sender = createWebhookSender({ delivery, rfc9421: createRfc9421Signer({ key: sellerKey().privateJwk }) });
-    const seller = await startSeller({ sender, publicJwk });
+    const signer = createRfc9421Signer({ key: privateJwk });
+    const seller = await startSeller({ sender: createWebhookSender({ delivery, rfc9421: signer }), signer, publicJwk });
     cleanups.push(() => receiver.close(), () => delivery.close(), () => seller.close());
     const { isError, body } = await call(seller, 'create_media_buy', { idempotency_key: 'create-000000000000005', push_notification_config: { url: receiver.url, operation_id: 'op_x', token: TOKEN } });
     expect(isError).toBe(true);
@@ -145,7 +178,11 @@ describe('examples/seller', () => {
     expect(wiring.publicJwk).toMatchObject({ kid: 'seller-test-key', alg: 'EdDSA', use: 'sig', key_ops: ['verify'], adcp_use: 'webhook-signing' });
     expect(wiring.publicJwk).not.toHaveProperty('d');
     const jwks = await fetch(seller.endpoints.jwksUrl);
-    expect(jwks.headers.get('cache-control')).toBe('max-age=300');
+    expect(jwks.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(await jwks.json()).toEqual({ keys: [wiring.publicJwk] });
+    expect(await (await fetch(seller.endpoints.brandJsonUrl)).json()).toEqual({
+      agents: [{ type: 'sales', url: seller.url, id: 'example_seller', jwks_uri: seller.endpoints.jwksUrl }],
+    });
   });
 
   it('gate off (default): a synchronous update_media_buy sends no webhook, and its response keeps internal fields out', async () => {

@@ -4,7 +4,7 @@ import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertCredentialRef } from './hmac-signer.js';
 import { assertStrongSecret } from './secret-policy.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 export interface BearerSignerOptions {
   readonly token: string;
@@ -15,7 +15,7 @@ export interface BearerSignerOptions {
 // RFC 6750 b64token, widened to any visible ASCII: no spaces, controls or line breaks (header injection).
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
-export function createBearerSigner(options: BearerSignerOptions): WebhookSigner {
+export function createBearerSigner(options: BearerSignerOptions): SyncWebhookSigner {
   assertStrongSecret(options.token, 'bearer token');
   if (!VISIBLE_ASCII.test(options.token)) {
     throw new SigningConfigError('bearer token must be visible ASCII without spaces');

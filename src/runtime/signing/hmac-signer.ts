@@ -8,7 +8,7 @@ import { LEGACY_HMAC_BODY_SCAN } from '../json/duplicate-keys.js';
 import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertStrongSecret } from './secret-policy.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 export const HMAC_SIGNATURE_HEADER = 'X-ADCP-Signature';
 export const HMAC_TIMESTAMP_HEADER = 'X-ADCP-Timestamp';
@@ -20,7 +20,7 @@ export interface HmacSignerOptions {
   readonly credentialRef: string;
 }
 
-export function createHmacSigner(options: HmacSignerOptions): WebhookSigner {
+export function createHmacSigner(options: HmacSignerOptions): SyncWebhookSigner {
   assertStrongSecret(options.secret, 'HMAC secret');
   assertCredentialRef(options.credentialRef);
   const { secret } = options;

@@ -1,9 +1,9 @@
 // Mode `none`: no authentication headers. For tests and receivers that need no signature; the body
 // is still refused when it repeats an object key.
 import { refuseAmbiguousBody } from './body-check.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
-export const unsignedSigner: WebhookSigner = {
+export const unsignedSigner: SyncWebhookSigner = {
   descriptor: { mode: 'none' },
   headersFor(request: OutgoingWebhookRequest): Record<string, string> {
     refuseAmbiguousBody(request.body);
