@@ -77,6 +77,8 @@ export interface SellerOptions {
 export interface RunningSeller {
   /** The MCP endpoint (the brand.json `agents[].url`). */
   readonly url: string;
+  /** The MCP endpoint on the listening socket (differs from `url` behind a proxy). */
+  readonly localUrl: string;
   readonly endpoints: SellerEndpoints;
   readonly identity: SellerIdentity;
   readonly gate: SyncCompletionGate;
@@ -113,7 +115,8 @@ export async function startSeller(options: SellerOptions, listen: { host?: strin
   // legacy_hmac_fallback: the sender honors push_notification_config.authentication (HMAC-SHA256).
   seller = new Seller(options, sellerIdentity(endpoints, { signer: options.signer, publicJwk: options.publicJwk, legacyHmacFallback: true }));
   const running = seller;
-  return { url: endpoints.agentUrl, endpoints, identity: running.identity, gate: running.gate, close: () => running.close(server) };
+  const localUrl = `http://${host}:${port}/mcp`;
+  return { url: endpoints.agentUrl, localUrl, endpoints, identity: running.identity, gate: running.gate, close: () => running.close(server) };
 }
 
 class Seller implements McpTools {

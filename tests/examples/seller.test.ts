@@ -2,7 +2,9 @@
 // receiver (both webhook paths, replay, refusal, AdCP 3.0 registrations), its published identity,
 // and the built `npm run example:seller` demo as a real process.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callTool, discoverWebhookKeys } from '../../examples/seller/buyer-side.js';
@@ -20,6 +22,7 @@ import {
 import { InMemoryReplayStore, InMemoryRevocationStore, StaticJwksResolver, verifyWebhookSignature } from '@adcp/sdk/signing/server';
 import { validateMcpWebhookPayload } from '../../src/generated/index.js';
 import { startReceiver, type LoopbackReceiver } from '../webhooks/support/receiver.js';
+import { sharedSchemasRoot } from '../helpers/shared.js';
 import { LOOPBACK_PUSH_POLICY } from '../webhooks/support/wiring.js';
 
 const TOKEN = 'buyer-token-0123456789abcdef';
@@ -56,6 +59,15 @@ async function setUp(
 
 async function call(seller: RunningSeller, tool: string, args: Record<string, unknown>): Promise<{ isError: boolean; body: Record<string, unknown> }> {
   return callTool(seller.url, tool, args);
+}
+
+/** Every schema of one release, registered under its `$id` so cross-file `$ref`s resolve. */
+function addSchemaTree(ajv: Ajv, dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.json')) continue;
+    const schema = JSON.parse(readFileSync(join(entry.parentPath, entry.name), 'utf8')) as { $id?: string };
+    if (typeof schema.$id === 'string' && ajv.getSchema(schema.$id) === undefined) ajv.addSchema(schema);
+  }
 }
 
 function updateArgs(receiver: LoopbackReceiver, idempotencyKey = 'upd-0000000000000001') {
@@ -183,6 +195,29 @@ describe('examples/seller', () => {
     expect(await (await fetch(seller.endpoints.brandJsonUrl)).json()).toEqual({
       agents: [{ type: 'sales', url: seller.url, id: 'example_seller', jwks_uri: seller.endpoints.jwksUrl }],
     });
+  });
+
+  it.each(['3.0.26', '3.1.19'])('behind https (publicOrigin), get_adcp_capabilities validates against the %s schema, member by member', async (version) => {
+    const { seller } = await setUp(false, { publicOrigin: 'https://seller.example' });
+    expect(seller.url).toBe('https://seller.example/mcp');
+    const { body } = await callTool(seller.localUrl, 'get_adcp_capabilities', {});
+    expect(body['identity']).toEqual({
+      brand_json_url: 'https://seller.example/.well-known/brand.json',
+      key_origins: { request_signing: 'https://seller.example', webhook_signing: 'https://seller.example' },
+    });
+    const schema = JSON.parse(readFileSync(join(sharedSchemasRoot, version, 'protocol/get-adcp-capabilities-response.json'), 'utf8')) as {
+      required: string[];
+      properties: Record<string, object>;
+    };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    addSchemaTree(ajv, join(sharedSchemasRoot, version)); // the $refs of media_buy and context
+    for (const member of schema.required) expect(body).toHaveProperty(member);
+    for (const [member, value] of Object.entries(body)) {
+      const validate = ajv.compile(schema.properties[member]!);
+      expect(validate(value), `${member}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    expect(ajv.compile(schema.properties['webhook_signing']!)({ supported: true, algorithms: ['hs256'] })).toBe(false);
   });
 
   it('gate off (default): a synchronous update_media_buy sends no webhook, and its response keeps internal fields out', async () => {
