@@ -102,9 +102,16 @@ const TOOLS: readonly Tool[] = [
   { name: 'sync_creatives', description: 'Sync creatives (synchronous)', inputSchema: ANY_OBJECT },
 ];
 
+/**
+ * Starts the seller on `listen` (default 127.0.0.1, a free port): the MCP endpoint at `/mcp`, the
+ * JWKS and brand.json under `/.well-known/`. Throws when the key cannot be published or advertised.
+ */
 export async function startSeller(options: SellerOptions, listen: { host?: string; port?: number } = {}): Promise<RunningSeller> {
   let seller: Seller | undefined;
-  const server = createServer((request, response) => void seller?.handle(request, response));
+  const server = createServer((request, response) => {
+    if (seller === undefined) replyJson(response, 503, { error: 'starting' }); // listening, identity not built yet
+    else void seller.handle(request, response);
+  });
   const host = listen.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -112,8 +119,13 @@ export async function startSeller(options: SellerOptions, listen: { host?: strin
   });
   const { port } = server.address() as AddressInfo;
   const endpoints = endpointsFor(options.publicOrigin ?? `http://${host}:${port}`);
-  // legacy_hmac_fallback: the sender honors push_notification_config.authentication (HMAC-SHA256).
-  seller = new Seller(options, sellerIdentity(endpoints, { signer: options.signer, publicJwk: options.publicJwk, legacyHmacFallback: true }));
+  try {
+    // legacy_hmac_fallback: the sender honors push_notification_config.authentication (HMAC-SHA256).
+    seller = new Seller(options, sellerIdentity(endpoints, { signer: options.signer, publicJwk: options.publicJwk, legacyHmacFallback: true }));
+  } catch (error) {
+    server.close(); // e.g. a key that cannot be published: do not leave the socket open
+    throw error;
+  }
   const running = seller;
   const localUrl = `http://${host}:${port}/mcp`;
   return { url: endpoints.agentUrl, localUrl, endpoints, identity: running.identity, gate: running.gate, close: () => running.close(server) };

@@ -156,6 +156,15 @@ describe('examples/seller', () => {
     expect(verdict).toBe(expected);
   });
 
+  it('refuses to start when the key to publish is a private one, naming the cause', async () => {
+    const { privateJwk } = sellerKey();
+    const signer = createRfc9421Signer({ key: privateJwk });
+    const delivery = createWebhookDelivery();
+    cleanups.push(() => delivery.close());
+    const start = startSeller({ sender: createWebhookSender({ delivery, rfc9421: signer }), signer, publicJwk: privateJwk as unknown as PublicJwk });
+    await expect(start).rejects.toMatchObject({ code: 'ADCP_KEYS_PRIVATE_MEMBER' });
+  });
+
   it('adcp30Registrations: false refuses a registration without operation_id', async () => {
     const { seller, receiver } = await setUp(false, { adcp30Registrations: false });
     const { isError, body } = await call(seller, 'create_media_buy', { idempotency_key: 'create-000000000000004', push_notification_config: { url: receiver.url, token: TOKEN } });
