@@ -20,6 +20,7 @@ import {
   type PrivateJwk,
   type SignedRevocationList,
 } from '../../src/index.js';
+import { readRevocationList } from '../../src/runtime/keys/discovery/revocation-list.js';
 import { runCliProcess } from '../helpers/cli.js';
 import { envelope } from '../receiver/support.js';
 import { KeyServer, makeTestCertificates } from './support/key-server.js';
@@ -112,6 +113,20 @@ describe('keys generate → keys jwks → serve → verify through brand.json �
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/carries the private member "d"/);
     expect(refused.stdout).toBe('');
+  });
+
+  it('keys revoke signs the revocation list the receiver reads', () => {
+    const signerFile = join(dir, 'seller-k1.private.jwk.json');
+    const publicJwk = JSON.parse(readFileSync(join(dir, 'seller-k1.public.jwk.json'), 'utf8'));
+    const run = cli(['revoke', '--signing-key', signerFile, '--issuer', 'https://seller.example', '--kid', 'old-1', 'old-2', '--next-update', '120']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/2 revoked kid\(s\), next_update /);
+    const read = readRevocationList(Buffer.from(run.stdout), publicJwk, ['https://seller.example']);
+    expect(read.ok && [...read.list.revokedKids]).toEqual(['old-1', 'old-2']);
+    expect(read.ok && read.list.nextUpdate - read.list.updated).toBe(120);
+    const bad = cli(['revoke', '--signing-key', signerFile, '--issuer', 'https://seller.example', '--kid', 'seller-k1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/a key it revokes/);
   });
 
   it('verifies through brand.json, follows a rotation, and stops accepting a revoked key at the next poll', async () => {
