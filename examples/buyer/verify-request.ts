@@ -2,13 +2,12 @@
 // (AdCP: a receiver must not "try 9421, then HMAC"): the RFC 9421 webhook profile against the
 // seller's JWKS (the default), legacy HMAC-SHA256, or a legacy Bearer token. Secrets are compared in
 // constant time; failures carry the spec's error code and nothing secret.
-import type { JsonWebKey } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { tokensEqual, verifyHmacWebhook, verifyRfc9421Webhook, type ReplayGuard } from '../../src/index.js';
+import { tokensEqual, verifyHmacWebhook, verifyRfc9421Webhook, type PublicJwk, type ReplayGuard } from '../../src/index.js';
 
 export type ReceiverAuthentication =
   /** RFC 9421 (no `authentication` in the push config): the seller's public keys, from its brand.json jwks_uri. */
-  | { readonly mode: 'rfc9421'; readonly jwks: readonly JsonWebKey[]; readonly replay: ReplayGuard }
+  | { readonly mode: 'rfc9421'; readonly jwks: readonly PublicJwk[]; readonly replay: ReplayGuard }
   /** Legacy `authentication: { schemes: ['HMAC-SHA256'], credentials }`; [current, previous] while rotating. */
   | { readonly mode: 'hmac-sha256'; readonly secret: string | readonly string[] }
   /** Legacy `authentication: { schemes: ['Bearer'], credentials }`. */

@@ -2,7 +2,6 @@
 // the RFC 9421 signature against the seller's public key, the envelope against the generated
 // validator, the echoed token in constant time — and records each webhook it accepts.
 import { createServer } from 'node:http';
-import type { JsonWebKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import {
   createInMemoryReplayCache,
@@ -10,6 +9,7 @@ import {
   validateMcpWebhookPayload,
   verifyRfc9421Webhook,
   type McpWebhookPayload,
+  type PublicJwk,
 } from '../../src/index.js';
 
 export interface DemoReceiver {
@@ -20,7 +20,7 @@ export interface DemoReceiver {
   close(): Promise<void>;
 }
 
-export async function startDemoReceiver(options: { sellerJwks: readonly JsonWebKey[]; token: string }): Promise<DemoReceiver> {
+export async function startDemoReceiver(options: { sellerJwks: readonly PublicJwk[]; token: string }): Promise<DemoReceiver> {
   const accepted: McpWebhookPayload[] = [];
   const refused: string[] = [];
   const replay = createInMemoryReplayCache();

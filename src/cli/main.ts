@@ -9,6 +9,7 @@ import { registerSync } from './commands/sync.js';
 import { registerWebhook } from './commands/webhook.js';
 import { registerDeliveries } from './commands/deliveries.js';
 import { registerDiff } from './commands/diff.js';
+import { registerKeys } from './commands/keys.js';
 import { CliError } from './cli-error.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDiff(program);
   registerWebhook(program);
   registerDeliveries(program);
+  registerKeys(program);
   return program;
 }
 

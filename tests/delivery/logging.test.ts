@@ -7,6 +7,7 @@ import type { Logger, LogLevel } from '../../src/runtime/logging/logger.js';
 import { createBearerSigner } from '../../src/runtime/signing/bearer-signer.js';
 import { createHmacSigner } from '../../src/runtime/signing/hmac-signer.js';
 import { createRfc9421Signer } from '../../src/runtime/signing/rfc9421-signer.js';
+import type { PrivateJwk } from '../../src/runtime/keys/jwk.js';
 import { createInstantClock } from './support/instant-clock.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 
@@ -35,7 +36,7 @@ describe('logs never carry secrets', () => {
     });
 
     const signers = [
-      createRfc9421Signer({ key: jwk }),
+      createRfc9421Signer({ key: jwk as PrivateJwk }),
       createHmacSigner({ secret: HMAC_SECRET, credentialRef: 'buyer/hmac' }),
       createBearerSigner({ token: BEARER, credentialRef: 'buyer/bearer' }),
     ];

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyRfc9421Webhook, createInMemoryReplayCache } from '../../src/runtime/signing/index.js';
 import { DeliveryConfigError } from '../../src/runtime/delivery/errors.js';
+import type { PublicJwk } from '../../src/runtime/keys/jwk.js';
 import { createDurableOutbox, type DurableOutboxOptions } from '../../src/runtime/store/durable-outbox.js';
 import type { DeliveryStore } from '../../src/runtime/store/delivery-store.js';
 import { openPostgresDeliveryStore } from '../../src/runtime/store/postgres-store.js';
@@ -82,7 +83,7 @@ describe('durable outbox', () => {
     expect(bodies.size).toBe(1);
     const signatures = receiver.requests.map((request) => String(request.headers.signature));
     expect(new Set(signatures).size).toBe(3);
-    const jwk = { ...key.publicKey.export({ format: 'jwk' }), kid: 'outbox-key', use: 'sig', key_ops: ['verify'], adcp_use: 'request-signing' };
+    const jwk = { ...key.publicKey.export({ format: 'jwk' }), kid: 'outbox-key', use: 'sig', key_ops: ['verify'], adcp_use: 'request-signing' } as PublicJwk;
     const replay = createInMemoryReplayCache();
     for (const request of receiver.requests) {
       const verdict = verifyRfc9421Webhook({

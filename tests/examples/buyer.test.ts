@@ -14,7 +14,9 @@ import {
   createWebhookDelivery,
   unsignedSigner,
   type McpWebhookPayload,
+  type PrivateJwk,
   type WebhookDelivery,
+  type SyncWebhookSigner,
   type WebhookSigner,
 } from '../../src/index.js';
 import { generateDemoKeyPair } from '../../examples/buyer/demo-keys.js';
@@ -60,7 +62,7 @@ function payload(overrides: { token?: string; status?: 'completed' | 'working' }
   });
 }
 
-const sellerSigner = (): WebhookSigner => createRfc9421Signer({ key: seller.privateJwk });
+const sellerSigner = (): SyncWebhookSigner => createRfc9421Signer({ key: seller.privateJwk });
 
 describe('buyer receiver, RFC 9421 mode', () => {
   it('accepts a webhook signed with the key in its JWKS and hands over the validated payload', async () => {
@@ -223,7 +225,7 @@ describe('npm run example:buyer (the built example, demo mode)', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks$/);
     expect(keyFile).toBeDefined();
     await nextLine(); // the `try:` hint
-    const key = JSON.parse(readFileSync(keyFile!, 'utf8')) as Record<string, unknown>;
+    const key = JSON.parse(readFileSync(keyFile!, 'utf8')) as PrivateJwk;
     const sent = payload();
     const result = await delivery.deliver({ url: url!, payload: sent, signer: createRfc9421Signer({ key }) });
     expect(result).toMatchObject({ delivered: true, finalStatus: 200 });
@@ -241,7 +243,7 @@ function post(url: string, body: string, headers: Record<string, string>): Promi
 }
 
 /** Signs `signedBody` and sends `sentBody` (the same unless a test tampers with it). */
-function postSigned(url: string, signer: WebhookSigner, signedBody: string, sentBody = signedBody): Promise<Response> {
+function postSigned(url: string, signer: SyncWebhookSigner, signedBody: string, sentBody = signedBody): Promise<Response> {
   const headers = signer.headersFor({ method: 'POST', url, contentType: 'application/json', body: Buffer.from(signedBody) }, now());
   return post(url, sentBody, headers);
 }

@@ -186,14 +186,14 @@ describe('refusals', () => {
     const ed = makeKeyPair('ed25519', 'k');
     const ec = makeKeyPair('es256', 'k');
     const cases: Array<[string, () => unknown]> = [
-      ['public JWK', () => createRfc9421Signer({ key: ed.publicJwk })],
+      ['public JWK', () => createRfc9421Signer({ key: ed.publicJwk as never })],
       ['no kid', () => createRfc9421Signer({ key: { ...ed.privateJwk, kid: undefined } })],
       ['kid mismatch', () => createRfc9421Signer({ key: ed.privateJwk, keyId: 'other' })],
-      ['alg mismatch', () => createRfc9421Signer({ key: { ...ec.privateJwk, alg: 'EdDSA' } })],
+      ['alg mismatch', () => createRfc9421Signer({ key: { ...ec.privateJwk, alg: 'EdDSA' } as never })],
       ['KeyObject without keyId', () => createRfc9421Signer({ key: ed.privateKey })],
       ['public KeyObject', () => createRfc9421Signer({ key: ed.publicKey, keyId: 'k' })],
       ['corrupt d', () => createRfc9421Signer({ key: { ...ed.privateJwk, d: 'AAAA' } })],
-      ['X25519 key', () => createRfc9421Signer({ key: { kty: 'OKP', crv: 'X25519', x: ed.privateJwk.x, d: ed.privateJwk.d, kid: 'k' } as JsonWebKey })],
+      ['X25519 key', () => createRfc9421Signer({ key: { kty: 'OKP', crv: 'X25519', x: ed.privateJwk.x, d: ed.privateJwk.d, kid: 'k' } as never })],
     ];
     for (const [name, make] of cases) {
       let caught: unknown;

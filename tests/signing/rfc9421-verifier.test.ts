@@ -132,7 +132,7 @@ describe('verifyRfc9421Webhook checklist', () => {
     expect(codeOf({ ...input, jwks: [{ ...jwk, adcp_use: undefined }] })).toBe('webhook_signature_key_purpose_invalid');
     expect(codeOf({ ...input, jwks: [{ ...jwk, adcp_use: 'governance-signing' }] })).toBe('webhook_signature_key_purpose_invalid');
     expect(codeOf({ ...input, jwks: [{ ...jwk, key_ops: ['sign'] }] })).toBe('webhook_signature_key_purpose_invalid');
-    expect(codeOf({ ...input, jwks: [{ ...jwk, use: 'enc' }] })).toBe('webhook_signature_key_purpose_invalid');
+    expect(codeOf({ ...input, jwks: [{ ...jwk, use: 'enc' } as never] })).toBe('webhook_signature_key_purpose_invalid');
     expect(codeOf({ ...input, jwks: [jwk, jwk] })).toBe('webhook_signature_key_unknown');
   });
 
@@ -148,7 +148,7 @@ describe('verifyRfc9421Webhook checklist', () => {
   it('step 10: a key of another algorithm, or a JWK alg that disagrees, fails the signature', () => {
     const ec = makeKeyPair('es256', 'seller-2026');
     expect(codeOf({ ...signedInput(), jwks: [ec.publicJwk] })).toBe('webhook_signature_invalid');
-    expect(codeOf({ ...signedInput(), jwks: [{ ...pair.publicJwk, alg: 'ES256' }] })).toBe('webhook_signature_invalid');
+    expect(codeOf({ ...signedInput(), jwks: [{ ...pair.publicJwk, alg: 'ES256' } as never] })).toBe('webhook_signature_invalid');
   });
 
   it('step 10: @authority must match the received Host', () => {

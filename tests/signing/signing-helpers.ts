@@ -1,9 +1,10 @@
 // Shared helpers for the signing tests: fresh keypairs published the way a seller would.
-import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { PrivateJwk, PublicJwk } from '../../src/index.js';
 
 export interface TestKeyPair {
-  readonly privateJwk: JsonWebKey;
-  readonly publicJwk: JsonWebKey;
+  readonly privateJwk: PrivateJwk;
+  readonly publicJwk: PublicJwk;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
 }
@@ -15,7 +16,7 @@ export function makeKeyPair(kind: 'ed25519' | 'es256', kid: string): TestKeyPair
   return {
     privateKey,
     publicKey,
-    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg },
+    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg } as PrivateJwk,
     publicJwk: {
       ...publicKey.export({ format: 'jwk' }),
       kid,
@@ -23,7 +24,7 @@ export function makeKeyPair(kind: 'ed25519' | 'es256', kid: string): TestKeyPair
       use: 'sig',
       key_ops: ['verify'],
       adcp_use: 'request-signing',
-    },
+    } as PublicJwk,
   };
 }
 

@@ -1,9 +1,12 @@
 // Loads the copied AdCP webhook-signing conformance vectors (fixtures/webhook-signing-vectors).
 import { readdirSync, readFileSync } from 'node:fs';
-import type { JsonWebKey } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseDictionary, type InnerList } from 'structured-headers';
+import type { PrivateJwk, PublicJwk } from '../../src/index.js';
 import type { SignatureParams } from '../../src/runtime/signing/index.js';
+
+/** A JWK as the vector files hold it: overrides carry deliberately wrong members. */
+type VectorJwk = { readonly [member: string]: unknown };
 
 const vectorsDir = fileURLToPath(new URL('./fixtures/webhook-signing-vectors/', import.meta.url));
 
@@ -19,12 +22,12 @@ export interface WebhookVector {
     readonly body: string;
   };
   readonly jwks_ref: readonly string[];
-  readonly jwks_override?: Record<string, JsonWebKey>;
+  readonly jwks_override?: Record<string, VectorJwk>;
   readonly expected_signature_base: string;
   readonly expected_outcome: { readonly success: boolean; readonly error_code?: string };
 }
 
-export interface TestKey extends JsonWebKey {
+export interface TestKey extends VectorJwk {
   readonly kid: string;
   readonly _private_d_for_test_only: string;
 }
@@ -41,22 +44,22 @@ export function loadTestKeys(): TestKey[] {
 }
 
 /** The public JWK a verifier would hold (private member removed). */
-export function publicJwk(key: TestKey): JsonWebKey {
+export function publicJwk(key: TestKey): PublicJwk {
   const { _private_d_for_test_only: _private, ...rest } = key;
-  return rest;
+  return rest as unknown as PublicJwk;
 }
 
 /** The private JWK for signing. */
-export function privateJwk(key: TestKey): JsonWebKey {
+export function privateJwk(key: TestKey): PrivateJwk {
   const { _private_d_for_test_only: d, ...rest } = key;
-  return { ...rest, d };
+  return { ...rest, d } as unknown as PrivateJwk;
 }
 
 /** Keys presented to the verifier for a vector: `jwks_ref` filter plus `jwks_override`. */
-export function jwksFor(vector: WebhookVector): JsonWebKey[] {
+export function jwksFor(vector: WebhookVector): PublicJwk[] {
   return loadTestKeys()
     .filter((key) => vector.jwks_ref.includes(key.kid))
-    .map((key) => vector.jwks_override?.[key.kid] ?? publicJwk(key));
+    .map((key) => (vector.jwks_override?.[key.kid] as PublicJwk | undefined) ?? publicJwk(key));
 }
 
 /** The `sig1` member of the vector's Signature-Input: covered components and parameters. */

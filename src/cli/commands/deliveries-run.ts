@@ -4,7 +4,7 @@
 // deliveries whose key id matches a `--jwk` it was given. Deliveries that need HMAC or Bearer
 // credentials, or another key, are never claimed: they stay pending, untouched, for a worker that
 // has their credentials (the application's own outbox), and the CLI says so once at start.
-import type { JsonWebKey } from 'node:crypto';
+import type { PrivateJwk } from '../../runtime/keys/jwk.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { guardLogger, type Logger, type LogLevel } from '../../runtime/logging/logger.js';
@@ -115,7 +115,7 @@ async function loadJwkSigners(files: readonly string[]): Promise<WebhookSigner[]
       throw new CliError(`--jwk ${file}: not a readable JSON file`, 2);
     }
     try {
-      return createRfc9421Signer({ key: jwk as JsonWebKey });
+      return createRfc9421Signer({ key: jwk as PrivateJwk });
     } catch (error) {
       throw new CliError(`--jwk ${file}: ${error instanceof Error ? error.message : 'unusable key'}`, 2);
     }

@@ -1,7 +1,7 @@
 // `adcp-codegen webhook send`: builds one AdCP MCP webhook envelope with the generated builder and
 // delivers it through the delivery runtime (SSRF guard, retries, signing) — the black-box face of
 // the runtime, handy for testing a receiver. Exit 0 delivered, 1 not delivered, 2 bad input.
-import type { JsonWebKey } from 'node:crypto';
+import type { PrivateJwk } from '../../runtime/keys/jwk.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeliveryResult, WebhookDeliveryOptions } from '../../runtime/delivery/index.js';
@@ -162,7 +162,7 @@ function signerFor(options: SendOptions, signing: Signing): WebhookSigner {
     );
   }
   try {
-    if (options.jwk !== undefined) return signing.createRfc9421Signer({ key: readJsonFile(options.jwk, '--jwk') as JsonWebKey });
+    if (options.jwk !== undefined) return signing.createRfc9421Signer({ key: readJsonFile(options.jwk, '--jwk') as PrivateJwk });
     if (options.hmacSecret !== undefined) return signing.createHmacSigner({ secret: options.hmacSecret, credentialRef: CLI_CREDENTIAL_REF });
     if (options.bearer !== undefined) return signing.createBearerSigner({ token: options.bearer, credentialRef: CLI_CREDENTIAL_REF });
     return signing.unsignedSigner;

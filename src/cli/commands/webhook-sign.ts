@@ -4,7 +4,7 @@
 // are signed as they are; a body with duplicate object keys is refused.
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import type { JsonWebKey } from 'node:crypto';
+import type { PrivateJwk } from '../../runtime/keys/jwk.js';
 import type { OutgoingWebhookRequest } from '../../runtime/signing/webhook-signer.js';
 import { CliError } from '../cli-error.js';
 
@@ -128,7 +128,7 @@ function readBody(file: string): Uint8Array {
   }
 }
 
-function readJwk(file: string): JsonWebKey {
+function readJwk(file: string): PrivateJwk {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -145,7 +145,7 @@ function readJwk(file: string): JsonWebKey {
     throw new CliError(`webhook sign: --jwk ${file} must hold one JWK object`);
   }
   if ('keys' in jwk) throw new CliError(`webhook sign: --jwk ${file} is a JWKS; give a single private JWK`);
-  return jwk as JsonWebKey;
+  return jwk as PrivateJwk;
 }
 
 function httpMethod(method: string): string {

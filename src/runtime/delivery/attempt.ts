@@ -54,7 +54,7 @@ export async function attemptDelivery(record: DeliveryRecord, deps: AttemptDepen
   }
   let headers: string[];
   try {
-    headers = requestHeaders(signer, record, Math.floor(deps.clock.now() / 1000));
+    headers = await requestHeaders(signer, record, Math.floor(deps.clock.now() / 1000));
   } catch {
     return { kind: 'failed', attempts: record.attempts, errorClass: 'signing_error', retriesExhausted: false };
   }
@@ -90,16 +90,24 @@ function afterFailure(
     : { kind: 'failed', attempts, ...failure, retriesExhausted: true };
 }
 
-/** Content-Type plus the signer's fresh headers for this attempt, as undici's flat header list. */
-function requestHeaders(signer: WebhookSigner, record: DeliveryRecord, nowSeconds: number): string[] {
-  const signed = signer.headersFor(
+/**
+ * Content-Type plus the signer's fresh headers for this attempt, as undici's flat header list. An
+ * in-process signer answers synchronously (no extra tick); an external one (KMS) is awaited.
+ */
+async function requestHeaders(signer: WebhookSigner, record: DeliveryRecord, nowSeconds: number): Promise<string[]> {
+  const answer = signer.headersFor(
     { method: 'POST', url: record.url, contentType: 'application/json', body: record.body },
     nowSeconds,
   );
+  const signed = isThenable(answer) ? await answer : answer;
   const headers = ['content-type', 'application/json', 'user-agent', USER_AGENT];
   for (const name in signed) {
     const value = signed[name];
     if (value !== undefined && !TRANSPORT_HEADERS.has(name.toLowerCase())) headers.push(name, value);
   }
   return headers;
+}
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -4,7 +4,7 @@ import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertCredentialRef } from './hmac-signer.js';
 import { assertStrongSecret } from './secret-policy.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 /** Options of {@link createBearerSigner}: the buyer's token and the non-secret name it is stored under. */
 export interface BearerSignerOptions {
@@ -20,7 +20,7 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
  * A signer for the deprecated Bearer scheme (webhooks.mdx "Legacy Bearer token (deprecated)"): each attempt carries
  * `Authorization: Bearer <token>`. Throws `SigningConfigError` when the token holds spaces, controls or line breaks.
  */
-export function createBearerSigner(options: BearerSignerOptions): WebhookSigner {
+export function createBearerSigner(options: BearerSignerOptions): SyncWebhookSigner {
   assertStrongSecret(options.token, 'bearer token');
   if (!VISIBLE_ASCII.test(options.token)) {
     throw new SigningConfigError('bearer token must be visible ASCII without spaces');

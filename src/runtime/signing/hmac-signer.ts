@@ -8,7 +8,7 @@ import { LEGACY_HMAC_BODY_SCAN } from '../json/duplicate-keys.js';
 import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { assertStrongSecret } from './secret-policy.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 /** Header of the legacy HMAC-SHA256 signature, `sha256=<hex>` (webhooks.mdx "Legacy HMAC-SHA256 fallback (deprecated)"). */
 export const HMAC_SIGNATURE_HEADER = 'X-ADCP-Signature';
@@ -30,7 +30,7 @@ export interface HmacSignerOptions {
  * A signer for the deprecated HMAC-SHA256 scheme (webhooks.mdx "Legacy HMAC-SHA256 fallback (deprecated)"; security.mdx
  * "Legacy HMAC-SHA256 fallback"): signs `<timestamp>.<raw body>`. Throws `SigningConfigError` on a weak secret.
  */
-export function createHmacSigner(options: HmacSignerOptions): WebhookSigner {
+export function createHmacSigner(options: HmacSignerOptions): SyncWebhookSigner {
   assertStrongSecret(options.secret, 'HMAC secret');
   assertCredentialRef(options.credentialRef);
   const { secret } = options;

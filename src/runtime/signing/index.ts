@@ -1,6 +1,6 @@
 // Webhook signing: the RFC 9421 webhook profile, legacy HMAC-SHA256 and Bearer, mode selection,
 // and the buyer-side verifiers.
-export type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+export type { OutgoingWebhookRequest, WebhookSigner, SyncWebhookSigner } from './webhook-signer.js';
 export { SignatureComponentError, SigningConfigError, TargetUriMalformedError } from './errors.js';
 export { canonicalTargetUri, canonicalAuthority, canonicalizeUrl, type CanonicalUrl } from './target-uri.js';
 export { contentDigestHeader } from './content-digest.js';
@@ -22,8 +22,15 @@ export {
   freshNonce,
   type Rfc9421SignerOptions,
   type Rfc9421SignatureTiming,
+  type Rfc9421WebhookSigner,
   type SignedRfc9421Request,
 } from './rfc9421-signer.js';
+export {
+  createExternalRfc9421Signer,
+  type ExternalRfc9421Signer,
+  type ExternalRfc9421SignerOptions,
+  type ExternalSignFunction,
+} from './external-signer.js';
 export {
   createHmacSigner,
   hmacSignatureHeader,

@@ -14,7 +14,7 @@ import {
   WEBHOOK_SIGNING_TAG,
   type SignatureAlgorithm,
 } from './signature-base.js';
-import type { PrivateSigningKey } from './signing-keys.js';
+import { toLowS, type PrivateSigningKey } from './signing-keys.js';
 import { signedTargetOf } from './signed-target.js';
 import type { OutgoingWebhookRequest } from './webhook-signer.js';
 
@@ -50,6 +50,25 @@ export function signProfileRequest(
   expires: number,
   nonce: string,
 ): SignedProfileRequest {
+  const unsigned = profileSignatureBase(request, key.paramSuffix, created, expires, nonce);
+  return profileSignedRequest(unsigned, key.signBase64Url(Buffer.from(unsigned.signatureBase, 'utf8')));
+}
+
+/** The signature base of one request and the header values that go with it, before signing. */
+export interface UnsignedProfileRequest {
+  readonly contentDigest: string;
+  readonly signatureParams: string;
+  readonly signatureBase: string;
+}
+
+/** Builds the signature base (RFC 9421 §2.5) of one request; `created` and `expires` are checked here. */
+export function profileSignatureBase(
+  request: OutgoingWebhookRequest,
+  paramSuffix: string,
+  created: number,
+  expires: number,
+  nonce: string,
+): UnsignedProfileRequest {
   assertSfInteger(created, 'created');
   assertSfInteger(expires, 'expires');
   const method = request.method === 'POST' ? 'POST' : componentValue('@method', request.method.toUpperCase());
@@ -57,19 +76,28 @@ export function signProfileRequest(
     request.contentType === 'application/json' ? 'application/json' : componentValue('content-type', request.contentType.trim());
   const target = signedTargetOf(request.url);
   const contentDigest = contentDigestHeader(request.body);
-  const signatureParams = `${COMPONENT_LIST};created=${created};expires=${expires};nonce="${nonce}"${key.paramSuffix}`;
+  const signatureParams = `${COMPONENT_LIST};created=${created};expires=${expires};nonce="${nonce}"${paramSuffix}`;
   const signatureBase =
     `"@method": ${method}\n"@target-uri": ${target.targetUri}\n"@authority": ${target.authority}\n` +
     `"content-type": ${contentType}\n"content-digest": ${contentDigest}\n"@signature-params": ${signatureParams}`;
-  const signature = key.signBase64Url(Buffer.from(signatureBase, 'utf8'));
+  return { contentDigest, signatureParams, signatureBase };
+}
+
+/** The three profile headers from a signature base and its base64url signature. */
+export function profileSignedRequest(unsigned: UnsignedProfileRequest, signatureBase64Url: string): SignedProfileRequest {
   return {
     headers: {
-      'Content-Digest': contentDigest,
-      'Signature-Input': `${SIGNATURE_LABEL}=${signatureParams}`,
-      Signature: `${SIGNATURE_LABEL}=:${signature}:`,
+      'Content-Digest': unsigned.contentDigest,
+      'Signature-Input': `${SIGNATURE_LABEL}=${unsigned.signatureParams}`,
+      Signature: `${SIGNATURE_LABEL}=:${signatureBase64Url}:`,
     },
-    signatureBase,
+    signatureBase: unsigned.signatureBase,
   };
+}
+
+/** `;keyid=…;alg=…;tag=…` for a key id and algorithm. */
+export function profileParamSuffix(keyId: string, alg: SignatureAlgorithm): string {
+  return parameterSuffix(keyId, alg);
 }
 
 function parameterSuffix(keyId: string, alg: SignatureAlgorithm): string {
@@ -89,7 +117,10 @@ function parameterSuffix(keyId: string, alg: SignatureAlgorithm): string {
 function signerFor(alg: SignatureAlgorithm, privateKey: KeyObject): (data: Buffer) => string {
   if (alg === 'ed25519') return (data) => sign(null, data, privateKey).toString('base64url');
   const options = { key: privateKey, dsaEncoding: 'ieee-p1363' } as const;
-  return (data) => sign('sha256', data, options).toString('base64url');
+  return (data) => {
+    const signature = toLowS(sign('sha256', data, options));
+    return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64url');
+  };
 }
 
 function assertSfInteger(value: number, name: string): void {

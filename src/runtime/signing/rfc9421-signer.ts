@@ -1,18 +1,23 @@
 // RFC 9421 webhook profile signer (`tag="adcp/webhook-signing/v1"`, label `sig1`). Each call signs
 // afresh: new `created`, new nonce (≥ 16 random bytes, base64url), `expires = created + validity`.
 // The per-attempt work is in profile-signing.ts.
-import { randomFillSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { randomFillSync, type KeyObject } from 'node:crypto';
+import type { PrivateJwk } from '../keys/jwk.js';
 import { decodeBase64UrlStrict } from './base64.js';
 import { refuseAmbiguousBody } from './body-check.js';
 import { SigningConfigError } from './errors.js';
 import { profileSigningKey, signProfileRequest } from './profile-signing.js';
 import { MAX_SIGNATURE_VALIDITY_SECONDS } from './signature-base.js';
 import { loadPrivateSigningKey, type PrivateSigningKey } from './signing-keys.js';
-import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js';
+import type { SignatureAlgorithm } from './signature-base.js';
+import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
 export interface Rfc9421SignerOptions {
-  /** Private JWK (with `d`; `kid` names the key unless `keyId` is given) or a private KeyObject. */
-  readonly key: JsonWebKey | KeyObject;
+  /**
+   * Private Ed25519 or P-256 JWK (with `d`; `kid` names the key unless `keyId` is given) or a
+   * private KeyObject. A JWK whose public members do not belong to `d` is refused.
+   */
+  readonly key: PrivateJwk | KeyObject;
   /** Required with a KeyObject; must equal the JWK `kid` when both are present. */
   readonly keyId?: string;
   /** `expires - created`; 1..300, default 300. */
@@ -35,7 +40,16 @@ export interface Rfc9421SignatureTiming {
 
 const MIN_NONCE_BYTES = 16;
 
-export function createRfc9421Signer(options: Rfc9421SignerOptions): WebhookSigner {
+/** An in-process RFC 9421 webhook signer; `algorithm` is what its key signs with (RFC 9421 name). */
+export interface Rfc9421WebhookSigner extends SyncWebhookSigner {
+  readonly algorithm: SignatureAlgorithm;
+}
+
+/**
+ * Creates the RFC 9421 webhook-profile signer (security.mdx "Webhook callbacks") over an
+ * in-process private key. Throws `SigningConfigError` for an unusable key or option.
+ */
+export function createRfc9421Signer(options: Rfc9421SignerOptions): Rfc9421WebhookSigner {
   const key = loadPrivateSigningKey(options.key, options.keyId);
   const validity = options.expiresInSeconds ?? MAX_SIGNATURE_VALIDITY_SECONDS;
   assertValidity(validity);
@@ -43,6 +57,7 @@ export function createRfc9421Signer(options: Rfc9421SignerOptions): WebhookSigne
   const customNonce = options.randomNonce;
   return {
     descriptor: { mode: 'rfc9421', keyId: key.keyId },
+    algorithm: key.alg,
     headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> {
       const created = Math.floor(nowSeconds);
       // Our own nonces are well-formed by construction; a supplied source's are checked.

@@ -2,7 +2,7 @@
 // webhooks" in security.mdx (steps 1–14, short-circuiting on the first failure), for callers that
 // hold the signer's keys and revoked kids up front. The phases live in webhook-checklist.ts; the
 // webhook receiver (receiver/) runs the same phases around an asynchronous key source and store.
-import type { JsonWebKey } from 'node:crypto';
+import type { Jwks, PublicJwk } from '../keys/jwk.js';
 import type { HeaderSource } from './headers.js';
 import type { ReplayGuard } from './replay-cache.js';
 import {
@@ -40,8 +40,8 @@ export interface VerifyRfc9421WebhookInput {
   readonly headers: HeaderSource;
   /** The raw body bytes as received (before any JSON parsing). */
   readonly body: Uint8Array | string;
-  /** The signer's public JWKs (its brand.json `jwks_uri` contents). */
-  readonly jwks: readonly JsonWebKey[];
+  /** The signer's public JWKs, as a list or as the JWKS document its brand.json `jwks_uri` serves. */
+  readonly jwks: readonly PublicJwk[] | Jwks;
   /** Current time, unix seconds. */
   readonly now: number;
   readonly replay?: ReplayGuard;
@@ -64,7 +64,7 @@ function runChecklist(input: VerifyRfc9421WebhookInput): { ok: true; keyid: stri
   const parsed = parseWebhookSignature(input.headers, input.now); // steps 1–6
   if (!parsed.ok) return parsed;
   const { keyid, nonce } = parsed.value.fields;
-  const matches = input.jwks.filter((jwk) => jwk.kid === keyid); // step 7
+  const matches = keyList(input.jwks).filter((jwk) => isRecordLike(jwk) && jwk.kid === keyid); // step 7
   const jwk = matches.length === 1 ? matches[0] : undefined;
   if (jwk === undefined) return reject('webhook_signature_key_unknown');
   const purpose = checkWebhookKeyPurpose(jwk as never); // step 8
@@ -80,6 +80,17 @@ function runChecklist(input: VerifyRfc9421WebhookInput): { ok: true; keyid: stri
   if (input.replay?.seen(keyid, nonce, input.now) ?? false) return reject('webhook_signature_replayed'); // step 12
   input.replay?.remember?.(keyid, nonce, replayExpiry(parsed.value)); // step 13
   return checkBodyWellFormed(input.body) ?? { ok: true, keyid }; // step 14
+}
+
+/** The keys of a JWKS document or list; anything else holds no keys (the verifier fails closed). */
+function keyList(jwks: readonly PublicJwk[] | Jwks): readonly PublicJwk[] {
+  if (Array.isArray(jwks)) return jwks;
+  const keys = isRecordLike(jwks) ? (jwks as Partial<Jwks>).keys : undefined;
+  return Array.isArray(keys) ? keys : [];
+}
+
+function isRecordLike(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function reject(code: WebhookVerificationCode): ChecklistFailure {

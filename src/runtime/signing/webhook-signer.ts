@@ -19,6 +19,14 @@ export interface OutgoingWebhookRequest {
 export interface WebhookSigner {
   /** What the store records about this signer: mode and key id / credential reference, no secret. */
   readonly descriptor: SigningDescriptor;
-  /** Headers for one attempt; called afresh for every attempt (fresh nonce and `created`). */
+  /**
+   * Headers for one attempt; called afresh for every attempt (fresh nonce and `created`). An
+   * external signer (KMS / HSM, security.mdx "Production key storage") answers asynchronously.
+   */
+  headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string> | Promise<Record<string, string>>;
+}
+
+/** A signer that holds its key material in process and answers synchronously. */
+export interface SyncWebhookSigner extends WebhookSigner {
   headersFor(request: OutgoingWebhookRequest, nowSeconds: number): Record<string, string>;
 }
