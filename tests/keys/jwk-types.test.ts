@@ -16,8 +16,10 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const repoModules = join(repoRoot, 'node_modules');
 
 const snippet = `import {
+  createExternalRfc9421Signer,
   createRfc9421Signer,
   loadPrivateSigningKey,
+  SigningKeySet,
   staticKeySource,
   verifyRfc9421Webhook,
   type Jwks,
@@ -36,6 +38,8 @@ export const fromList = verifyRfc9421Webhook({ ...received, jwks: [publicJwk] })
 export const fromDocument = verifyRfc9421Webhook({ ...received, jwks: document });
 export const fromLiteral = verifyRfc9421Webhook({ ...received, jwks: { keys: [publicJwk] } });
 export const sources = [staticKeySource([publicJwk]), staticKeySource(document), staticKeySource({ keys: [publicJwk] })];
+export const set = new SigningKeySet([{ privateJwk, state: 'active' }, { publicJwk, state: 'retiring' }]);
+export const external = createExternalRfc9421Signer({ publicJwk, sign: async (data: Uint8Array) => data });
 export const literal: PrivateJwk = { kty: 'OKP', crv: 'Ed25519', x: 'AAAA', d: 'BBBB', kid: 'k1', alg: 'EdDSA' };
 
 // @ts-expect-error a string is not a key
@@ -52,6 +56,10 @@ verifyRfc9421Webhook({ ...received, jwks: [42] });
 verifyRfc9421Webhook({ ...received, jwks: { key: [publicJwk] } });
 // @ts-expect-error 42 is not a JWK
 staticKeySource([42]);
+// @ts-expect-error a key set member is a JWK, not a string
+new SigningKeySet([{ privateJwk: 'x', state: 'active' }]);
+// @ts-expect-error the external signer takes the published public JWK
+createExternalRfc9421Signer({ publicJwk: 42, sign: async (data: Uint8Array) => data });
 `;
 
 let workDir: string;
@@ -149,6 +157,6 @@ describe('own JWK types in every key-taking signature', () => {
     const result = tsc(dir);
     expect(result.status).not.toBe(0);
     const lines = new Set([...result.output.matchAll(/consumer\.ts\((\d+),/g)].map((match) => match[1]));
-    expect(lines.size).toBe(7);
+    expect(lines.size).toBe(9);
   }, 180_000);
 });
