@@ -1,13 +1,17 @@
 // Ours, in its own process: createWebhookDelivery from the BUILT dist with the RFC 9421 Ed25519
 // signer, N webhooks at concurrency C (C callers awaiting deliver(), the anchor's shape), one JSON
 // line out. Loopback http needs `unsafeAllowPrivateNetwork` (the SSRF guard refuses it otherwise).
-// SIGNER=minimal swaps in bench/minimal-signer.mjs (a context line, not the product).
+// SIGNER=minimal swaps in bench/minimal-signer.mjs (a context line, not the product). DIST=<dir>
+// loads another build (e.g. a copy of dist/ from before a change, for a same-run A/B).
 import { generateKeyPairSync } from 'node:crypto';
-import { createWebhookDelivery } from '../dist/src/runtime/delivery/index.js';
-import { createRfc9421Signer } from '../dist/src/runtime/signing/index.js';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createMinimalEd25519Signer } from './minimal-signer.mjs';
 import { benchPayload } from './lib/bench-payload.mjs';
 
+const dist = process.env.DIST ? pathToFileURL(resolve(process.env.DIST)).href : new URL('../dist', import.meta.url).href;
+const { createWebhookDelivery } = await import(`${dist}/src/runtime/delivery/index.js`);
+const { createRfc9421Signer } = await import(`${dist}/src/runtime/signing/index.js`);
 const N = Number(process.env.N || 5000);
 const C = Number(process.env.C || 64);
 const url = process.env.URL;

@@ -8,6 +8,11 @@
 // bench/.anchor/ on first use (bench/anchor/setup.mjs), never into the product's dependencies.
 //
 //   node bench/delivery.mjs [--rounds 3] [--write]     (--write updates BENCHMARKS.md "## Delivery")
+//
+// Each round also yields the combined limit of the issue's sender target, 1 / (1/transport + 1/signing)
+// from that round's raw-undici and signing-ceiling figures, and ours as a share of it (same-round
+// ratios: the machine is shared). BASELINE_DIST=<dir> adds an arm running ours from another build
+// (a copy of dist/ from before a change) in the same rounds, for before/after ratios.
 import { writeBenchmarksSection } from './lib/benchmarks-md.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -23,6 +28,7 @@ const C = Number(process.env.C || 64);
 const args = process.argv.slice(2);
 const rounds = Number(argValue('--rounds') ?? process.env.ROUNDS ?? 3);
 const write = args.includes('--write');
+const baselineDist = process.env.BASELINE_DIST;
 
 function argValue(name) {
   const at = args.indexOf(name);
@@ -107,7 +113,7 @@ async function main() {
     });
   }
   const url = `http://127.0.0.1:${port}/hook`;
-  const runs = { ours: [], anchor: [], minimal: [], raw: [], sign: [] };
+  const runs = { ours: [], anchor: [], minimal: [], raw: [], sign: [], baseline: [], nodeHttp: [] };
   try {
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? ['ours', 'anchor'] : ['anchor', 'ours'];
@@ -120,8 +126,14 @@ async function main() {
         runs[impl].push(result);
         process.stderr.write(`round ${round + 1}/${rounds} ${impl}: ${result.per_s}/s, peak RSS ${result.peak_rss_mb} MB\n`);
       }
+      if (baselineDist) {
+        const result = await measure('delivery-ours.mjs', { URL: url, DIST: baselineDist });
+        runs.baseline.push(result);
+        process.stderr.write(`round ${round + 1}/${rounds} baseline: ${result.per_s}/s, ${result.cpu_us_per_delivery} µs CPU\n`);
+      }
       runs.minimal.push(await measure('delivery-ours.mjs', { URL: url, SIGNER: 'minimal' }));
       runs.raw.push(await measure('anchor/raw-undici.cjs', { URL: url }));
+      runs.nodeHttp.push(await measure('raw-node-http.mjs', { URL: url }));
       runs.sign.push(await measure('anchor/sign-limit.cjs'));
     }
   } finally {
@@ -131,6 +143,7 @@ async function main() {
   const summary = summarize(runs);
   const table = renderTable(summary, load);
   process.stdout.write(`${table}\n`);
+  process.stdout.write(`\n${renderCombinedLimit(runs)}\n`);
   if (write) writeBenchmarksSection('Delivery', table);
   const pass = summary.throughputRatio >= 3 && summary.rssRatio <= 0.5;
   process.stdout.write(`\ntargets (≥3× throughput, ≤½ RSS): ${pass ? 'met' : 'NOT met'}\n`);
@@ -144,13 +157,31 @@ function summarize(runs) {
     ours,
     anchor,
     minimal: { perS: pick(runs.minimal, 'per_s'), rss: pick(runs.minimal, 'peak_rss_mb'), cpu: pick(runs.minimal, 'cpu_us_per_delivery') },
-    raw: { perS: pick(runs.raw, 'per_s'), rss: pick(runs.raw, 'peak_rss_mb') },
+    raw: { perS: pick(runs.raw, 'per_s'), rss: pick(runs.raw, 'peak_rss_mb'), cpu: pick(runs.raw, 'cpu_us_per_delivery') },
+    nodeHttp: { perS: pick(runs.nodeHttp, 'per_s'), rss: pick(runs.nodeHttp, 'peak_rss_mb'), cpu: pick(runs.nodeHttp, 'cpu_us_per_delivery') },
     sign: { perS: pick(runs.sign, 'per_s') },
     throughputRatio: ours.perS / anchor.perS,
     cpuRatio: anchor.cpu / ours.cpu,
     rssRatio: ours.rss / anchor.rss,
     runs,
   };
+}
+
+/** Per round: the combined limit 1 / (1/raw + 1/sign), ours (and the baseline) as a share of it. */
+function renderCombinedLimit(runs) {
+  const rows = runs.raw.map((raw, round) => {
+    const limit = 1 / (1 / raw.per_s + 1 / runs.sign[round].per_s);
+    const share = (entry) => (entry === undefined ? '' : `${((100 * entry.per_s) / limit).toFixed(0)} %`);
+    const cpu = (entry) => (entry === undefined ? '' : `${entry.cpu_us_per_delivery}`);
+    const base = runs.baseline[round];
+    const ours = runs.ours[round];
+    return `| ${round + 1} | ${raw.per_s} | ${runs.sign[round].per_s} | ${Math.round(limit)} | ${(1e6 / limit).toFixed(0)} | ${ours.per_s} | ${share(ours)} | ${cpu(ours)} | ${ours.peak_rss_mb} | ${base?.per_s ?? ''} | ${share(base)} | ${cpu(base)} | ${base?.peak_rss_mb ?? ''} |`;
+  });
+  return [
+    '| round | transport ceiling /s | signing ceiling /s | combined limit /s | limit µs per delivery | ours /s | ours vs limit | ours CPU µs | ours peak RSS MB | baseline /s | baseline vs limit | baseline CPU µs | baseline peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 function renderTable(summary, load) {
@@ -178,7 +209,8 @@ function renderTable(summary, load) {
     `| anchor: \`@adcp/sdk@6.11.0\` \`createWebhookEmitter\` (Ed25519) | ${summary.anchor.perS} | ${summary.anchor.cpu} | ${summary.anchor.rss} | ${perRound(summary.runs.anchor)} | ${cpuRound(summary.runs.anchor)} | ${rssRound(summary.runs.anchor)} |`,
     `| **ours vs anchor** | **${summary.throughputRatio.toFixed(2)}×** throughput (target ≥ 3×) | **${summary.cpuRatio.toFixed(2)}×** less CPU | **${summary.rssRatio.toFixed(2)}×** RSS (target ≤ 0.5×) | | | |`,
     `| context: ours with a minimal inline profile signer (bench/minimal-signer.mjs, not product code) | ${summary.minimal.perS} | ${summary.minimal.cpu} | ${summary.minimal.rss} | ${perRound(summary.runs.minimal)} | ${cpuRound(summary.runs.minimal)} | ${rssRound(summary.runs.minimal)} |`,
-    `| context: raw undici Pool, unsigned POST (transport ceiling) | ${summary.raw.perS} | | ${summary.raw.rss} | ${perRound(summary.runs.raw)} | | |`,
+    `| context: raw undici Pool, unsigned POST (transport ceiling) | ${summary.raw.perS} | ${summary.raw.cpu} | ${summary.raw.rss} | ${perRound(summary.runs.raw)} | ${cpuRound(summary.runs.raw)} | ${rssRound(summary.runs.raw)} |`,
+    `| context: raw node:http keep-alive Agent, unsigned POST (bench/raw-node-http.mjs) | ${summary.nodeHttp.perS} | ${summary.nodeHttp.cpu} | ${summary.nodeHttp.rss} | ${perRound(summary.runs.nodeHttp)} | ${cpuRound(summary.runs.nodeHttp)} | ${rssRound(summary.runs.nodeHttp)} |`,
     `| context: Ed25519 sign + sha-256 digest, one core (signing ceiling) | ${summary.sign.perS} | | | ${perRound(summary.runs.sign)} | | |`,
     '',
     `Targets in this run: throughput ${summary.throughputRatio.toFixed(2)}× (≥ 3×: ${summary.throughputRatio >= 3 ? 'met' : 'not met'}), ` +

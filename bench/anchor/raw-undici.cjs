@@ -24,6 +24,7 @@ async function main() {
   let next = 0;
   let ok = 0;
   const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   async function worker() {
     while (next < N) {
       next += 1;
@@ -34,7 +35,8 @@ async function main() {
   }
   await Promise.all(Array.from({ length: C }, worker));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`${JSON.stringify({ impl: 'raw-undici', N, C, ok, per_s: Math.round(ok / seconds), peak_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6) })}\n`);
+  const cpu = process.cpuUsage(cpuStart);
+  process.stdout.write(`${JSON.stringify({ impl: 'raw-undici', N, C, ok, per_s: Math.round(ok / seconds), cpu_us_per_delivery: Math.round((cpu.user + cpu.system) / ok), peak_rss_mb: Math.round((process.resourceUsage().maxRSS * 1024) / 1e6) })}\n`);
   await pool.close();
 }
 main();

@@ -29,7 +29,12 @@ export class AttemptHandler implements Dispatcher.DispatchHandler {
     timeoutMs: number,
     private readonly settle: (report: AttemptReport) => void,
   ) {
-    this.#timer = setTimeout(() => this.#onTimeout(), timeoutMs);
+    // The handler itself is the timer's argument: no closure per attempt.
+    this.#timer = setTimeout(AttemptHandler.#expire, timeoutMs, this);
+  }
+
+  static #expire(handler: AttemptHandler): void {
+    handler.#onTimeout();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {

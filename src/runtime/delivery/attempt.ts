@@ -54,7 +54,8 @@ export async function attemptDelivery(record: DeliveryRecord, deps: AttemptDepen
   }
   let headers: string[];
   try {
-    headers = await requestHeaders(signer, record, Math.floor(deps.clock.now() / 1000));
+    const signed = requestHeaders(signer, record, Math.floor(deps.clock.now() / 1000));
+    headers = Array.isArray(signed) ? signed : await signed;
   } catch {
     return { kind: 'failed', attempts: record.attempts, errorClass: 'signing_error', retriesExhausted: false };
   }
@@ -92,14 +93,18 @@ function afterFailure(
 
 /**
  * Content-Type plus the signer's fresh headers for this attempt, as undici's flat header list. An
- * in-process signer answers synchronously (no extra tick); an external one (KMS) is awaited.
+ * in-process signer answers synchronously and so does this (no promise, no extra tick); an external
+ * one (KMS) is awaited. Throws what the signer throws.
  */
-async function requestHeaders(signer: WebhookSigner, record: DeliveryRecord, nowSeconds: number): Promise<string[]> {
+function requestHeaders(signer: WebhookSigner, record: DeliveryRecord, nowSeconds: number): string[] | Promise<string[]> {
   const answer = signer.headersFor(
     { method: 'POST', url: record.url, contentType: 'application/json', body: record.body },
     nowSeconds,
   );
-  const signed = isThenable(answer) ? await answer : answer;
+  return isThenable(answer) ? Promise.resolve(answer).then(flatHeaders) : flatHeaders(answer);
+}
+
+function flatHeaders(signed: Readonly<Record<string, string | undefined>>): string[] {
   const headers = ['content-type', 'application/json', 'user-agent', USER_AGENT];
   for (const name in signed) {
     const value = signed[name];
