@@ -4,7 +4,7 @@
 // the whole delivery runtime (dist/src/runtime/delivery/index.js) for context. Each sample is a new
 // `node` process that loads the modules, creates one Agent (as the runtime does) and prints the load
 // time (hrtime around the require), the RSS and the heap used afterwards. Arms alternate; medians.
-// Kept to record the choice of the public entry (BENCHMARKS.md "Delivery", undici entry point).
+// Kept to record the choice of the public entry (BENCHMARKS.md "Sender").
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
