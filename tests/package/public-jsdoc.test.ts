@@ -48,7 +48,7 @@ const PENDING = new Set<string>([
   // src/runtime/receiver/webhook-receiver.ts
   'WebhookHandler', 'WebhookReceiver', 'WebhookReceiverHandlerOptions',
   // src/runtime/signing/rfc9421-signer.ts
-  'Rfc9421SignatureTiming', 'Rfc9421SignerOptions', 'SignedRfc9421Request', 'createRfc9421Signer',
+  'Rfc9421SignatureTiming', 'Rfc9421SignerOptions', 'SignedRfc9421Request',
   // src/runtime/webhooks/invalid-request.ts
   'InvalidRequestError', 'invalidRequest',
   // src/runtime/webhooks/push-config.ts

@@ -52,6 +52,13 @@ export const ADCP_ERROR_CODES = Object.freeze({
   ADCP_RECEIVER_STORE_FAILED: 'The receiver store backend reported an error.',
 
   // Key discovery (security.mdx "Key discovery", brand.json jwks_uri).
+  ADCP_KEYS_ALG_UNKNOWN: 'A key algorithm name is not one of ed25519 / es256 (JWK alg EdDSA / ES256).',
+  ADCP_KEYS_PURPOSE_UNKNOWN: 'A key purpose (`adcp_use`) is not one the webhook profile accepts.',
+  ADCP_KEYS_PRIVATE_MEMBER: 'A key meant for publication carries private members (`d`, ...); it is never published.',
+  ADCP_KEYS_INVALID_KEY: 'A JWK lacks a member a verifier requires (`kid`, `use`, `key_ops`, `alg`, `adcp_use`) or is not a valid Ed25519 / P-256 key.',
+  ADCP_KEYS_KID_COLLISION: 'Two keys of one JWKS or key set share a `kid`.',
+  ADCP_KEYS_NO_ACTIVE_KEY: 'A key set has no active key to sign with, so nothing can be signed or advertised.',
+  ADCP_KEYS_INVALID_OPTION: 'A key, key set, capability or publication option is unusable (a non-https URL, a signer outside the profile, a bad kid).',
   ADCP_KEYS_CONFIG_INVALID: 'The brand.json key source configuration is unusable (no agent, a non-https URL, a bad bound).',
   ADCP_DISCOVERY_BODY_LIMIT: 'Internal abort reason: a discovery document is over its size limit.',
   ADCP_DISCOVERY_DEADLINE: 'Internal abort reason: a discovery fetch passed its deadline or was refused mid-response.',

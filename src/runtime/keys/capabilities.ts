@@ -44,6 +44,7 @@ export interface IdentityCapability {
 /** Anything the runtime signs webhooks with: an RFC 9421 signer (in-process or external) or a key set. */
 export type WebhookSigningSource = { readonly algorithm: SignatureAlgorithm; readonly descriptor: { readonly mode: string } } | SigningKeySet;
 
+/** Options of `signingCapabilities`: the real signers and where the keys are published (security.mdx "Webhook callbacks", "Agent key publication"). */
 export interface SigningCapabilitiesOptions {
   /** The RFC 9421 signers (or key sets) webhooks are signed with. At least one. */
   readonly signers: readonly WebhookSigningSource[];

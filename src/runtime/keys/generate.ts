@@ -33,6 +33,7 @@ export interface SigningKeyPair {
   readonly publicJwk: PublicJwk & { readonly kid: string };
 }
 
+/** Options of `generateSigningKey`: algorithm, `adcp_use` purpose and key id (security.mdx "Agent key publication"). */
 export interface GenerateSigningKeyOptions {
   /** `ed25519` (JWK alg `EdDSA`) or `es256` (ECDSA P-256, JWK alg `ES256`). */
   readonly alg: SigningKeyAlgorithm;

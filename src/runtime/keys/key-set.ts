@@ -31,6 +31,7 @@ interface Member {
   state: KeyLifecycleState;
 }
 
+/** Options of a key set's signer (it always signs with the set's active key). */
 export interface SigningKeySetSignerOptions {
   /** `expires - created`; 1..300, default 300. */
   readonly expiresInSeconds?: number;

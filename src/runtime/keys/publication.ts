@@ -27,6 +27,7 @@ export const DEFAULT_JWKS_MAX_AGE_SECONDS = 300;
 
 type Source<T> = T | (() => T | Promise<T>);
 
+/** Options of `createKeyPublicationHandler`: what it serves (JWKS, revocation list, brand.json) and under which paths (security.mdx "Agent key publication"). */
 export interface KeyPublicationOptions {
   /** The JWKS to serve: a document, a key set (its non-revoked keys), or a function returning one. */
   readonly jwks: Source<Jwks> | SigningKeySet;
@@ -49,6 +50,7 @@ export interface PublicationResponse {
   readonly body: string;
 }
 
+/** Serves the JWKS, the revocation list and brand.json with cache headers bounded by the spec's TTL rules, for node:http and the Fetch API. */
 export interface KeyPublicationHandler {
   /** The answer for a method, path and `If-None-Match`, or undefined when the path is not served here. */
   respond(method: string, path: string, ifNoneMatch?: string): Promise<PublicationResponse | undefined>;

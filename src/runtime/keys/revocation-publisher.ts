@@ -19,6 +19,7 @@ export const DEFAULT_REVOCATION_NEXT_UPDATE_SECONDS = 300;
 /** The key that signs the list: a private JWK, or a published key with an external signing hook. */
 export type RevocationListSigningKey = PrivateJwk | { readonly publicJwk: PublicJwk; readonly sign: ExternalSignFunction };
 
+/** Options of `signRevocationList`: issuer, revoked ids, signing key and `next_update` (security.mdx "Transport revocation"). */
 export interface RevocationListOptions {
   /** The brand.json origin the list governs (`https://host[:port]`, no path). */
   readonly issuer: string;

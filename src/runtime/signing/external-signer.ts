@@ -18,6 +18,7 @@ import type { OutgoingWebhookRequest, WebhookSigner } from './webhook-signer.js'
 /** Signs the signature base bytes with the key named by the published JWK (KMS style). */
 export type ExternalSignFunction = (data: Uint8Array) => Promise<Uint8Array>;
 
+/** Options of `createExternalRfc9421Signer`: the published key, the signing hook and the signature lifetime (security.mdx "AdCP RFC 9421 profile", "Production key storage"). */
 export interface ExternalRfc9421SignerOptions {
   /**
    * The public JWK the key store's key is published as (its `kid` names the key in
