@@ -30,13 +30,14 @@ export function schemaLocations(options: { schemas?: string; lock?: string }, cw
         : existsSync(projectCache)
           ? projectCache
           : shippedSchemasDir();
-  const lockPath =
-    options.lock !== undefined
-      ? resolve(cwd, options.lock)
-      : config?.lock !== undefined && options.schemas === undefined
-        ? config.lock
-        : lockPathFor(schemasDir);
-  return { schemasDir, lockPath };
+  return { schemasDir, lockPath: lockLocation(options, cwd, schemasDir, config) };
+}
+
+/** `--lock FILE`, else the config's `lock` (unless `--schemas` names another cache), else beside the cache. */
+export function lockLocation(options: { schemas?: string; lock?: string }, cwd: string, schemasDir: string, config?: LoadedProjectConfig): string {
+  if (options.lock !== undefined) return resolve(cwd, options.lock);
+  if (config?.lock !== undefined && options.schemas === undefined) return config.lock;
+  return lockPathFor(schemasDir);
 }
 
 /** The schema cache shipped inside the package (one pinned AdCP release). */

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { lockPathFor } from '../../../codegen/cache/lock-file.js';
 import type { SyncResult } from '../../../codegen/cache/sync-cache.js';
 import { CliError } from '../cli-error.js';
-import { cliAction, BASE_URL_HELP, CONFIG_HELP, projectConfig, releaseProgress, releaseSiteFor, shownPath } from '../codegen-support.js';
+import { cliAction, BASE_URL_HELP, CONFIG_HELP, lockLocation, projectConfig, releaseProgress, releaseSiteFor, shownPath } from '../codegen-support.js';
 
 interface SyncOptions {
   version?: string;
@@ -40,12 +39,7 @@ async function runSync(options: SyncOptions, cwd: string): Promise<void> {
     throw new CliError('sync: no release named: pass --version <version> (e.g. 3.1.19 or latest) or set "version" in the project config');
   }
   const cacheDir = options.schemas !== undefined ? resolve(cwd, options.schemas) : (config?.schemas ?? resolve(cwd, 'schemas/cache'));
-  const lockPath =
-    options.lock !== undefined
-      ? resolve(cwd, options.lock)
-      : config?.lock !== undefined && options.schemas === undefined
-        ? config.lock
-        : lockPathFor(cacheDir);
+  const lockPath = lockLocation(options, cwd, cacheDir, config);
   const site = releaseSiteFor(options.baseUrl);
   const { syncSchemaCache } = await import('../../../codegen/cache/sync-cache.js');
   const progress = releaseProgress('AdCP release');

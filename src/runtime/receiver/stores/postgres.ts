@@ -19,6 +19,7 @@ import {
   type NonceStoreLimits,
   type ResolvedLimits,
 } from './limits.js';
+import { TurnBatcher } from './turn-batcher.js';
 import { admissionOf } from './limits.js';
 
 /** Options of the PostgreSQL receiver stores. */
@@ -503,48 +504,4 @@ function distinctGroup(events: readonly DedupEvent[], pending: readonly number[]
     group.push(index);
   }
   return group;
-}
-
-/**
- * Collects the calls made in one turn of the event loop and runs them as one batch at the end of the
- * turn (setImmediate): one round trip and one commit serve many webhooks. Each caller's promise
- * settles with its own output once the batch's statements completed; a failing batch rejects every
- * caller (fail closed).
- */
-class TurnBatcher<I, O> {
-  readonly #run: (inputs: readonly I[]) => Promise<O[]>;
-  #inputs: I[] = [];
-  #settlers: Array<{ resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
-  #scheduled = false;
-
-  constructor(run: (inputs: readonly I[]) => Promise<O[]>) {
-    this.#run = run;
-  }
-
-  submit(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.#inputs.push(input);
-      this.#settlers.push({ resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#flush);
-      }
-    });
-  }
-
-  readonly #flush = (): void => {
-    const inputs = this.#inputs;
-    const settlers = this.#settlers;
-    this.#inputs = [];
-    this.#settlers = [];
-    this.#scheduled = false;
-    this.#run(inputs).then(
-      (outputs) => {
-        for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(outputs[i] as O);
-      },
-      (error: unknown) => {
-        for (const settler of settlers) settler.reject(error);
-      },
-    );
-  };
 }

@@ -1,12 +1,13 @@
 // The one-host receiver stores: a SQLite file in WAL mode that every process on the host may open.
 // Each operation runs inside a `BEGIN IMMEDIATE` transaction, so processes serialize on SQLite's write
 // lock and the caps and claims are exact across them; the operations of one event-loop turn share one
-// transaction (group commit, see CommitBatcher), and every caller is answered only after it commits. Dedup state survives a process crash (SIGKILL);
+// transaction (group commit, see commitBatcher), and every caller is answered only after it commits. Dedup state survives a process crash (SIGKILL);
 // `synchronous: 'full'` makes it survive power loss too (webhooks.mdx "Reliability": durable ≥ 24 h).
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { DedupClaim, DedupEvent, DedupToken, EventDedupStore, NonceAdmission, NonceEntry, NonceStore } from '../store-contract.js';
+import { TurnBatcher } from './turn-batcher.js';
 import {
   DEFAULT_RECEIVER_PREFIX,
   ReceiverStoreError,
@@ -38,52 +39,12 @@ const PURGE_INTERVAL_SECONDS = 60;
  * other processes still see them atomically); a failing batch rolls back and rejects every caller
  * (fail closed). One commit (one WAL append) then serves many webhooks.
  */
-class CommitBatcher<I, O> {
-  readonly #run: (inputs: readonly I[]) => O[];
-  #inputs: I[] = [];
-  #settlers: Array<{ resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
-  #scheduled = false;
-
-  constructor(db: SqliteDatabase, operation: (input: I) => O, before?: () => void) {
-    const batch = db.transaction((inputs: readonly I[]) => {
-      before?.();
-      return inputs.map(operation);
-    });
-    this.#run = (inputs) => batch.immediate(inputs);
-  }
-
-  submit(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.#inputs.push(input);
-      this.#settlers.push({ resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(this.#flush);
-      }
-    });
-  }
-
-  readonly #flush = (): void => {
-    const inputs = this.#inputs;
-    const settlers = this.#settlers;
-    this.#inputs = [];
-    this.#settlers = [];
-    this.#scheduled = false;
-    if (inputs.length === 0) return;
-    let outputs: O[];
-    try {
-      outputs = this.#run(inputs);
-    } catch (error) {
-      for (const settler of settlers) settler.reject(error);
-      return;
-    }
-    for (let i = 0; i < settlers.length; i++) settlers[i]?.resolve(outputs[i] as O);
-  };
-
-  /** Runs what is queued now (before the database closes). */
-  drain(): void {
-    if (this.#inputs.length > 0) this.#flush();
-  }
+function commitBatcher<I, O>(db: SqliteDatabase, operation: (input: I) => O, before?: () => void): TurnBatcher<I, O> {
+  const batch = db.transaction((inputs: readonly I[]) => {
+    before?.();
+    return inputs.map(operation);
+  });
+  return new TurnBatcher((inputs) => batch.immediate(inputs));
 }
 
 function tables(prefix: string) {
@@ -177,7 +138,7 @@ export class SqliteNonceStore implements NonceStore {
     'held' | 'keyid' | 'total' | 'insert' | 'revive' | 'saveKeyid' | 'addTotal' | 'purgeKeyid' | 'expiredByKeyid' | 'purgeAll' | 'subtractKeyid' | 'dropIdleKeyids',
     Statement
   >;
-  readonly #admissions: CommitBatcher<NonceEntry, NonceAdmission>;
+  readonly #admissions: TurnBatcher<NonceEntry, NonceAdmission>;
   #nextPurge = 0;
   #closed = false;
 
@@ -203,7 +164,7 @@ export class SqliteNonceStore implements NonceStore {
       subtractKeyid: db.prepare(`UPDATE ${t.keyids} SET entries = entries - ? WHERE keyid = ?`),
       dropIdleKeyids: db.prepare(`DELETE FROM ${t.keyids} WHERE entries = 0 AND latest_expiry <= ?`),
     };
-    this.#admissions = new CommitBatcher(db, (entry: NonceEntry) => this.#admitInTransaction(entry));
+    this.#admissions = commitBatcher(db, (entry: NonceEntry) => this.#admitInTransaction(entry));
   }
 
   async admit(entry: NonceEntry): Promise<NonceAdmission> {
@@ -287,8 +248,8 @@ export class SqliteEventDedupStore implements EventDedupStore {
   readonly #db: SqliteDatabase;
   readonly #path: string;
   readonly #sql: Record<'claim' | 'state' | 'complete' | 'release' | 'purge', Statement>;
-  readonly #claims: CommitBatcher<DedupEvent & { readonly claimId: string }, DedupClaim>;
-  readonly #completions: CommitBatcher<{ readonly claim: DedupToken; readonly retainUntilMs: number }, void>;
+  readonly #claims: TurnBatcher<DedupEvent & { readonly claimId: string }, DedupClaim>;
+  readonly #completions: TurnBatcher<{ readonly claim: DedupToken; readonly retainUntilMs: number }, void>;
   #nextPurge = 0;
   #closed = false;
 
@@ -312,8 +273,8 @@ export class SqliteEventDedupStore implements EventDedupStore {
       release: db.prepare(`DELETE FROM ${t.events} WHERE sender = ? AND idempotency_key = ? AND claim_id = ? AND state = 'claimed'`),
       purge: db.prepare(`DELETE FROM ${t.events} WHERE expires_at_ms <= ?`),
     };
-    this.#claims = new CommitBatcher(db, (event: DedupEvent & { readonly claimId: string }) => this.#beginInTransaction(event, event.claimId));
-    this.#completions = new CommitBatcher(db, ({ claim, retainUntilMs }: { readonly claim: DedupToken; readonly retainUntilMs: number }) => {
+    this.#claims = commitBatcher(db, (event: DedupEvent & { readonly claimId: string }) => this.#beginInTransaction(event, event.claimId));
+    this.#completions = commitBatcher(db, ({ claim, retainUntilMs }: { readonly claim: DedupToken; readonly retainUntilMs: number }) => {
       this.#sql.complete.run(retainUntilMs, claim.sender, claim.idempotencyKey, claim.claimId);
     });
   }
