@@ -21,8 +21,12 @@ export {
   TaskLifecycle,
   type InitialTaskResponse,
   type LifecycleUpdateOutcome,
+  type LifecycleUpdateResult,
   type TaskLifecycleOptions,
+  type TaskWebhookSender,
 } from './task-lifecycle.js';
+export { isDurableWebhookSender, type DurableWebhookSender } from './durable-sender.js';
+export { emitTaskWebhookDurably } from './durable-emit.js';
 export {
   createSyncCompletionGate,
   maybeEmitSyncCompletion,

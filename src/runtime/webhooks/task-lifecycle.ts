@@ -9,9 +9,17 @@ import { isTerminalStatus, type AnnouncedStatus, type NonTerminalInitialStatus }
 import type { LifecycleTaskType } from './task-kinds.js';
 import { emitTaskWebhook, type ResultContext, type TaskWebhookOutcome } from './task-webhook.js';
 import type { WebhookSender } from './webhook-sender.js';
+import { isDurableWebhookSender, type DurableWebhookSender } from './durable-sender.js';
+import { emitTaskWebhookDurably } from './durable-emit.js';
 
-export interface TaskLifecycleOptions<T extends LifecycleTaskType> {
-  readonly sender: WebhookSender;
+/** Either sender: background (`update` returns the outcome) or durable (`update` resolves after the write). */
+export type TaskWebhookSender = WebhookSender | DurableWebhookSender;
+
+/** `update`'s result: a promise exactly when the sender is durable. */
+export type LifecycleUpdateResult<D extends TaskWebhookSender> = D extends DurableWebhookSender ? Promise<LifecycleUpdateOutcome> : LifecycleUpdateOutcome;
+
+export interface TaskLifecycleOptions<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender> {
+  readonly sender: D;
   readonly taskType: T;
   /** From extractPushNotificationConfig; without one the task runs silently (buyer polls). */
   readonly pushConfig: PushNotificationConfig | undefined;
@@ -31,13 +39,13 @@ export interface InitialTaskResponse {
 
 export type LifecycleUpdateOutcome = TaskWebhookOutcome | { readonly queued: false; readonly reason: 'no_push_config' | 'task_already_terminal' };
 
-export class TaskLifecycle<T extends LifecycleTaskType> {
+export class TaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender> {
   readonly taskId: string;
   readonly initialResponse: InitialTaskResponse;
   #terminal = false;
-  readonly #options: TaskLifecycleOptions<T>;
+  readonly #options: TaskLifecycleOptions<T, D>;
 
-  constructor(options: TaskLifecycleOptions<T>) {
+  constructor(options: TaskLifecycleOptions<T, D>) {
     this.#options = options;
     this.taskId = options.taskId ?? `task_${randomUUID()}`;
     this.initialResponse = {
@@ -51,14 +59,23 @@ export class TaskLifecycle<T extends LifecycleTaskType> {
     return this.#terminal;
   }
 
-  /** Announces a status change; the terminal one is announced once, then the task is closed. */
-  update<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateOutcome {
+  /**
+   * Announces a status change; the terminal one is announced once, then the task is closed. With a durable
+   * sender the promise resolves once the webhook is in the store (await it before answering the buyer).
+   */
+  update<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateResult<D> {
+    const outcome = this.#announce(status, result, message);
+    return (isDurableWebhookSender(this.#options.sender) ? Promise.resolve(outcome) : outcome) as LifecycleUpdateResult<D>;
+  }
+
+  #announce<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateOutcome | Promise<LifecycleUpdateOutcome> {
     if (this.#terminal) return { queued: false, reason: 'task_already_terminal' };
     if (isTerminalStatus(status)) this.#terminal = true;
     const { sender, pushConfig, taskType, initialStatus, context, logger } = this.#options;
     if (pushConfig === undefined) return { queued: false, reason: 'no_push_config' };
-    return emitTaskWebhook<T, S>(
-      sender,
+    const emit = isDurableWebhookSender(sender) ? emitTaskWebhookDurably<T, S> : emitTaskWebhook<T, S>;
+    return emit(
+      sender as WebhookSender & DurableWebhookSender,
       {
         taskId: this.taskId,
         taskType,
@@ -74,6 +91,8 @@ export class TaskLifecycle<T extends LifecycleTaskType> {
   }
 }
 
-export function startTaskLifecycle<T extends LifecycleTaskType>(options: TaskLifecycleOptions<T>): TaskLifecycle<T> {
+export function startTaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender>(
+  options: TaskLifecycleOptions<T, D>,
+): TaskLifecycle<T, D> {
   return new TaskLifecycle(options);
 }

@@ -7,6 +7,8 @@ import type { McpWebhookPayload, PushNotificationConfig, SpecWebhookTaskType, Ta
 import type { DeliveryAcceptance, WebhookDeliveryRequest } from '../delivery/index.js';
 import { signerForPushConfig, type SignerSelectionOptions } from '../signing/index.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
+import type { DurableOutbox } from '../store/durable-outbox.js';
+import { createDurableWebhookSender, isDurableOutbox, type DurableWebhookSender } from './durable-sender.js';
 
 export interface OutgoingTaskWebhook<T extends SpecWebhookTaskType = SpecWebhookTaskType, S extends TaskStatus = TaskStatus> {
   /** The buyer's validated registration: URL, and `authentication` for the signing mode. */
@@ -30,7 +32,11 @@ export interface BackgroundDelivery {
 }
 
 export interface WebhookSenderOptions {
-  readonly delivery: BackgroundDelivery;
+  /**
+   * Background delivery (`createWebhookDelivery`: `send` returns at once), or the durable outbox
+   * (`createDurableOutbox`: `send` resolves once the row is written; webhooks.mdx "Reliability").
+   */
+  readonly delivery: BackgroundDelivery | DurableOutbox;
   /** The seller's RFC 9421 signer (or its options), used when the registration has no `authentication`. */
   readonly rfc9421: SignerSelectionOptions['rfc9421'];
   /**
@@ -41,7 +47,17 @@ export interface WebhookSenderOptions {
   readonly legacyCredentialRef?: (pushConfig: PushNotificationConfig) => string;
 }
 
-export function createWebhookSender(options: WebhookSenderOptions): WebhookSender {
+/** Over the durable outbox: a sender whose `send` resolves after the durable write. */
+export function createWebhookSender(options: WebhookSenderOptions & { readonly delivery: DurableOutbox }): DurableWebhookSender;
+export function createWebhookSender(options: WebhookSenderOptions & { readonly delivery: BackgroundDelivery }): WebhookSender;
+export function createWebhookSender(options: WebhookSenderOptions): WebhookSender | DurableWebhookSender {
+  if (isDurableOutbox(options.delivery)) {
+    return createDurableWebhookSender({ outbox: options.delivery, rfc9421: options.rfc9421, legacyCredentialRef: options.legacyCredentialRef });
+  }
+  return createBackgroundSender({ ...options, delivery: options.delivery });
+}
+
+function createBackgroundSender(options: WebhookSenderOptions & { readonly delivery: BackgroundDelivery }): WebhookSender {
   const { delivery, rfc9421 } = options;
   const credentialRefFor = options.legacyCredentialRef ?? (() => `inline:${randomUUID()}`);
   return {
