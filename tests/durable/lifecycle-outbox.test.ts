@@ -146,6 +146,22 @@ describe.each([
     const outcome: LifecycleUpdateOutcome = await task.update('working', { percentage: 10 });
     expect(outcome).toEqual({ queued: false, reason: 'store_unavailable' });
   });
+
+  it('a terminal webhook the store refused leaves the task open; announcing it again once the store is back succeeds', async () => {
+    const { store, observer } = await openStores();
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const key = ed25519TestKey();
+    const pushConfig = pushConfigFor(receiver);
+    const task = startTaskLifecycle({ sender: sellerSender(store, key), taskType: 'sync_creatives', pushConfig, initialStatus: 'working' });
+    await store.close();
+    expect(await task.update('completed', { status: 'completed', creatives: [] })).toEqual({ queued: false, reason: 'store_unavailable' });
+    expect(task.terminal).toBe(false);
+    const reopened = startTaskLifecycle({ sender: sellerSender(observer, key), taskType: 'sync_creatives', pushConfig, initialStatus: 'working', taskId: task.taskId });
+    expect(await reopened.update('completed', { status: 'completed', creatives: [] })).toMatchObject({ queued: true, notificationId: `${task.taskId}.terminal` });
+    expect(reopened.terminal).toBe(true);
+    expect(await reopened.update('failed')).toEqual({ queued: false, reason: 'task_already_terminal' });
+  });
 });
 
 describe('durable sender typing and legacy registrations', () => {

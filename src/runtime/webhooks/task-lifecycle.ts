@@ -65,7 +65,17 @@ export class TaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSen
    */
   update<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateResult<D> {
     const outcome = this.#announce(status, result, message);
-    return (isDurableWebhookSender(this.#options.sender) ? Promise.resolve(outcome) : outcome) as LifecycleUpdateResult<D>;
+    if (!isDurableWebhookSender(this.#options.sender)) return outcome as LifecycleUpdateResult<D>;
+    return Promise.resolve(outcome).then((settled) => this.#reopenAfterStoreFailure(status, settled)) as LifecycleUpdateResult<D>;
+  }
+
+  /**
+   * A terminal webhook the store did not confirm leaves the task open, so the seller can announce it again; the
+   * repeat carries the same `notification_id`, which receivers dedup on should the first write land after all.
+   */
+  #reopenAfterStoreFailure(status: AnnouncedStatus, outcome: LifecycleUpdateOutcome): LifecycleUpdateOutcome {
+    if (!outcome.queued && outcome.reason === 'store_unavailable' && isTerminalStatus(status)) this.#terminal = false;
+    return outcome;
   }
 
   #announce<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateOutcome | Promise<LifecycleUpdateOutcome> {
