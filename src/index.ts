@@ -263,4 +263,10 @@ export {
   type NotificationSender,
   type NotificationSenderOptions,
   type NotificationSendRequest,
+  createNotificationReceiver,
+  type NotificationEvent,
+  type NotificationKindShape,
+  type NotificationOutcome,
+  type NotificationReceiver,
+  type NotificationReceiverOptions,
 } from './runtime/notifications/index.js';

@@ -6,3 +6,11 @@ export {
   type NotificationSenderOptions,
   type NotificationSendRequest,
 } from './notification-sender.js';
+export {
+  createNotificationReceiver,
+  type NotificationEvent,
+  type NotificationKindShape,
+  type NotificationOutcome,
+  type NotificationReceiver,
+  type NotificationReceiverOptions,
+} from './notification-receiver.js';
