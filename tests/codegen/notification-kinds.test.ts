@@ -176,3 +176,17 @@ describe('3.1.19 round trip per standalone kind: build → sign → deliver → 
     expect(() => buildNotificationPayload('creative.status_changed', rest)).toThrow(/notification_id is required/);
   });
 });
+
+describe('kinds diff between releases', () => {
+  it('3.1.19 → 3.2.0-beta.5 adds the 3.2 kinds; 3.0.26 → 3.1.19 adds impairment and the account kinds', async () => {
+    const { diffNotificationKinds } = await import('../../codegen/diff/notification-kinds-diff.js');
+    const newer = diffNotificationKinds(schemaDir('3.1.19'), schemaDir('3.2.0-beta.5'));
+    expect(newer.added).toEqual(['window_update', 'creative.assignment_changed', 'indicators.changed', 'account.status_changed', 'capabilities.changed']);
+    expect(newer.removed).toEqual([]);
+    const older = diffNotificationKinds(schemaDir('3.0.26'), schemaDir('3.1.19'));
+    expect(older.added).toContain('impairment');
+    expect(older.added).toContain('wholesale_feed.bulk_change');
+    // 3.0.26 carried delivery reports in get-media-buy-delivery-response.json; 3.1.19 in their own result schema.
+    expect(older.changed).toContainEqual({ name: 'scheduled', fields: ['payloadFile'] });
+  });
+});
