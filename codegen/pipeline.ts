@@ -21,6 +21,8 @@ import { emitValidationTypes } from './emit/validation-types.js';
 import { emitValidators } from './emit/validators.js';
 import { emitVersionModule } from './emit/version-module.js';
 import { emitWebhookResult } from './emit/webhook-result.js';
+import { discoverNotificationKinds, type NotificationKind } from './model/notification-kinds.js';
+import { emitNotificationKinds } from './emit/notification-kinds-module.js';
 
 export { CodegenError } from './errors.js';
 
@@ -41,12 +43,13 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
   const model = buildModel(store);
   const formatter = startFormatter();
   try {
-    loadClosure(store, model.version, closureRoots(model));
+    const kinds = discoverNotificationKinds(store);
+    loadClosure(store, model.version, [...closureRoots(model), ...kinds.map((kind) => kind.payloadFile)]);
     const ctx: EmitContext = { model, store, libs: await loadLibraries() };
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
     // the compilation of the next one.
-    await emitModules(ctx, (module) => {
+    await emitModules(ctx, kinds, (module) => {
       const file = formatModule(ctx, formatter, module);
       // Handled now, so a formatting failure while later modules are still being emitted is not an
       // unhandled rejection; Promise.all below still rethrows it.
@@ -71,7 +74,7 @@ function closureRoots(model: CodegenModel): string[] {
  * thread compiles), then the big result-types compile (the critical path), then the rest, which
  * the main thread produces while the worker formats result-types.
  */
-async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => void): Promise<void> {
+async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[], accept: (module: EmittedModule) => void): Promise<void> {
   const emitted: EmittedModule[] = [];
   const add = (module: EmittedModule): void => {
     emitted.push(module);
@@ -79,6 +82,7 @@ async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => 
   };
   ctx.model.enums.forEach((model) => add(emitEnumModule(ctx, model)));
   [emitProtocolTable(ctx), emitWebhookResult(ctx), emitPayloadBuilder(ctx), emitValidationTypes(ctx)].forEach(add);
+  add(emitNotificationKinds(ctx.model.version, kinds));
   // The load stage already read every file, so the hashes are complete; checked again at the end.
   const filesRead = ctx.store.sourceHashes().length;
   add(emitVersionModule(ctx));

@@ -262,3 +262,16 @@ export {
 
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
 export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';
+export {
+  createNotificationSender,
+  type NotificationKindRouting,
+  type NotificationSender,
+  type NotificationSenderOptions,
+  type NotificationSendRequest,
+  createNotificationReceiver,
+  type NotificationEvent,
+  type NotificationKindShape,
+  type NotificationOutcome,
+  type NotificationReceiver,
+  type NotificationReceiverOptions,
+} from './runtime/notifications/index.js';
