@@ -272,6 +272,11 @@ export {
   type SubscriberRegistry,
   type SubscriberRegistryOptions,
   type SubscriptionError,
+  createMemorySubscriberStore,
+  openSqliteSubscriberStore,
+  openPostgresSubscriberStore,
+  type SubscriberStore,
+  type SubscriberStoreOptions,
 } from './runtime/subscriptions/index.js';
 
 // `webhook_activity[]` (core/webhook-activity-record.json; protocol/snapshot-and-log.mdx — Webhook activity log pattern).

@@ -1,6 +1,6 @@
 // The notification_configs registry against a real loopback subscriber (node:http) that verifies the seller's
 // RFC 9421 signature on the challenge: accounts/tasks/sync_accounts.mdx — "Endpoint proof of control".
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
@@ -8,7 +8,16 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../src/runtime/keys/index.js';
 import { createRfc9421Signer, verifyRfc9421Webhook } from '../../src/runtime/signing/index.js';
-import { createSubscriberRegistry } from '../../src/runtime/subscriptions/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createMemorySubscriberStore,
+  createSubscriberRegistry,
+  openPostgresSubscriberStore,
+  openSqliteSubscriberStore,
+  type SubscriberStore,
+} from '../../src/runtime/subscriptions/index.js';
+import { PG_URL, uniquePrefix, withPgClient } from '../store/pg-helpers.js';
 
 const SCHEMAS = new URL('../../schemas/cache', import.meta.url).pathname;
 type Mode = 'answer' | 'token' | 'wrong' | 'silent' | 'both';
@@ -51,15 +60,39 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function registry() {
-  return createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300 });
+const STORE_KIND = process.env['ADCP_SUBSCRIBER_STORE'];
+const closers: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+let opened = 0;
+async function openStore(kind: string): Promise<SubscriberStore> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'adcp-subs-'));
+    const store = openSqliteSubscriberStore(join(dir, 'subs.db'), { tablePrefix: 'subs_' });
+    closers.push(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
+    return store;
+  }
+  if (kind === 'postgres') {
+    const prefix = `${uniquePrefix('subs')}${opened++}_`;
+    const store = await openPostgresSubscriberStore(PG_URL, { tablePrefix: prefix });
+    closers.push(async () => { await store.close(); await withPgClient((c) => c.query(`DROP TABLE IF EXISTS ${prefix}subscribers`)); });
+    return store;
+  }
+  return createMemorySubscriberStore();
+}
+let kind = 'memory';
+async function registry() {
+  return createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300, store: await openStore(kind) });
 }
 const config = (id: string, path = `/${id}`, event_types = ['creative.status_changed']) => ({ subscriber_id: id, url: `${base}${path}`, event_types });
 
+describe.each(STORE_KIND === undefined ? ['memory', 'sqlite', 'postgres'] : [STORE_KIND])('on %s', (storeKind) => {
+beforeAll(() => { kind = storeKind; });
 describe('challenge flow', () => {
   it('activates a subscriber whose endpoint echoes the signed challenge', async () => {
     mode = 'answer';
-    const reg = registry();
+    const reg = await registry();
     const before = received.length;
     const result = await reg.apply('acct_1', 0, [config('buyer-primary')]);
     expect(result.action).toBe('updated');
@@ -73,25 +106,25 @@ describe('challenge flow', () => {
 
   it('accepts the `token` alias', async () => {
     mode = 'token';
-    expect((await registry().apply('acct_1', 0, [config('alias')])).action).toBe('updated');
+    expect((await (await registry()).apply('acct_1', 0, [config('alias')])).action).toBe('updated');
   });
 
   for (const failing of ['wrong', 'silent', 'both'] as const) {
     it(`fails on a ${failing} answer, with the url pointer, and leaves the previous set in place`, async () => {
       mode = 'answer';
-      const reg = registry();
+      const reg = await registry();
       await reg.apply('acct_1', 2, [config('keep')]);
       mode = failing;
       const result = await reg.apply('acct_1', 2, [config('keep'), config('new-one')]);
       expect(result.action).toBe('failed');
       expect(result.errors).toEqual([{ code: 'VALIDATION_ERROR', message: expect.any(String), field: 'accounts[2].notification_configs[1].url' }]);
-      expect(reg.list('acct_1').map((c) => c.subscriber_id)).toEqual(['keep']);
+      expect((await reg.list('acct_1')).map((c) => c.subscriber_id)).toEqual(['keep']);
     });
   }
 
   it('reuses proof only for the same tuple; a URL or event-type change challenges again', async () => {
     mode = 'answer';
-    const reg = registry();
+    const reg = await registry();
     await reg.apply('acct_1', 0, [config('s1')]);
     const count = received.length;
     await reg.apply('acct_1', 0, [config('s1')]);
@@ -108,16 +141,16 @@ describe('challenge flow', () => {
 
   it('never reports a paused subscriber without proof as active, and challenges on reactivation', async () => {
     mode = 'wrong';
-    const reg = registry();
+    const reg = await registry();
     const paused = await reg.apply('acct_1', 0, [{ ...config('p'), active: false }]);
     expect(paused.notification_configs?.[0]?.active).toBe(false);
     expect((await reg.apply('acct_1', 0, [config('p')])).action).toBe('failed');
-    expect(reg.subscribers('acct_1')[0]!.proofKey).toBeUndefined();
+    expect((await reg.subscribers('acct_1'))[0]!.proofKey).toBeUndefined();
   });
 
   it('does not send challenges on dry_run', async () => {
     const count = received.length;
-    const result = await registry().apply('acct_1', 0, [config('dry')], { dryRun: true });
+    const result = await (await registry()).apply('acct_1', 0, [config('dry')], { dryRun: true });
     expect(received.length).toBe(count);
     expect(result.notification_configs).toBeUndefined();
   });
@@ -126,17 +159,17 @@ describe('challenge flow', () => {
 describe('replace semantics and scoping', () => {
   it('omitted leaves the set, a full array replaces, [] removes all', async () => {
     mode = 'answer';
-    const reg = registry();
+    const reg = await registry();
     await reg.apply('acct_r', 0, [config('a'), config('b')]);
     expect((await reg.apply('acct_r', 0, undefined)).notification_configs?.map((c) => c.subscriber_id)).toEqual(['a', 'b']);
     expect((await reg.apply('acct_r', 0, [config('b'), config('c')])).notification_configs?.map((c) => c.subscriber_id)).toEqual(['b', 'c']);
     const cleared = await reg.apply('acct_r', 0, []);
     expect(cleared.action).toBe('updated');
-    expect(reg.list('acct_r')).toEqual([]);
+    expect(await reg.list('acct_r')).toEqual([]);
   });
 
   it('rejects duplicate subscriber ids and media-buy-anchored or undefined types, pointing at the entry', async () => {
-    const reg = registry();
+    const reg = await registry();
     const count = received.length;
     const result = await reg.apply('acct_s', 1, [config('d'), config('d'), config('x', '/x', ['creative.purged', 'impairment', 'account.status_changed'])]);
     expect(result.action).toBe('failed');
@@ -146,18 +179,21 @@ describe('replace semantics and scoping', () => {
       ['VALIDATION_ERROR', 'accounts[1].notification_configs[2].event_types[2]'],
     ]);
     expect(received.length).toBe(count);
-    expect(reg.list('acct_s')).toEqual([]);
+    expect(await reg.list('acct_s')).toEqual([]);
   });
 
   it('keeps credentials write-only: stored for delivery, absent from every echo', async () => {
     mode = 'answer';
-    const reg = registry();
+    const reg = await registry();
     const secret = 'bearer-secret-value-0123456789abcdef';
     const result = await reg.apply('acct_c', 0, [{ ...config('legacy'), authentication: { schemes: ['Bearer'], credentials: secret } }]);
     expect(JSON.stringify(result)).not.toContain(secret);
-    expect(JSON.stringify(reg.list('acct_c'))).not.toContain(secret);
-    expect(reg.subscribers('acct_c')[0]!.credentials).toBe(secret);
+    expect(JSON.stringify(await reg.list('acct_c'))).not.toContain(secret);
+    const stored = (await reg.subscribers('acct_c'))[0]!;
+    if (kind === 'memory') expect(stored.credentials).toBe(secret);
+    else expect(JSON.stringify(stored)).not.toContain(secret);
     expect(received.at(-1)!.body['delivery_auth']).toMatchObject({ mode: 'Bearer', credential_fingerprint: expect.stringMatching(/^[a-f0-9]{64}$/) });
     expect(received.at(-1)!.verified).toBe(true);
   });
+});
 });

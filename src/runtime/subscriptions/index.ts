@@ -13,3 +13,10 @@ export {
   type SubscriberRegistryOptions,
   type SubscriptionError,
 } from './registry.js';
+export {
+  createMemorySubscriberStore,
+  openSqliteSubscriberStore,
+  openPostgresSubscriberStore,
+  type SubscriberStore,
+  type SubscriberStoreOptions,
+} from './subscriber-store.js';

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
+import { createMemorySubscriberStore, type SubscriberStore } from './subscriber-store.js';
 
 /** Media-buy-anchored types (enums/notification-type.json description): never allowed on `notification_configs[]`. */
 export const MEDIA_BUY_ANCHORED_TYPES: readonly string[] = Object.freeze(['scheduled', 'final', 'delayed', 'adjusted', 'impairment']);
@@ -79,13 +80,15 @@ export interface SubscriberRegistryOptions {
   readonly challengeTimeoutMs?: number;
   /** Accept `http:` URLs (loopback tests only); production registrations are HTTPS (sync_accounts.mdx — `url`). */
   readonly allowHttp?: boolean;
+  /** Where subscriber sets persist; default in memory. */
+  readonly store?: SubscriberStore;
 }
 
 /** The registry: apply a replacement set per account, read the sanitized echo, read the stored subscribers. */
 export interface SubscriberRegistry {
   apply(accountId: string, accountIndex: number, configs: readonly NotificationConfigInput[] | undefined, options?: { dryRun?: boolean }): Promise<ApplyResult>;
-  list(accountId: string): NotificationConfigEcho[];
-  subscribers(accountId: string): readonly StoredSubscriber[];
+  list(accountId: string): Promise<NotificationConfigEcho[]>;
+  subscribers(accountId: string): Promise<readonly StoredSubscriber[]>;
 }
 
 const undiciPoster: ChallengePoster = async (url, body, headers, timeoutMs) => {
@@ -99,12 +102,12 @@ const undiciPoster: ChallengePoster = async (url, body, headers, timeoutMs) => {
  * and the proof-of-control challenge (core/webhook-challenge.json) before any entry is active.
  */
 export function createSubscriberRegistry(options: SubscriberRegistryOptions): SubscriberRegistry {
-  const accounts = new Map<string, StoredSubscriber[]>();
+  const store = options.store ?? createMemorySubscriberStore();
   const post = options.post ?? undiciPoster;
   const timeoutMs = options.challengeTimeoutMs ?? 10_000;
 
   async function apply(accountId: string, accountIndex: number, configs: readonly NotificationConfigInput[] | undefined, applyOptions: { dryRun?: boolean } = {}): Promise<ApplyResult> {
-    const previous = accounts.get(accountId) ?? [];
+    const previous = await store.load(accountId);
     if (configs === undefined) return { action: 'unchanged', ...echoOf(previous) };
     const base = `accounts[${accountIndex}].notification_configs`;
     const structural = validateStructure(configs, base, options.allowHttp === true);
@@ -117,7 +120,7 @@ export function createSubscriberRegistry(options: SubscriberRegistryOptions): Su
       if (!proven) return { action: 'failed', errors: [{ code: 'VALIDATION_ERROR', message: 'endpoint proof of control failed', field: `${base}[${index}].url` }] };
       next.push(proven);
     }
-    accounts.set(accountId, next);
+    await store.replace(accountId, next);
     return { action: sameSet(previous, next) ? 'unchanged' : 'updated', ...echoOf(next) };
   }
 
@@ -147,8 +150,8 @@ export function createSubscriberRegistry(options: SubscriberRegistryOptions): Su
 
   return {
     apply,
-    list: (accountId) => echoOf(accounts.get(accountId) ?? []).notification_configs ?? [],
-    subscribers: (accountId) => accounts.get(accountId) ?? [],
+    list: async (accountId) => echoOf(await store.load(accountId)).notification_configs ?? [],
+    subscribers: (accountId) => store.load(accountId),
   };
 }
 
