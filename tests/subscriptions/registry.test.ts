@@ -83,7 +83,7 @@ async function openStore(kind: string): Promise<SubscriberStore> {
 }
 let kind = 'memory';
 async function registry() {
-  return createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300, store: await openStore(kind) });
+  return createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300, ssrf: { unsafeAllowPrivateNetwork: true }, store: await openStore(kind) });
 }
 const config = (id: string, path = `/${id}`, event_types = ['creative.status_changed']) => ({ subscriber_id: id, url: `${base}${path}`, event_types });
 
@@ -146,6 +146,14 @@ describe('challenge flow', () => {
     expect(paused.notification_configs?.[0]?.active).toBe(false);
     expect((await reg.apply('acct_1', 0, [config('p')])).action).toBe('failed');
     expect((await reg.subscribers('acct_1'))[0]!.proofKey).toBeUndefined();
+  });
+
+  it('refuses a loopback endpoint under the default SSRF policy: no challenge reaches it, proof fails', async () => {
+    mode = 'answer';
+    const count = received.length;
+    const strict = createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300, store: await openStore(kind) });
+    expect((await strict.apply('acct_1', 0, [config('guarded')])).action).toBe('failed');
+    expect(received.length).toBe(count);
   });
 
   it('does not send challenges on dry_run', async () => {

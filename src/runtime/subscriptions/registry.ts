@@ -1,7 +1,8 @@
 // Account-level webhook subscribers (`accounts[].notification_configs[]`), accounts/tasks/sync_accounts.mdx —
 // "Account-level webhook subscriptions" and "Endpoint proof of control".
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
+import { createGuardedConnector, resolveSsrfPolicy, systemResolver, type SsrfOptions } from '../ssrf/index.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import { createMemorySubscriberStore, type SubscriberStore } from './subscriber-store.js';
 
@@ -80,6 +81,8 @@ export interface SubscriberRegistryOptions {
   readonly challengeTimeoutMs?: number;
   /** Accept `http:` URLs (loopback tests only); production registrations are HTTPS (sync_accounts.mdx — `url`). */
   readonly allowHttp?: boolean;
+  /** SSRF rules for the default challenge POST (building/by-layer/L1/security.mdx — Webhook URL validation (SSRF)). */
+  readonly ssrf?: SsrfOptions;
   /** Where subscriber sets persist; default in memory. */
   readonly store?: SubscriberStore;
 }
@@ -91,10 +94,14 @@ export interface SubscriberRegistry {
   subscribers(accountId: string): Promise<readonly StoredSubscriber[]>;
 }
 
-const undiciPoster: ChallengePoster = async (url, body, headers, timeoutMs) => {
-  const response = await request(url, { method: 'POST', body, headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  return { status: response.statusCode, text: await response.body.text() };
-};
+/** The default poster: undici through the SSRF-guarded connector (validated, pinned address), 10 s caps. */
+function guardedPoster(ssrf: SsrfOptions | undefined): ChallengePoster {
+  const dispatcher = new Agent({ connect: createGuardedConnector({ policy: resolveSsrfPolicy(ssrf), resolver: systemResolver, connectTimeoutMs: 10_000 }) });
+  return async (url, body, headers, timeoutMs) => {
+    const response = await request(url, { method: 'POST', body, headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher });
+    return { status: response.statusCode, text: await response.body.text() };
+  };
+}
 
 /**
  * Creates an in-memory subscriber registry with the declarative replace semantics of sync_accounts.mdx —
@@ -103,7 +110,7 @@ const undiciPoster: ChallengePoster = async (url, body, headers, timeoutMs) => {
  */
 export function createSubscriberRegistry(options: SubscriberRegistryOptions): SubscriberRegistry {
   const store = options.store ?? createMemorySubscriberStore();
-  const post = options.post ?? undiciPoster;
+  const post = options.post ?? guardedPoster(options.ssrf);
   const timeoutMs = options.challengeTimeoutMs ?? 10_000;
 
   async function apply(accountId: string, accountIndex: number, configs: readonly NotificationConfigInput[] | undefined, applyOptions: { dryRun?: boolean } = {}): Promise<ApplyResult> {
