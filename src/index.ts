@@ -275,3 +275,28 @@ export {
   type NotificationReceiver,
   type NotificationReceiverOptions,
 } from './runtime/notifications/index.js';
+
+
+// Account-level webhook subscribers (accounts/tasks/sync_accounts.mdx — "Account-level webhook subscriptions").
+export {
+  createSubscriberRegistry,
+  ACCOUNT_ANCHORED_TYPES,
+  MEDIA_BUY_ANCHORED_TYPES,
+  type ApplyResult,
+  type ChallengePoster,
+  type DeliveryAuth,
+  type NotificationConfigEcho,
+  type NotificationConfigInput,
+  type StoredSubscriber,
+  type SubscriberRegistry,
+  type SubscriberRegistryOptions,
+  type SubscriptionError,
+  createMemorySubscriberStore,
+  openSqliteSubscriberStore,
+  openPostgresSubscriberStore,
+  type SubscriberStore,
+  type SubscriberStoreOptions,
+} from './runtime/subscriptions/index.js';
+
+// `webhook_activity[]` (core/webhook-activity-record.json; protocol/snapshot-and-log.mdx — Webhook activity log pattern).
+export { createActivityLog, ACTIVITY_LABELS, type ActivityLog, type ActivityLogOptions, type WebhookActivityRecord } from './runtime/activity/index.js';
