@@ -65,7 +65,7 @@ const PENDING = new Set<string>([
   // src/runtime/webhooks/task-webhook.ts
   'TaskWebhookInput', 'TaskWebhookOptions', 'TaskWebhookOutcome', 'TaskWebhookRefusal', 'emitTaskWebhook',
   // src/runtime/webhooks/webhook-sender.ts
-  'OutgoingTaskWebhook', 'SendOutcome', 'WebhookSender', 'WebhookSenderOptions', 'createWebhookSender',
+  'OutgoingTaskWebhook', 'SendOutcome', 'WebhookSender', 'WebhookSenderOptions', 
 ]);
 
 function exportsWithoutJsDoc(): { missing: string[]; total: number } {

@@ -18,6 +18,10 @@ export interface NotificationKindShape {
   readonly payloadFile: string;
 }
 
+/**
+ * Options of {@link createNotificationReceiver}: verification keys, the registration the fires arrive on, the release's
+ * kind table and an optional payload validator (building/by-layer/L3/webhooks.mdx — Signature verification).
+ */
 export interface NotificationReceiverOptions {
   readonly keys: WebhookKeySource;
   readonly registration: WebhookRegistration;
@@ -40,6 +44,10 @@ export interface NotificationEvent {
   readonly payload: Record<string, unknown>;
 }
 
+/**
+ * What {@link NotificationReceiver.receive} returns: a classified event, a duplicate (answer 200, skip side effects:
+ * building/by-layer/L3/webhooks.mdx — Reliability) or a rejection carrying the HTTP status to send.
+ */
 export type NotificationOutcome = NotificationEvent | { readonly kind: 'duplicate'; readonly status: 200; readonly idempotencyKey: string } | WebhookRejection;
 
 /** Receives standalone notifications of every kind; see building/by-layer/L3/webhooks.mdx — Reliability. */

@@ -13,6 +13,10 @@ export interface NotificationKindRouting {
   readonly coalesceMs: number | null;
 }
 
+/**
+ * Options of {@link createNotificationSender}: the delivery every fire goes through (signed, SSRF-guarded, retried),
+ * the release's kind table, and per-kind coalescence windows (building/by-layer/L3/webhooks.mdx — Coalescence).
+ */
 export interface NotificationSenderOptions {
   readonly delivery: WebhookDelivery;
   /** the release's NOTIFICATION_KINDS table */
@@ -21,6 +25,7 @@ export interface NotificationSenderOptions {
   readonly coalesceMs?: Readonly<Record<string, number | null>>;
 }
 
+/** One notification to send: destination, kind name, the complete payload and the signer that signs its fire. */
 export interface NotificationSendRequest {
   readonly url: string;
   readonly kind: string;
