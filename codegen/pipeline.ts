@@ -6,7 +6,7 @@ import { loadClosure } from './load/closure.js';
 import { SchemaStore } from './load/schema-store.js';
 import { buildModel, type CodegenModel } from './model/model.js';
 import { banner } from './emit/banner.js';
-import type { EmitContext, EmittedModule } from './emit/context.js';
+import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
 import { startFormatter, type Formatter } from './emit/format-worker.js';
 import { prepareConfigTypes, preparePayloadTypes } from './emit/envelope-types.js';
@@ -33,6 +33,11 @@ export interface GeneratedFile {
 export interface GenerateOptions {
   /** Directory holding one AdCP schema release (e.g. schemas/cache or …/schemas/3.1.19). */
   schemasDir: string;
+  /**
+   * How generated code names the runtime's binding entry: `adcp-codegen/binding` in a user project,
+   * a relative path inside this repository. Default: the relative path from src/generated.
+   */
+  bindingEntry?: string;
 }
 
 /** Generates every file of src/generated from one schema release. Throws CodegenError on bad input. */
@@ -42,7 +47,7 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
   const formatter = startFormatter();
   try {
     loadClosure(store, model.version, closureRoots(model));
-    const ctx: EmitContext = { model, store, libs: await loadLibraries() };
+    const ctx: EmitContext = { model, store, libs: await loadLibraries(), bindingEntry: options.bindingEntry ?? DEFAULT_BINDING_ENTRY };
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
     // the compilation of the next one.
