@@ -6,6 +6,7 @@ import { loadClosure } from './load/closure.js';
 import { SchemaStore } from './load/schema-store.js';
 import { buildModel, type CodegenModel } from './model/model.js';
 import { banner } from './emit/banner.js';
+import { emitBindingModule } from './emit/binding-module.js';
 import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
 import { startFormatter, type Formatter } from './emit/format-worker.js';
@@ -94,6 +95,7 @@ async function emitModules(ctx: EmitContext, accept: (module: EmittedModule) => 
   add(await config.compile());
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);
+  add(emitBindingModule(ctx));
   add(emitIndex(ctx, emitted));
   if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');
 }
