@@ -6,7 +6,8 @@ import { loadClosure } from './load/closure.js';
 import { SchemaStore } from './load/schema-store.js';
 import { buildModel, type CodegenModel } from './model/model.js';
 import { banner } from './emit/banner.js';
-import type { EmitContext, EmittedModule } from './emit/context.js';
+import { emitBindingModule } from './emit/binding-module.js';
+import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
 import { startFormatter, type Formatter } from './emit/format-worker.js';
 import { prepareConfigTypes, preparePayloadTypes } from './emit/envelope-types.js';
@@ -35,6 +36,11 @@ export interface GeneratedFile {
 export interface GenerateOptions {
   /** Directory holding one AdCP schema release (e.g. schemas/cache or …/schemas/3.1.19). */
   schemasDir: string;
+  /**
+   * How generated code names the runtime's binding entry: `adcp-codegen/binding` in a user project,
+   * a relative path inside this repository. Default: the relative path from src/generated.
+   */
+  bindingEntry?: string;
 }
 
 /** Generates every file of src/generated from one schema release. Throws CodegenError on bad input. */
@@ -45,7 +51,7 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
   try {
     const kinds = discoverNotificationKinds(store);
     loadClosure(store, model.version, [...closureRoots(model), ...kinds.map((kind) => kind.payloadFile)]);
-    const ctx: EmitContext = { model, store, libs: await loadLibraries() };
+    const ctx: EmitContext = { model, store, libs: await loadLibraries(), bindingEntry: options.bindingEntry ?? DEFAULT_BINDING_ENTRY };
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
     // the compilation of the next one.
@@ -93,6 +99,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   add(await config.compile());
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);
+  add(emitBindingModule(ctx));
   add(emitIndex(ctx, emitted));
   if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');
 }

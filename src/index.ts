@@ -258,7 +258,21 @@ export {
   MemoryStoreError,
   ReceiverStoreError,
   type ReceiverStoreErrorCode,
+  BindingContractError,
 } from './runtime/errors/index.js';
+
+// The binding contract between a generated AdCP version output (its binding.ts) and this runtime;
+// also the package subpath `adcp-codegen/binding`, the only entry generated code imports.
+export {
+  BINDING_CONTRACT,
+  defineBinding,
+  type AdcpBinding,
+  type AnyAdcpBinding,
+  type BindingSpec,
+  type BindingRules,
+  type BindingStatusRole,
+  type BindingTaskKind,
+} from './runtime/binding/index.js';
 
 // Logging: the runtime never logs tokens, credentials, signatures, private keys or URL queries.
 export { silentLogger, stderrJsonLogger, guardLogger, redactUrl, type Logger, type LogLevel, type RedactUrlOptions } from './runtime/logging/logger.js';

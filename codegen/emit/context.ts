@@ -7,6 +7,8 @@ export interface EmitContext {
   readonly model: CodegenModel;
   readonly store: SchemaStore;
   readonly libs: Libraries;
+  /** Module specifier of the runtime's binding entry as seen from the output dir; default DEFAULT_BINDING_ENTRY. */
+  readonly bindingEntry?: string;
 }
 
 export interface EmittedModule {
@@ -21,3 +23,6 @@ export interface EmittedModule {
   /** thousands of JSDoc blocks: format with doc-comment-detach (same bytes, a fraction of the cost) */
   readonly manyDocComments?: boolean;
 }
+
+/** The binding entry as seen from src/generated beside src/runtime (this repository's layout). */
+export const DEFAULT_BINDING_ENTRY = '../runtime/binding/index.js';

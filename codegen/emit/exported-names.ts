@@ -20,6 +20,9 @@ export const NAMES = {
   validationIssue: 'ValidationIssue',
   validateConfig: 'validatePushNotificationConfig',
   validatePayload: 'validateMcpWebhookPayload',
+  statusRoles: 'TASK_STATUS_ROLES',
+  taskKinds: 'TASK_TYPE_KINDS',
+  binding: 'binding',
 } as const;
 
 export const MODULES = {
@@ -33,6 +36,7 @@ export const MODULES = {
   validation: 'validation',
   validators: 'validators',
   standaloneValidators: 'validators.standalone',
+  binding: 'binding',
 } as const;
 
 /** A type declared by one generated module and referenced (by name) from others. */

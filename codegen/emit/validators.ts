@@ -4,9 +4,10 @@ import { CodegenError } from '../errors.js';
 import { isNonStandardKeyword } from '../load/keywords.js';
 import type { JsonObject } from '../load/json.js';
 import { SchemaGraph } from '../transform/schema-graph.js';
-import type { EmitContext, EmittedModule } from './context.js';
+import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './context.js';
 import { MODULES, NAMES } from './exported-names.js';
 import { importType, jsDoc } from './ts-text.js';
+import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
 
 /** Annotation keywords: they never change validity, and ajv would embed their (long) text in the code. */
 const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
@@ -37,22 +38,21 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
   const config = graph.nodeAt({ file: configFile, pointer: '' });
   const code = await standaloneCode(ctx, { payload, config }, [...formats].sort());
   return [
-    { path: `${MODULES.standaloneValidators}.ts`, sources: [payloadFile, configFile], referencedCount: graph.files.size - 2, body: standaloneModule(code) },
+    { path: `${MODULES.standaloneValidators}.ts`, sources: [payloadFile, configFile], referencedCount: graph.files.size - 2, body: standaloneModule(code, ctx.bindingEntry ?? DEFAULT_BINDING_ENTRY) },
     { path: `${MODULES.validators}.ts`, sources: [payloadFile, configFile], body: wrappersModule(ctx) },
   ];
 }
 
 async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
   // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
-  const [{ Ajv }, formatsModule, { fullFormats }, standaloneCodeModule] = await Promise.all([
+  const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([
     import('ajv'),
     import('ajv-formats'),
-    import('ajv-formats/dist/formats.js'),
     import('ajv/dist/standalone/index.js'),
   ]);
   const addFormats = formatsModule.default.default;
   const standalone = standaloneCodeModule.default.default;
-  const unsupported = formats.filter((format) => !Object.hasOwn(fullFormats, format));
+  const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
   }
@@ -67,9 +67,11 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
  * nor the package's CommonJS build (no `import.meta` there) can keep. Each `require("m").name` becomes
  * a named import, the same under Node ESM, TypeScript's CommonJS output and vitest (default imports of
  * ajv's `__esModule` modules differ between them); ajv's ucs2length helper (a default export) is
- * inlined. Any other helper fails generation so a human checks it. Exports get a type.
+ * inlined. ajv-formats' checkers come from the runtime's binding entry (its `fullFormats`), never
+ * from a path inside ajv-formats. Any other helper fails generation so a human checks it. Exports
+ * get a type.
  */
-function standaloneModule(code: string): string {
+function standaloneModule(code: string, bindingEntry: string): string {
   const imported = new Map<string, { specifier: string; name: string; local: string }>();
   let usesCodePointLength = false;
   let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)\.([A-Za-z_$][\w$]*)/g, (_match, specifier: string, name: string) => {
@@ -86,7 +88,7 @@ function standaloneModule(code: string): string {
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
-    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(`${specifier}.js`)};\n`),
+    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(runtimeModule(specifier, bindingEntry))};\n`),
     '\n',
     jsDoc(['One ajv error object (the fields validators.ts reads).']),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
@@ -99,6 +101,12 @@ function standaloneModule(code: string): string {
     body,
     '\n',
   ].join('');
+}
+
+/** Where the standalone code's `require("m")` is imported from. */
+function runtimeModule(specifier: string, bindingEntry: string): string {
+  if (specifier === 'ajv-formats/dist/formats') return bindingEntry;
+  return `${specifier}.js`;
 }
 
 function wrappersModule(ctx: EmitContext): string {

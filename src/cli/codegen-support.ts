@@ -138,3 +138,20 @@ export function releaseProgress(what: string): ReleaseProgress & { finish(): voi
     finish: () => line?.finish(),
   };
 }
+
+/** The package subpath generated code imports the runtime's binding entry from in a user project. */
+export const BINDING_ENTRY_SUBPATH = 'adcp-codegen/binding';
+
+/**
+ * How code generated into `outDir` names the runtime's binding entry: a relative path when
+ * `outDir` lies inside this package's own source tree (src/runtime/binding/index.ts beside it),
+ * else the package subpath `adcp-codegen/binding`.
+ */
+export function bindingEntryFor(outDir: string): string {
+  const root = packageRoot();
+  const entry = join(root, 'src', 'runtime', 'binding', 'index.ts');
+  const inside = relative(root, resolve(outDir));
+  if (inside.startsWith('..') || isAbsolute(inside) || !existsSync(entry)) return BINDING_ENTRY_SUBPATH;
+  const specifier = relative(resolve(outDir), entry).split(sep).join('/').replace(/\.ts$/, '.js');
+  return specifier.startsWith('.') ? specifier : `./${specifier}`;
+}

@@ -6,7 +6,7 @@
 //   and 4 files they reference (sha256 of each in version.ts)
 
 // @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.
-import { fullFormats as ajvRuntime0 } from 'ajv-formats/dist/formats.js';
+import { fullFormats as ajvRuntime0 } from '../runtime/binding/index.js';
 
 /**
  * One ajv error object (the fields validators.ts reads).

@@ -80,3 +80,8 @@ export function runTsc(dir: string): Diagnostic[] {
   if (run.status !== 0 && diagnostics.length === 0) throw new Error(`tsc failed without diagnostics: ${run.stderr}${run.stdout}`);
   return diagnostics;
 }
+
+/** The runtime's binding entry as generated code written to `dir` (inside the repo) imports it. */
+export function bindingEntryFrom(dir: string): string {
+  return path.relative(dir, path.join(repoRoot, 'src', 'runtime', 'binding', 'index.js')).split(path.sep).join('/');
+}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFiles } from '../../codegen/pipeline.js';
-import { makeTempDir, repoRoot, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
+import { bindingEntryFrom, makeTempDir, repoRoot, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
 
 type GeneratedApi = typeof import('../../src/generated/index.js');
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   apis.set('3.1.19', await import('../../src/generated/index.js'));
   for (const version of VERSIONS.filter((v) => v !== '3.1.19')) {
     const dir = path.join(workDir, `v${version}`);
-    writeFiles(dir, await generateFiles({ schemasDir: schemaDir(version) }));
+    writeFiles(dir, await generateFiles({ schemasDir: schemaDir(version), bindingEntry: bindingEntryFrom(dir) }));
     apis.set(version, (await import(pathToFileURL(path.join(dir, 'index.ts')).href)) as GeneratedApi);
   }
 }, 300_000);
@@ -122,17 +122,18 @@ describe('validatePushNotificationConfig', () => {
 });
 
 describe('CommonJS build', () => {
+  // The generated code imports the runtime's binding entry, so both compile (rootDir src/).
   it('the generated code works when compiled to CommonJS and loaded with require()', () => {
     const outDir = path.join(workDir, 'cjs');
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const build = spawnSync(
       process.execPath,
-      [tsc, '--module', 'CommonJS', '--moduleResolution', 'Node10', '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--outDir', outDir, path.join(repoRoot, 'src', 'generated', 'index.ts')],
+      [tsc, '--module', 'CommonJS', '--moduleResolution', 'Node10', '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--rootDir', path.join(repoRoot, 'src'), '--outDir', outDir, path.join(repoRoot, 'src', 'generated', 'index.ts')],
       { encoding: 'utf8' },
     );
     expect(build.stdout + build.stderr).toBe('');
     writeFileSync(path.join(outDir, 'package.json'), '{"type":"commonjs"}');
-    const script = `const g = require(${JSON.stringify(path.join(outDir, 'index.js'))});
+    const script = `const g = require(${JSON.stringify(path.join(outDir, 'generated', 'index.js'))});
 const p = g.buildMcpWebhookPayload({ operation_id: 'op_1', task_id: 't', task_type: 'log_event', status: 'completed' });
 const bad = g.validateMcpWebhookPayload({ ...p, token: 'short' });
 process.stdout.write(JSON.stringify([g.validateMcpWebhookPayload(p).ok, bad.ok, bad.errors, g.validatePushNotificationConfig({ url: 'https://x.example/h' }).ok]));`;

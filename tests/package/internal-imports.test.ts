@@ -33,18 +33,6 @@ const ALLOWED: readonly AllowedInternal[] = [
     specifier: 'ajv/dist/standalone/index.js',
     reason: "Ajv's documented entry for standalone validation code (ajv.js.org \"Standalone validation code\"); ajv has no exports map.",
   },
-  {
-    file: 'codegen/emit/validators.ts',
-    specifier: 'ajv-formats/dist/formats.js',
-    reason: 'the list of format names ajv-formats knows; the codegen rewrite replaces it with the public entry.',
-    beingRemoved: true,
-  },
-  {
-    file: 'src/generated/validators.standalone.ts',
-    specifier: 'ajv-formats/dist/formats.js',
-    reason: "the format checkers Ajv's standalone code refers to by this path; goes with the codegen one above.",
-    beingRemoved: true,
-  },
 ];
 
 const INTERNAL_SEGMENT = /(?:^|\/)(?:dist|lib|src|internal)\//;

@@ -13,6 +13,7 @@ import {
   releaseSiteFor,
   schemaLocations,
   shownPath,
+  bindingEntryFor,
 } from '../codegen-support.js';
 import { PROJECT_CONFIG_FILE } from '../project-config.js';
 import type { UpstreamResult } from './check-upstream.js';
@@ -109,7 +110,7 @@ async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLoc
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/drift-report.js'),
   ]);
-  const { cache, generated, generationError } = await verifyAndGenerate(schemasDir, lock);
+  const { cache, generated, generationError } = await verifyAndGenerate(schemasDir, lock, bindingEntryFor(outDir));
   const drift = generated === undefined ? [] : driftFromPlan(await planOutput(outDir, generated), shownPath(outDir, cwd));
   return {
     ok: cache.length === 0 && drift.length === 0,
@@ -125,14 +126,14 @@ async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLoc
 }
 
 /** Hashes the cache against its lock (I/O) while generating in memory (CPU). */
-async function verifyAndGenerate(schemasDir: string, lock: SchemaLock) {
+async function verifyAndGenerate(schemasDir: string, lock: SchemaLock, bindingEntry: string) {
   const [{ verifyCacheAgainstLock }, { generateFiles }] = await Promise.all([
     import('../../../codegen/cache/verify-cache.js'),
     import('../../../codegen/pipeline.js'),
   ]);
   const [cacheResult, generatedResult] = await Promise.allSettled([
     verifyCacheAgainstLock(schemasDir, lock),
-    generateFiles({ schemasDir }),
+    generateFiles({ schemasDir, bindingEntry }),
   ]);
   if (cacheResult.status === 'rejected') throw cacheResult.reason;
   const cache = cacheResult.value;

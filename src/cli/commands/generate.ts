@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { assertSchemasDirExists, cliAction, CONFIG_HELP, outputDir, projectConfig, schemaLocations, shownPath } from '../codegen-support.js';
+import { assertSchemasDirExists, bindingEntryFor, cliAction, CONFIG_HELP, outputDir, projectConfig, schemaLocations, shownPath } from '../codegen-support.js';
 
 interface GenerateOptions {
   schemas?: string;
@@ -28,7 +28,7 @@ async function runGenerate(options: GenerateOptions, cwd: string): Promise<void>
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/write-output.js'),
   ]);
-  const files = await generateFiles({ schemasDir });
+  const files = await generateFiles({ schemasDir, bindingEntry: bindingEntryFor(outDir) });
   const changes = await applyOutputPlan(outDir, await planOutput(outDir, files));
   const out = shownPath(outDir, cwd);
   const lines = [

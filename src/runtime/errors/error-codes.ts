@@ -7,7 +7,7 @@
 /**
  * Every stable error code of the package, with what it means. Keys are the values of
  * `AdcpError.code`; the areas are SSRF, DNS, SIGNING, JSON, DELIVERY, STORE, RECEIVER, KEYS,
- * DISCOVERY (runtime) and CODEGEN, CACHE, OUTPUT, DIFF, CONFIG, CLI (generator and CLI).
+ * DISCOVERY, BINDING (runtime) and CODEGEN, CACHE, OUTPUT, DIFF, CONFIG, CLI (generator and CLI).
  */
 export const ADCP_ERROR_CODES = Object.freeze({
   // Network guard (security.mdx "Webhook URL validation (SSRF)").
@@ -62,6 +62,9 @@ export const ADCP_ERROR_CODES = Object.freeze({
   ADCP_KEYS_CONFIG_INVALID: 'The brand.json key source configuration is unusable (no agent, a non-https URL, a bad bound).',
   ADCP_DISCOVERY_BODY_LIMIT: 'Internal abort reason: a discovery document is over its size limit.',
   ADCP_DISCOVERY_DEADLINE: 'Internal abort reason: a discovery fetch passed its deadline or was refused mid-response.',
+
+  // Generated version bindings (the contract between a generated binding.ts and the runtime).
+  ADCP_BINDING_CONTRACT_INVALID: 'A generated binding does not meet the runtime binding contract (contract number, a status without a role, a missing validator); regenerate it.',
 
   // Generator and CLI.
   ADCP_CODEGEN_INPUT_INVALID: 'A schema file or the schema tree is unusable (missing, garbled JSON, unresolved $ref, unknown keyword).',

@@ -13,3 +13,4 @@ export { ReceiverConfigError } from '../receiver/receiver.js';
 export { StaticKeysInvalidError } from '../receiver/static-key-source.js';
 export { ReceiverStoreError, type ReceiverStoreErrorCode } from '../receiver/stores/limits.js';
 export { KeySourceConfigError } from '../keys/discovery/brand-json-key-source.js';
+export { BindingContractError } from '../binding/binding-contract-error.js';

@@ -2,8 +2,8 @@
 // whether the seller can honour it: shape and bounds by the generated validator, the URL by the
 // delivery runtime's synchronous SSRF checks (DNS is judged again at delivery), and
 // `operation_id` by the pinned spec version's rule.
+import { binding } from '../../generated/binding.js';
 import {
-  ADCP_VERSION,
   validatePushNotificationConfig,
   type PushNotificationConfig,
   type ValidationResult,
@@ -29,10 +29,11 @@ const NO_IGNORED_FIELDS: readonly string[] = Object.freeze([]);
 const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 /**
- * Whether a registration without `operation_id` is refused by default: from AdCP 3.1 the envelope
- * requires it (sellers MAY reject, 3.1.19), and 3.2 says sellers MUST reject.
+ * Whether a registration without `operation_id` is refused by default: the bundled binding's rule,
+ * true when core/mcp-webhook-payload.json requires `operation_id` (from AdCP 3.1; sellers MAY reject
+ * in 3.1.19, and 3.2 says sellers MUST reject).
  */
-export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = versionAtLeast(ADCP_VERSION, 3, 1);
+export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = binding.rules.operationIdRequired;
 
 /**
  * How registrations are judged. The URL rules are the delivery runtime's SSRF options (https only,
@@ -218,7 +219,7 @@ function operationIdErrors(operationId: unknown, policy: PushConfigPolicy): Inva
   if (operationId === undefined) {
     const required = policy.requireOperationId ?? REQUIRE_OPERATION_ID_BY_DEFAULT;
     return required
-      ? [invalidRequest(field, `${field} is required: webhooks echo it verbatim (AdCP ${ADCP_VERSION})`)]
+      ? [invalidRequest(field, `${field} is required: webhooks echo it verbatim (AdCP ${binding.version})`)]
       : [];
   }
   if (typeof operationId !== 'string' || !OPERATION_ID_PATTERN.test(operationId)) {
@@ -236,9 +237,4 @@ function rejectedWith(errors: readonly InvalidRequestError[]): PushConfigExtract
   return first === undefined
     ? rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} is invalid`)
     : { kind: 'rejected', errors: [first, ...rest] };
-}
-
-function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const [maj = 0, min = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
-  return maj > major || (maj === major && min >= minor);
 }
