@@ -17,7 +17,7 @@ const MANIFEST_GENERATOR = 'adcp-codegen';
 export interface OutputManifest {
   /** posix relative path → sha-256 (hex) of the contents generate wrote */
   readonly files: ReadonlyMap<string, string>;
-  /** what the files were generated from, sealed with the file list (absent in manifests of older versions) */
+  /** what the files were generated from, sealed with the file list (absent when generate recorded none) */
   readonly inputs?: RecordedInputs;
 }
 
