@@ -4,13 +4,14 @@
 import path from 'node:path';
 import { planOutput } from './output/output-changes.js';
 import { applyOutputPlan } from './output/write-output.js';
+import { generationInputs } from './output/generation-inputs.js';
 import { generateFiles } from './pipeline.js';
 
 export async function writeGenerated(schemasDir: string, outDir: string): Promise<number> {
   const started = performance.now();
-  const files = await generateFiles({ schemasDir });
+  const [files, inputs] = await Promise.all([generateFiles({ schemasDir }), generationInputs(schemasDir)]);
   const elapsed = performance.now() - started;
-  await applyOutputPlan(outDir, await planOutput(outDir, files));
+  await applyOutputPlan(outDir, await planOutput(outDir, files, inputs));
   return elapsed;
 }
 

@@ -15,6 +15,11 @@ export interface CheckReport {
   /** set when generation failed after the cache already drifted from its lock */
   readonly generationError?: string;
   readonly generatedFileCount: number;
+  /**
+   * recorded-hashes: inputs and outputs matched the hashes generate recorded in its manifest, so nothing
+   * was regenerated; generation: the files were regenerated in memory and compared.
+   */
+  readonly verifiedBy: 'recorded-hashes' | 'generation';
 }
 
 const MAX_DIFF_LINES_PER_FILE = 200;

@@ -3,6 +3,7 @@ import { byCodeUnit, sha256Hex } from '../cache/tree-files.js';
 import { assertSafeOutputPath, readOutputFile, type OutputFile } from './output-files.js';
 import { OutputError } from './output-error.js';
 import { join } from 'node:path';
+import type { GenerationInputs } from './generation-inputs.js';
 
 /**
  * The ownership record `generate` keeps in the output directory: every file it wrote, with the
@@ -16,13 +17,26 @@ const MANIFEST_GENERATOR = 'adcp-codegen';
 export interface OutputManifest {
   /** posix relative path → sha-256 (hex) of the contents generate wrote */
   readonly files: ReadonlyMap<string, string>;
+  /** what the files were generated from, sealed with the file list (absent when generate recorded none) */
+  readonly inputs?: RecordedInputs;
+}
+
+/** The generation inputs as recorded, plus `outputs`: the digest of the recorded file list itself. */
+export interface RecordedInputs extends GenerationInputs {
+  readonly outputs: string;
+}
+
+/** Digest of a manifest's `files` listing, so an edited list is never mistaken for what generate wrote. */
+export function filesDigest(listed: Readonly<Record<string, string>>): string {
+  return sha256Hex(JSON.stringify(listed));
 }
 
 /** The manifest file describing `files`, serialised deterministically (sorted, no timestamps). */
-export function manifestFileFor(files: readonly OutputFile[]): OutputFile {
+export function manifestFileFor(files: readonly OutputFile[], inputs?: GenerationInputs): OutputFile {
   const sorted = [...files].sort((a, b) => byCodeUnit(a.path, b.path));
-  const listed = Object.fromEntries(sorted.map((file) => [file.path, sha256Hex(file.contents)]));
-  const body = { generator: MANIFEST_GENERATOR, banner: BANNER_FIRST_LINE, files: listed };
+  const listed: Record<string, string> = Object.fromEntries(sorted.map((file) => [file.path, sha256Hex(file.contents)]));
+  const recorded = inputs === undefined ? {} : { inputs: { schemas: inputs.schemas, generator: inputs.generator, outputs: filesDigest(listed) } };
+  const body = { generator: MANIFEST_GENERATOR, banner: BANNER_FIRST_LINE, ...recorded, files: listed };
   return { path: MANIFEST_NAME, contents: `${JSON.stringify(body, null, 2)}\n` };
 }
 
@@ -30,14 +44,14 @@ export function manifestFileFor(files: readonly OutputFile[]): OutputFile {
 export async function readManifest(outDir: string): Promise<OutputManifest | undefined> {
   const text = await readOutputFile(outDir, MANIFEST_NAME);
   if (text === undefined) return undefined;
-  const files = parseManifest(text);
-  if (files === undefined) {
+  const body = parseManifest(text);
+  if (body === undefined) {
     throw new OutputError(`${join(outDir, MANIFEST_NAME)}: exists but is not an adcp-codegen output manifest; move it or choose another --out`);
   }
-  return { files };
+  return body;
 }
 
-function parseManifest(text: string): Map<string, string> | undefined {
+function parseManifest(text: string): OutputManifest | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -50,7 +64,18 @@ function parseManifest(text: string): Map<string, string> | undefined {
     if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash) || !isSafePath(path) || path === MANIFEST_NAME) return undefined;
     files.set(path, hash);
   }
-  return files;
+  const inputs = recordedInputs(body.inputs);
+  return inputs === undefined ? { files } : { files, inputs };
+}
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
+function recordedInputs(value: unknown): RecordedInputs | undefined {
+  if (!isRecord(value)) return undefined;
+  const { schemas, generator, outputs } = value;
+  const digests = [schemas, generator, outputs];
+  if (!digests.every((digest) => typeof digest === 'string' && HEX_DIGEST.test(digest))) return undefined;
+  return { schemas: schemas as string, generator: generator as string, outputs: outputs as string };
 }
 
 function isSafePath(path: string): boolean {

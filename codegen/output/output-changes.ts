@@ -2,6 +2,7 @@ import { byCodeUnit, sha256Hex } from '../cache/tree-files.js';
 import { carriesOwnBanner, manifestFileFor, MANIFEST_NAME, readManifest, type OutputManifest } from './manifest.js';
 import { assertSafeOutputPath, readOutputFile, type OutputFile } from './output-files.js';
 import { OutputError } from './output-error.js';
+import type { GenerationInputs } from './generation-inputs.js';
 
 /** A generated file whose path is already taken on disk by other contents. */
 export interface StaleFile extends OutputFile {
@@ -30,7 +31,7 @@ export interface OutputPlan {
  * Compares the generated files (plus the manifest describing them) with what `outDir` holds, reading
  * only; the basis of generate and check.
  */
-export async function planOutput(outDir: string, files: readonly OutputFile[]): Promise<OutputPlan> {
+export async function planOutput(outDir: string, files: readonly OutputFile[], inputs?: GenerationInputs): Promise<OutputPlan> {
   const sorted = [...files].sort((a, b) => byCodeUnit(a.path, b.path));
   for (const file of sorted) assertSafeOutputPath(file.path);
   if (sorted.some((file) => file.path === MANIFEST_NAME)) throw new OutputError(`generator produced a file named ${MANIFEST_NAME}, which is reserved`);
@@ -38,7 +39,7 @@ export async function planOutput(outDir: string, files: readonly OutputFile[]): 
   const missing: OutputFile[] = [];
   const stale: StaleFile[] = [];
   let unchanged = 0;
-  for (const file of [...sorted, manifestFileFor(sorted)]) {
+  for (const file of [...sorted, manifestFileFor(sorted, inputs)]) {
     const current = await readOutputFile(outDir, file.path);
     if (current === undefined) missing.push(file);
     else if (current !== file.contents) stale.push({ ...file, current, owned: ownsFile(previous, file.path, current) });

@@ -312,3 +312,51 @@ describe.skipIf(!ttyAvailable)('adcp-codegen check on a terminal', () => {
     expect(plain.stdout).not.toContain('\u001b[');
   });
 });
+
+describe('adcp-codegen check fast path (inputs and outputs recorded in the manifest)', () => {
+  interface FastReport extends JsonReport {
+    verifiedBy: string;
+  }
+  const checkJson = (project: string) => {
+    const run = check(project, '--json');
+    return { status: run.status, report: JSON.parse(run.stdout) as FastReport };
+  };
+
+  it('passes without regenerating when cache, generator and generated files are unchanged', () => {
+    const { status, report } = checkJson(makeProject({ generated: true }));
+    expect(status).toBe(0);
+    expect(report.verifiedBy).toBe('recorded-hashes');
+  });
+
+  it('fails when one byte of a generated file changed, and regenerates to report it', () => {
+    const project = makeProject({ generated: true });
+    const file = join(project, 'src', 'generated', 'task-types.ts');
+    const original = readFileSync(file, 'utf8');
+    const at = original.lastIndexOf("'");
+    writeFileSync(file, `${original.slice(0, at - 1)}${original[at - 1] === 'x' ? 'y' : 'x'}${original.slice(at)}`);
+    const { status, report } = checkJson(project);
+    expect(status).toBe(1);
+    expect(report.verifiedBy).toBe('generation');
+    expect(report.generated.map((d) => `${d.kind} ${d.path}`)).toContain('stale task-types.ts');
+  });
+
+  it('fails when one byte of a cached schema changed', () => {
+    const project = makeProject({ generated: true });
+    const file = join(project, 'schemas', 'cache', payload);
+    const original = readFileSync(file, 'utf8');
+    const at = original.indexOf('"description": "') + '"description": "'.length;
+    writeFileSync(file, `${original.slice(0, at)}${original[at] === 'X' ? 'Y' : 'X'}${original.slice(at + 1)}`);
+    const { status, report } = checkJson(project);
+    expect(status).toBe(1);
+    expect(report.verifiedBy).toBe('generation');
+    expect(report.cache.map((m) => `${m.kind} ${m.path}`)).toEqual([`changed ${payload}`]);
+  });
+
+  it('does not trust a manifest whose file list was edited after generate sealed it', () => {
+    const project = makeProject({ generated: true });
+    writeAsGenerated(join(project, 'src', 'generated'), 'retired.ts', '// generated — do not edit\nexport {};\n');
+    const { status, report } = checkJson(project);
+    expect(status).toBe(1);
+    expect(report.verifiedBy).toBe('generation');
+  });
+});

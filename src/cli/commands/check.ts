@@ -110,6 +110,20 @@ async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLoc
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/drift-report.js'),
   ]);
+  const recorded = await unchangedSinceGenerate(schemasDir, lock, outDir);
+  if (recorded !== undefined) {
+    return {
+      ok: true,
+      adcpVersion: lock.adcpVersion,
+      schemasDir: shownPath(schemasDir, cwd),
+      lockPath: shownPath(lockPath, cwd),
+      outDir: shownPath(outDir, cwd),
+      cache: [],
+      generated: [],
+      generatedFileCount: recorded,
+      verifiedBy: 'recorded-hashes',
+    };
+  }
   const { cache, generated, generationError } = await verifyAndGenerate(schemasDir, lock, bindingEntryFor(outDir));
   const drift = generated === undefined ? [] : driftFromPlan(await planOutput(outDir, generated), shownPath(outDir, cwd));
   return {
@@ -122,7 +136,35 @@ async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLoc
     generated: drift,
     ...(generationError === undefined ? {} : { generationError }),
     generatedFileCount: generated?.length ?? 0,
+    verifiedBy: 'generation',
   };
+}
+
+/**
+ * The fast path: when the cache matches its lock, the manifest records exactly these inputs (cache tree
+ * and generator) sealed with its file list, and every listed file still holds the recorded bytes, a fresh
+ * generation would reproduce the directory; returns the number of generated files then. Anything else
+ * (including a manifest without inputs) returns undefined and check regenerates in memory to report.
+ */
+async function unchangedSinceGenerate(schemasDir: string, lock: SchemaLock, outDir: string): Promise<number | undefined> {
+  const [{ readManifest, filesDigest }, { generationInputs }, { verifyCacheAgainstLock }, { readOutputFile }, { sha256Hex }] = await Promise.all([
+    import('../../../codegen/output/manifest.js'),
+    import('../../../codegen/output/generation-inputs.js'),
+    import('../../../codegen/cache/verify-cache.js'),
+    import('../../../codegen/output/output-files.js'),
+    import('../../../codegen/cache/tree-files.js'),
+  ]);
+  const manifest = await readManifest(outDir).catch(() => undefined);
+  const recorded = manifest?.inputs;
+  if (manifest === undefined || recorded === undefined) return undefined;
+  if (filesDigest(Object.fromEntries(manifest.files)) !== recorded.outputs) return undefined;
+  const [cache, inputs] = await Promise.all([verifyCacheAgainstLock(schemasDir, lock), generationInputs(schemasDir)]);
+  if (cache.length > 0 || inputs.schemas !== recorded.schemas || inputs.generator !== recorded.generator) return undefined;
+  const onDisk = await Promise.all([...manifest.files].map(async ([path, hash]) => {
+    const contents = await readOutputFile(outDir, path).catch(() => undefined);
+    return contents !== undefined && sha256Hex(contents) === hash;
+  }));
+  return onDisk.every(Boolean) ? manifest.files.size : undefined;
 }
 
 /** Hashes the cache against its lock (I/O) while generating in memory (CPU). */

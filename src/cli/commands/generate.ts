@@ -23,13 +23,15 @@ async function runGenerate(options: GenerateOptions, cwd: string): Promise<void>
   const outDir = outputDir(options.out, cwd, config);
   assertSchemasDirExists(schemasDir, cwd);
   // Everything is generated in memory first: a generator error writes nothing.
-  const [{ generateFiles }, { planOutput }, { applyOutputPlan }] = await Promise.all([
+  const [{ generateFiles }, { planOutput }, { applyOutputPlan }, { generationInputs }] = await Promise.all([
     import('../../../codegen/pipeline.js'),
     import('../../../codegen/output/output-changes.js'),
     import('../../../codegen/output/write-output.js'),
+    import('../../../codegen/output/generation-inputs.js'),
   ]);
-  const files = await generateFiles({ schemasDir, bindingEntry: bindingEntryFor(outDir) });
-  const changes = await applyOutputPlan(outDir, await planOutput(outDir, files));
+  // The inputs are hashed (I/O) while the files are generated (CPU); check compares them later.
+  const [files, inputs] = await Promise.all([generateFiles({ schemasDir, bindingEntry: bindingEntryFor(outDir) }), generationInputs(schemasDir)]);
+  const changes = await applyOutputPlan(outDir, await planOutput(outDir, files, inputs));
   const out = shownPath(outDir, cwd);
   const lines = [
     ...changes.created.map((path) => `created  ${out}/${path}`),
