@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create as createTar, Header } from 'tar';
-import { repoRoot } from '../helpers/cli.js';
+import { repoRoot, runCliProcess } from '../helpers/cli.js';
 import type { Route } from './release-server.js';
 
 import { sharedSchemasRoot as sharedSchemas } from '../helpers/shared.js';
@@ -24,9 +24,27 @@ export function makeProject(options: { cache?: boolean; generated?: boolean } = 
     cpSync(join(repoRoot, 'schemas', lockFileName), join(dir, 'schemas', lockFileName));
   }
   if (options.generated === true) {
-    cpSync(join(repoRoot, 'src', 'generated'), join(dir, 'src', 'generated'), { recursive: true });
+    cpSync(userProjectOutput(), join(dir, 'src', 'generated'), { recursive: true });
   }
   return dir;
+}
+
+let userOutput: string | undefined;
+
+/**
+ * What `generate` writes into a project outside this repository from the repo's cache: the repo's own
+ * src/generated except that the generated code imports the package (`adcp-codegen/binding`) instead of
+ * ../runtime. Generated once per test file and copied.
+ */
+export function userProjectOutput(): string {
+  if (userOutput !== undefined) return userOutput;
+  const project = makeTempDir();
+  cpSync(join(repoRoot, 'schemas', 'cache'), join(project, 'schemas', 'cache'), { recursive: true });
+  cpSync(join(repoRoot, 'schemas', lockFileName), join(project, 'schemas', lockFileName));
+  const run = runCliProcess(['generate'], { cwd: project });
+  if (run.status !== 0) throw new Error(`generate in a fresh project failed: ${run.stderr}`);
+  userOutput = join(project, 'src', 'generated');
+  return userOutput;
 }
 
 /**

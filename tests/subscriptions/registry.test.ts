@@ -69,7 +69,7 @@ let opened = 0;
 async function openStore(kind: string): Promise<SubscriberStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'adcp-subs-'));
-    const store = openSqliteSubscriberStore(join(dir, 'subs.db'), { tablePrefix: 'subs_' });
+    const store = await openSqliteSubscriberStore(join(dir, 'subs.db'), { tablePrefix: 'subs_' });
     closers.push(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
     return store;
   }

@@ -1,9 +1,9 @@
 // Where persisted notification_configs live: memory, SQLite or PostgreSQL, like the outbox (src/runtime/store).
 // A replacement set is written in one transaction, so a reader never sees half of it (sync_accounts.mdx —
 // "Sellers MUST NOT partially apply a replacement set"). Rows never hold legacy credentials: those stay in process.
-import Database from 'better-sqlite3';
-import pg from 'pg';
+// The SQLite and PostgreSQL drivers are optional installs, so their stores load on first use.
 import { assertIdentifier, DEFAULT_TABLE_PREFIX } from '../store/delivery-row.js';
+import { DeliveryStoreError } from '../store/delivery-store-error.js';
 import type { StoredSubscriber } from './registry.js';
 
 /** Persisted subscriber sets per account; `replace` swaps one account's whole set atomically. */
@@ -18,7 +18,8 @@ export interface SubscriberStoreOptions {
   readonly tablePrefix?: string;
 }
 
-const withoutSecret = (subscriber: StoredSubscriber): string => {
+/** A subscriber as persisted: everything but its in-process legacy credentials. */
+export const withoutSecret = (subscriber: StoredSubscriber): string => {
   const { credentials: _credentials, ...rest } = subscriber;
   return JSON.stringify(rest);
 };
@@ -34,57 +35,31 @@ export function createMemorySubscriberStore(): SubscriberStore {
 }
 
 /** A SQLite subscriber store in the file at `path` (better-sqlite3), table `<prefix>subscribers`. */
-export function openSqliteSubscriberStore(path: string, options: SubscriberStoreOptions = {}): SubscriberStore {
-  const table = tableName(options);
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (account_id TEXT NOT NULL, position INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (account_id, position))`);
-  const select = db.prepare(`SELECT data FROM ${table} WHERE account_id = ? ORDER BY position`);
-  const remove = db.prepare(`DELETE FROM ${table} WHERE account_id = ?`);
-  const insert = db.prepare(`INSERT INTO ${table} (account_id, position, data) VALUES (?, ?, ?)`);
-  const swap = db.transaction((accountId: string, subscribers: readonly StoredSubscriber[]) => {
-    remove.run(accountId);
-    subscribers.forEach((subscriber, position) => insert.run(accountId, position, withoutSecret(subscriber)));
-  });
-  return {
-    load: async (accountId) => (select.all(accountId) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as StoredSubscriber),
-    replace: async (accountId, subscribers) => void swap(accountId, subscribers),
-    close: async () => void db.close(),
-  };
+export async function openSqliteSubscriberStore(path: string, options: SubscriberStoreOptions = {}): Promise<SubscriberStore> {
+  const driver = await withDriver('better-sqlite3', () => import('./sqlite-subscriber-store.js'));
+  return driver.openSqlite(path, subscriberTable(options));
 }
 
 /** A PostgreSQL subscriber store at `url` (node-postgres pool), table `<prefix>subscribers`. */
 export async function openPostgresSubscriberStore(url: string, options: SubscriberStoreOptions = {}): Promise<SubscriberStore> {
-  const table = tableName(options);
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS ${table} (account_id TEXT NOT NULL, position INTEGER NOT NULL, data JSONB NOT NULL, PRIMARY KEY (account_id, position))`);
-  return {
-    async load(accountId) {
-      const result = await pool.query<{ data: StoredSubscriber }>(`SELECT data FROM ${table} WHERE account_id = $1 ORDER BY position`, [accountId]);
-      return result.rows.map((row) => row.data);
-    },
-    async replace(accountId, subscribers) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query(`DELETE FROM ${table} WHERE account_id = $1`, [accountId]);
-        for (const [position, subscriber] of subscribers.entries()) {
-          await client.query(`INSERT INTO ${table} (account_id, position, data) VALUES ($1, $2, $3::jsonb)`, [accountId, position, withoutSecret(subscriber)]);
-        }
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    close: () => pool.end(),
-  };
+  const driver = await withDriver('pg', () => import('./postgres-subscriber-store.js'));
+  return driver.openPostgres(url, subscriberTable(options));
 }
 
-function tableName(options: SubscriberStoreOptions): string {
+/** `<prefix>subscribers`, the prefix checked like the outbox's `tablePrefix`. */
+function subscriberTable(options: SubscriberStoreOptions): string {
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   assertIdentifier('table prefix', prefix);
   return `${prefix}subscribers`;
+}
+
+async function withDriver<T>(driver: 'better-sqlite3' | 'pg', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(driver);
+    if (!missing) throw error;
+    throw new DeliveryStoreError('ADCP_STORE_MISSING_DRIVER', `this subscriber store needs the package ${driver}, which is not installed (npm install ${driver})`);
+  }
 }
