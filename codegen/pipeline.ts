@@ -7,6 +7,7 @@ import { SchemaStore } from './load/schema-store.js';
 import { buildModel, type CodegenModel } from './model/model.js';
 import { banner } from './emit/banner.js';
 import { emitBindingModule } from './emit/binding-module.js';
+import { CAPABILITIES_RESPONSE_FILE, emitCapabilityTypes } from './emit/capability-types.js';
 import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './emit/context.js';
 import { formatDetachingDocComments } from './emit/doc-comment-detach.js';
 import { startFormatter, type Formatter } from './emit/format-worker.js';
@@ -50,7 +51,7 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
   const formatter = startFormatter();
   try {
     const kinds = discoverNotificationKinds(store);
-    loadClosure(store, model.version, [...closureRoots(model), ...kinds.map((kind) => kind.payloadFile)]);
+    loadClosure(store, model.version, [...closureRoots(store, model), ...kinds.map((kind) => kind.payloadFile)]);
     const ctx: EmitContext = { model, store, libs: await loadLibraries(), bindingEntry: options.bindingEntry ?? DEFAULT_BINDING_ENTRY };
     const formatted: Promise<GeneratedFile>[] = [];
     // Each module goes to the formatting worker as soon as it exists, so formatting overlaps with
@@ -70,9 +71,10 @@ export async function generateFiles(options: GenerateOptions): Promise<Generated
 }
 
 /** The schema files the output is generated from (their `$ref` closure is loaded up front). */
-function closureRoots(model: CodegenModel): string[] {
+function closureRoots(store: SchemaStore, model: CodegenModel): string[] {
   const { payloadFile, configFile } = model.envelope;
-  return [payloadFile, configFile, ...model.results.flatMap((result) => [result.terminalFile, ...result.interim.map((entry) => entry.file)])];
+  const capabilities = store.exists(CAPABILITIES_RESPONSE_FILE) ? [CAPABILITIES_RESPONSE_FILE] : [];
+  return [payloadFile, configFile, ...capabilities, ...model.results.flatMap((result) => [result.terminalFile, ...result.interim.map((entry) => entry.file)])];
 }
 
 /**
@@ -95,7 +97,9 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   const reserved = reservedNames(ctx.model);
   const config = prepareConfigTypes(ctx, reserved);
   const payload = preparePayloadTypes(ctx, new Set([...reserved, ...config.declares]));
-  add(await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
+  const results = await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares]));
+  add(results);
+  add(await emitCapabilityTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
   add(await config.compile());
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);

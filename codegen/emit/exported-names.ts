@@ -23,6 +23,9 @@ export const NAMES = {
   statusRoles: 'TASK_STATUS_ROLES',
   taskKinds: 'TASK_TYPE_KINDS',
   binding: 'binding',
+  capabilityBlocks: 'SigningCapabilityBlocks',
+  webhookSigningCapability: 'WebhookSigningCapability',
+  identityCapability: 'IdentityCapability',
 } as const;
 
 export const MODULES = {
@@ -37,6 +40,7 @@ export const MODULES = {
   validators: 'validators',
   standaloneValidators: 'validators.standalone',
   binding: 'binding',
+  capabilities: 'capabilities',
 } as const;
 
 /** A type declared by one generated module and referenced (by name) from others. */

@@ -39,6 +39,7 @@ export const NON_STANDARD_KEYWORDS: Readonly<Record<string, string>> = {
   'x-compatibility-projection-only': 'marks a field kept only as a compatibility projection',
   'x-deprecated-enum-values': 'lists enum members kept for backward compatibility',
   'x-deprecated-enum-values-doc': 'prose for x-deprecated-enum-values',
+  'x-added-in': 'release that added the field (annotation, 3.2)',
   'x-deprecated-in': 'version that deprecated the schema',
   'x-removed-in': 'version that will remove the field',
   'x-enum-descriptions': 'alternative spelling of enumDescriptions used by one enum',

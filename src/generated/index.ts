@@ -6,6 +6,7 @@ export * from './adcp-protocols.js';
 export * from './auth-schemes.js';
 export * from './binding.js';
 export * from './build-mcp-webhook-payload.js';
+export * from './capabilities.js';
 export * from './mcp-webhook-payload.js';
 export * from './notifications.js';
 export * from './push-notification-config.js';

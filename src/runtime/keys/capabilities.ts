@@ -3,6 +3,10 @@
 // publication" → Origin separation; schema protocol/get-adcp-capabilities-response.json, 3.0 and
 // 3.1), derived from the signers the runtime really uses: the algorithms listed are exactly the
 // ones those signers sign with, so a seller cannot advertise an algorithm it does not use.
+import type {
+  IdentityCapability as SchemaIdentityCapability,
+  WebhookSigningCapability as SchemaWebhookSigningCapability,
+} from '../../generated/capabilities.js';
 import type { SignatureAlgorithm } from '../signing/signature-base.js';
 import { WEBHOOK_SIGNING_TAG } from '../signing/signature-base.js';
 import { KeyManagementError } from './key-errors.js';
@@ -12,34 +16,31 @@ import { SigningKeySet } from './key-set.js';
 export type WebhookSigningAlgorithm = SignatureAlgorithm;
 
 /**
- * `webhook_signing` of get-adcp-capabilities-response.json (3.0.26 and 3.1.19 define the same
- * members): signing support, profile, algorithms and the legacy HMAC fallback flag.
+ * `webhook_signing` as this runtime advertises it: the generated schema type
+ * (get-adcp-capabilities-response.json /properties/webhook_signing) with the members it always sets.
+ * Being an intersection, a release that renames the profile or drops an algorithm makes it `never`
+ * and the builder below stops compiling.
  */
-export interface WebhookSigningCapability {
+export type WebhookSigningCapability = SchemaWebhookSigningCapability & {
   readonly supported: true;
-  readonly profile: 'adcp/webhook-signing/v1';
+  readonly profile: typeof WEBHOOK_SIGNING_TAG;
   /** Non-empty, unique, subset of the profile's allowlist. */
   readonly algorithms: readonly [WebhookSigningAlgorithm, ...WebhookSigningAlgorithm[]];
   readonly legacy_hmac_fallback: boolean;
-}
+};
 
-/** `identity.key_origins` (both versions): purpose → publishing origin. */
-export interface KeyOrigins {
-  readonly governance_signing?: string;
-  readonly request_signing?: string;
-  readonly webhook_signing?: string;
-  readonly tmp_signing?: string;
-}
+/** `identity.key_origins` (generated from the schema): purpose → publishing origin. */
+export type KeyOrigins = NonNullable<SchemaIdentityCapability['key_origins']>;
 
 /**
- * `identity` of get-adcp-capabilities-response.json. `brand_json_url` is a 3.1 member (3.0's
- * identity block allows additional members, and security.mdx invites 3.0 sellers to send it).
+ * `identity` as this runtime advertises it: the generated schema type (/properties/identity) with
+ * `brand_json_url` and `key_origins` always set. `brand_json_url` is a 3.1 member; 3.0's identity
+ * block allows additional members, and security.mdx invites 3.0 sellers to send it.
  */
-export interface IdentityCapability {
+export type IdentityCapability = SchemaIdentityCapability & {
   readonly brand_json_url: string;
   readonly key_origins: KeyOrigins;
-  readonly per_principal_key_isolation?: boolean;
-}
+};
 
 /** Anything the runtime signs webhooks with: an RFC 9421 signer (in-process or external) or a key set. */
 export type WebhookSigningSource = { readonly algorithm: SignatureAlgorithm; readonly descriptor: { readonly mode: string } } | SigningKeySet;
