@@ -83,9 +83,10 @@ export function consumerTsconfig(module: string, moduleResolution: string, files
 }
 
 /**
- * Loads the package at run time with better-sqlite3 and pg deleted from node_modules: importing the
- * root, building, validating and a memory: store must all work without them (they load only when a
- * sqlite:/postgres: store is opened), and opening a sqlite: store must fail naming the missing module.
+ * Loads the package at run time without its optional peer drivers (better-sqlite3, pg, ioredis):
+ * importing the root, building, validating and a memory: store must all work without them (they load
+ * only when a sqlite:/postgres:/redis: store is opened), and opening such a store must fail naming
+ * the package to install.
  */
 export const runtimeCheckBody = `
   const problems = [];
@@ -101,7 +102,14 @@ export const runtimeCheckBody = `
     await pkg.openDeliveryStore('sqlite:' + dbPath);
     problems.push('sqlite: opened without better-sqlite3');
   } catch (error) {
-    if (!String(error?.message).includes('better-sqlite3')) problems.push('sqlite: failed without naming better-sqlite3: ' + error?.message);
+    if (!String(error?.message).includes('npm install better-sqlite3')) problems.push('sqlite: failed without naming better-sqlite3: ' + error?.message);
+  }
+  try {
+    await pkg.openReceiverStores('redis://127.0.0.1:1');
+    problems.push('redis: opened without ioredis');
+  } catch (error) {
+    if (error?.code !== 'ADCP_RECEIVER_STORE_MISSING_DRIVER' || !String(error?.message).includes('npm install ioredis'))
+      problems.push('redis: failed without naming ioredis: ' + error?.code + ' ' + error?.message);
   }
   console.log(JSON.stringify({ version: pkg.ADCP_VERSION, exports: Object.keys(pkg).length, problems }));
 `;
@@ -114,7 +122,7 @@ export const runtimeCheckCjs = `const pkg = require('adcp-codegen');
 const dbPath = process.argv[2];
 (async () => {
 ${runtimeCheckBody}
-  const loaded = Object.keys(require.cache).filter((path) => /[\\\\/]node_modules[\\\\/](better-sqlite3|pg)[\\\\/]/.test(path));
+  const loaded = Object.keys(require.cache).filter((path) => /[\\\\/]node_modules[\\\\/](better-sqlite3|pg|ioredis)[\\\\/]/.test(path));
   if (loaded.length > 0) console.error('eagerly loaded: ' + loaded.join(', '));
 })().catch((error) => { console.error(error); process.exitCode = 1; });
 `;

@@ -1,7 +1,7 @@
 // The published artefact, end to end: `npm pack` → install the tarball into an empty project →
 // run the CLI there → type-check a consumer against the package and the generated output under
 // ESM (node16, nodenext, bundler) and CommonJS (node16) → load it at run time, ESM and CJS, without
-// better-sqlite3 and pg installed → publint and attw on the tarball. About a minute; every step has
+// the optional peer drivers (better-sqlite3, pg, ioredis) → publint and attw on the tarball. About a minute; every step has
 // its own timeout and fails naming the command and its output.
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +34,11 @@ afterAll(() => {
 
 function cli(args: readonly string[], timeoutMs = 60_000): { stdout: string; stderr: string } {
   return step('npx', ['--no', '--', 'adcp-codegen', ...args], { cwd: project, timeoutMs });
+}
+
+function directoryMegabytes(dir: string): string {
+  const { stdout } = step('du', ['-sk', dir], { cwd: dir });
+  return (Number.parseInt(stdout, 10) / 1024).toFixed(1);
 }
 
 function tsc(dir: string, tsconfig: string): void {
@@ -136,16 +141,27 @@ describe('installed into a fresh project', () => {
       tsc(project, 'tsconfig.libcheck.json'), 120_000);
   });
 
-  describe('at run time, with better-sqlite3 and pg absent (a skipped native build must not break users)', () => {
+  describe('at run time, without the optional peer drivers (a buyer installs none of them)', () => {
     beforeAll(() => {
-      rmSync(join(project, 'node_modules/better-sqlite3'), { recursive: true, force: true });
-      rmSync(join(project, 'node_modules/pg'), { recursive: true, force: true });
       writeText(join(project, 'runtime-check.mjs'), runtimeCheckMjs);
       writeText(join(project, 'runtime-check.cjs'), runtimeCheckCjs);
     });
 
+    it('better-sqlite3, pg and ioredis are optional peers: installing the tarball brings none of them', () => {
+      const manifest = JSON.parse(readFileSync(join(project, 'node_modules/adcp-codegen/package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+        peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      };
+      for (const driver of ['better-sqlite3', 'pg', 'ioredis']) {
+        expect(manifest.dependencies?.[driver], `${driver} is a hard dependency`).toBeUndefined();
+        expect(manifest.peerDependenciesMeta?.[driver]?.optional, `${driver} is not an optional peer`).toBe(true);
+        expect(existsSync(join(project, 'node_modules', driver)), `${driver} was installed`).toBe(false);
+      }
+      console.log(`node_modules of a consumer with adcp-codegen, typescript and @types/node: ${directoryMegabytes(join(project, 'node_modules'))} MB`);
+    });
+
     for (const file of ['runtime-check.mjs', 'runtime-check.cjs']) {
-      it(`${file}: imports, builds and validates a payload, opens memory:, and sqlite: fails naming its module`, () => {
+      it(`${file}: imports, builds and validates a payload, opens memory:, and sqlite: / redis: fail naming their drivers`, () => {
         const { stdout, stderr } = step(process.execPath, [file, join(workDir, 'outbox.db')], { cwd: project, timeoutMs: 30_000 });
         const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { version?: string; exports?: number; problems?: string[] };
         expect(report.problems).toEqual([]);
