@@ -52,8 +52,21 @@ export function assignDeclarationNames(root: JsonObject, graph: SchemaGraph, res
       taken.add(name);
     }
   }
-  for (const [node, name] of final) node['title'] = name;
+  const locations = new Map(candidates.map((candidate) => [candidate.node, candidate.location]));
+  for (const [node, name] of final) {
+    node['title'] = name;
+    describeByLocation(node, locations.get(node)!);
+  }
   return new Set([...fixedNames, ...final.values()]);
+}
+
+/**
+ * A declaration whose schema has no description would show nothing on hover: it is described by
+ * where the schema defines it.
+ */
+function describeByLocation(node: JsonObject, location: SchemaLocation): void {
+  if (typeof node['description'] === 'string') return;
+  node['description'] = `The schema at ${location.file}${location.pointer === '' ? '' : `#${location.pointer}`}.`;
 }
 
 function collectCandidates(root: JsonObject, graph: SchemaGraph): { candidates: Candidate[]; fixedNames: string[] } {

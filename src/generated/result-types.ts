@@ -300,6 +300,9 @@ export type MetroAreaSystem = 'nielsen_dma' | 'uk_itl1' | 'uk_itl2' | 'eurostat_
  * Postal area values. Prefer the native country + postal system form. Deprecated legacy country-fused postal-system tokens remain accepted for compatibility.
  */
 export type PostalArea = PostalAreaPostalArea | LegacyPostalArea;
+/**
+ * The schema at core/postal-area.json#/anyOf/0.
+ */
 export type PostalAreaPostalArea = {
   /**
    * ISO 3166-1 alpha-2 country code for the postal values.
@@ -3174,6 +3177,9 @@ export type LogoSlot =
  * Exactly one of: (a) fixed (`width` + `height` both set), (b) multi-size (`sizes` set), (c) responsive (any of `min_width`/`max_width`/`min_height`/`max_height` set), (d) none (no size constraint declared — accepts any dimensions). Combining modes (e.g., `width` + `sizes`) is rejected at schema layer; same rule on `html5` and `display_tag` canonicals.
  */
 export type ImageSizeModeMutex = ImageFixed | ImageMultiSize | ImageResponsive | ImageNone;
+/**
+ * The schema at formats/canonical/image.json#/allOf/1/oneOf/2.
+ */
 export type ImageResponsive =
   | {
       min_width: unknown;
@@ -3292,6 +3298,9 @@ export type CanonicalFormatHTML5Banner = {
  * Exactly one of: (a) fixed (`width` + `height` both set), (b) multi-size (`sizes` set), (c) responsive (any of `min_width`/`max_width`/`min_height`/`max_height` set), (d) none (no size constraint declared — accepts any dimensions). Combining modes is rejected at schema layer.
  */
 export type Html5SizeModeMutex = Html5Fixed | Html5MultiSize | Html5Responsive | Html5None;
+/**
+ * The schema at formats/canonical/html5.json#/allOf/1/oneOf/2.
+ */
 export type Html5Responsive =
   | {
       min_width: unknown;
@@ -3390,6 +3399,9 @@ export type CanonicalFormatDisplayTag = {
  * Exactly one of: (a) fixed (`width` + `height` both set), (b) multi-size (`sizes` set), (c) responsive (any of `min_width`/`max_width`/`min_height`/`max_height` set), (d) none (no size constraint declared — accepts any dimensions). Combining modes is rejected at schema layer.
  */
 export type DisplayTagSizeModeMutex = DisplayTagFixed | DisplayTagMultiSize | DisplayTagResponsive | DisplayTagNone;
+/**
+ * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/2.
+ */
 export type DisplayTagResponsive =
   | {
       min_width: unknown;
@@ -5029,6 +5041,9 @@ export type GetBrandIdentityResponse = {
 } & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (GetBrandIdentitySuccess | GetBrandIdentityError);
+/**
+ * The schema at brand/get-brand-identity-response.json#/oneOf/0/properties/fonts/definitions/font_role.
+ */
 export type FontRole =
   | string
   | {
@@ -7303,6 +7318,7 @@ export interface TargetingOverlay {
 }
 /**
  * @deprecated
+ * The schema at core/postal-area.json#/anyOf/1.
  */
 export interface LegacyPostalArea {
   /**
@@ -10469,6 +10485,9 @@ export interface ActivateSignalError {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/0.
+ */
 export interface ImageFormatDeclaration {
   format_kind: 'image';
   params: CanonicalFormatImage;
@@ -10688,83 +10707,143 @@ export interface DownstreamConnectionRequirement {
   expires_at?: string;
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/image.json#/allOf/1/oneOf/0.
+ */
 export interface ImageFixed {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/image.json#/allOf/1/oneOf/1.
+ */
 export interface ImageMultiSize {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/image.json#/allOf/1/oneOf/3.
+ */
 export interface ImageNone {
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/1.
+ */
 export interface HTML5FormatDeclaration {
   format_kind: 'html5';
   params: CanonicalFormatHTML5Banner;
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/html5.json#/allOf/1/oneOf/0.
+ */
 export interface Html5Fixed {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/html5.json#/allOf/1/oneOf/1.
+ */
 export interface Html5MultiSize {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/html5.json#/allOf/1/oneOf/3.
+ */
 export interface Html5None {
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/2.
+ */
 export interface DisplayTagFormatDeclaration {
   format_kind: 'display_tag';
   params: CanonicalFormatDisplayTag;
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/0.
+ */
 export interface DisplayTagFixed {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/1.
+ */
 export interface DisplayTagMultiSize {
   [k: string]: unknown;
 }
+/**
+ * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/3.
+ */
 export interface DisplayTagNone {
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/3.
+ */
 export interface ImageCarouselFormatDeclaration {
   format_kind: 'image_carousel';
   params: CanonicalFormatImageCarousel;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/4.
+ */
 export interface HostedVideoFormatDeclaration {
   format_kind: 'video_hosted';
   params: CanonicalFormatHostedVideo;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/5.
+ */
 export interface VASTVideoFormatDeclaration {
   format_kind: 'video_vast';
   params: CanonicalFormatVASTVideo;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/6.
+ */
 export interface HostedAudioFormatDeclaration {
   format_kind: 'audio_hosted';
   params: CanonicalFormatHostedAudio;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/7.
+ */
 export interface DAASTAudioFormatDeclaration {
   format_kind: 'audio_daast';
   params: CanonicalFormatDAASTAudio;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/8.
+ */
 export interface SponsoredPlacementFormatDeclaration {
   format_kind: 'sponsored_placement';
   params: CanonicalFormatSponsoredPlacementRetailMediaCatalogDriven;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/9.
+ */
 export interface NativeInFeedFormatDeclaration {
   format_kind: 'native_in_feed';
   params: CanonicalFormatNativeInFeed;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/10.
+ */
 export interface ResponsiveCreativeFormatDeclaration {
   format_kind: 'responsive_creative';
   params: CanonicalFormatResponsiveCreative;
   [k: string]: unknown;
 }
+/**
+ * The schema at core/product-format-declaration.json#/oneOf/11.
+ */
 export interface AgentPlacementFormatDeclaration {
   format_kind: 'agent_placement';
   params: CanonicalFormatAgentPlacementAISurfaceSponsoredPlacement;
@@ -13999,6 +14078,9 @@ export interface LogEventError {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/get-brand-identity-response.json#/oneOf/0.
+ */
 export interface GetBrandIdentitySuccess {
   /**
    * Brand identifier
@@ -14241,6 +14323,9 @@ export interface GetBrandIdentitySuccess {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/get-brand-identity-response.json#/oneOf/1.
+ */
 export interface GetBrandIdentityError {
   /**
    * @minItems 1
@@ -14250,6 +14335,9 @@ export interface GetBrandIdentityError {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/search-brands-response.json#/oneOf/0.
+ */
 export interface SearchBrandsSuccess {
   /**
    * Brand stubs matching the query, ranked by relevance
@@ -14344,6 +14432,9 @@ export interface SearchBrandResult {
   };
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/search-brands-response.json#/oneOf/1.
+ */
 export interface SearchBrandsError {
   /**
    * @minItems 1
@@ -14353,6 +14444,9 @@ export interface SearchBrandsError {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/get-rights-response.json#/oneOf/0.
+ */
 export interface GetRightsSuccess {
   /**
    * Matching rights with pricing options, ranked by relevance
@@ -14494,6 +14588,9 @@ export interface RightsPricingOption {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/get-rights-response.json#/oneOf/1.
+ */
 export interface GetRightsError {
   /**
    * @minItems 1
@@ -14503,6 +14600,9 @@ export interface GetRightsError {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/acquire-rights-response.json#/oneOf/0.
+ */
 export interface AcquireRightsAcquired {
   /**
    * Rights grant identifier
@@ -14610,6 +14710,9 @@ export interface GenerationCredential {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/acquire-rights-response.json#/oneOf/1.
+ */
 export interface AcquireRightsPendingApproval {
   rights_id: string;
   /**
@@ -14629,6 +14732,9 @@ export interface AcquireRightsPendingApproval {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/acquire-rights-response.json#/oneOf/2.
+ */
 export interface AcquireRightsRejected {
   rights_id: string;
   /**
@@ -14648,6 +14754,9 @@ export interface AcquireRightsRejected {
   ext?: ExtensionObject;
   [k: string]: unknown;
 }
+/**
+ * The schema at brand/acquire-rights-response.json#/oneOf/3.
+ */
 export interface AcquireRightsError {
   /**
    * @minItems 1

@@ -11,18 +11,6 @@ const REPO = join(import.meta.dirname, '../..');
 const ENTRY = join(REPO, 'dist/src/index.d.ts');
 
 const PENDING = new Set<string>([
-  // src/generated/result-types.ts
-  'AcquireRightsAcquired', 'AcquireRightsError', 'AcquireRightsPendingApproval', 'AcquireRightsRejected',
-  'AgentPlacementFormatDeclaration', 'DAASTAudioFormatDeclaration', 'DisplayTagFixed', 'DisplayTagFormatDeclaration',
-  'DisplayTagMultiSize', 'DisplayTagNone', 'DisplayTagResponsive', 'FontRole', 'GetBrandIdentityError',
-  'GetBrandIdentitySuccess', 'GetRightsError', 'GetRightsSuccess', 'HTML5FormatDeclaration',
-  'HostedAudioFormatDeclaration', 'HostedVideoFormatDeclaration', 'Html5Fixed', 'Html5MultiSize', 'Html5None',
-  'Html5Responsive', 'ImageCarouselFormatDeclaration', 'ImageFixed', 'ImageFormatDeclaration', 'ImageMultiSize',
-  'ImageNone', 'ImageResponsive', 'NativeInFeedFormatDeclaration', 'PostalAreaPostalArea',
-  'ResponsiveCreativeFormatDeclaration', 'SearchBrandsError', 'SearchBrandsSuccess',
-  'SponsoredPlacementFormatDeclaration', 'VASTVideoFormatDeclaration',
-  // src/runtime/keys/discovery/brand-json-key-source.ts
-  'BrandJsonKeySourceOptions',
   // src/runtime/receiver/adapters/express.ts
   'ExpressLikeHandler',
   // src/runtime/receiver/adapters/node-http.ts
@@ -47,8 +35,6 @@ const PENDING = new Set<string>([
   'ReceiverStoreErrorCode',
   // src/runtime/receiver/webhook-receiver.ts
   'WebhookHandler', 'WebhookReceiver', 'WebhookReceiverHandlerOptions',
-  // src/runtime/signing/rfc9421-signer.ts
-  'Rfc9421SignatureTiming', 'Rfc9421SignerOptions', 'SignedRfc9421Request',
   // src/runtime/webhooks/invalid-request.ts
   'InvalidRequestError', 'invalidRequest',
   // src/runtime/webhooks/push-config.ts

@@ -12,6 +12,10 @@ import { loadPrivateSigningKey, type PrivateSigningKey } from './signing-keys.js
 import type { SignatureAlgorithm } from './signature-base.js';
 import type { OutgoingWebhookRequest, SyncWebhookSigner } from './webhook-signer.js';
 
+/**
+ * Options of {@link createRfc9421Signer}: the private key and the signature's lifetime
+ * (building/by-layer/L1/security.mdx — Webhook callbacks: RFC 9421 profile, `expires - created` ≤ 300 s).
+ */
 export interface Rfc9421SignerOptions {
   /**
    * Private Ed25519 or P-256 JWK (with `d`; `kid` names the key unless `keyId` is given) or a
@@ -26,12 +30,14 @@ export interface Rfc9421SignerOptions {
   readonly randomNonce?: () => string;
 }
 
+/** A signed request: the three headers to send and the RFC 9421 signature base they sign (for diagnostics; never logged). */
 export interface SignedRfc9421Request {
   /** `Content-Digest`, `Signature-Input`, `Signature`. */
   readonly headers: Record<string, string>;
   readonly signatureBase: string;
 }
 
+/** The `created`, `expires` (epoch seconds) and `nonce` parameters of one RFC 9421 signature (RFC 9421 §2.3). */
 export interface Rfc9421SignatureTiming {
   readonly created: number;
   readonly expires: number;

@@ -38,6 +38,10 @@ export interface BrandJsonAgent {
   readonly revocationListUrl?: string;
 }
 
+/**
+ * Options of {@link brandJsonKeySource}: which seller agents, network limits, cache lifetimes and the revocation
+ * policy (building/by-layer/L1/security.mdx — Discovering an agent's signing keys via `brand_json_url`, Transport revocation).
+ */
 export interface BrandJsonKeySourceOptions {
   /** The seller agents; or use `agentUrl` (with `brandJsonUrl`) for a single one. */
   readonly agents?: readonly BrandJsonAgent[];
