@@ -3,6 +3,7 @@
 // line out. Loopback http needs `unsafeAllowPrivateNetwork` (the SSRF guard refuses it otherwise).
 // SIGNER=minimal swaps in bench/minimal-signer.mjs (a context line, not the product). DIST=<dir>
 // loads another build (e.g. a copy of dist/ from before a change, for a same-run A/B).
+// WARMUP=<n> sends n untimed webhooks first.
 import { generateKeyPairSync } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +22,12 @@ const signer = minimal
   ? createMinimalEd25519Signer(privateKey, 'k1', url)
   : createRfc9421Signer({ key: { ...privateKey.export({ format: 'jwk' }), kid: 'k1' } });
 const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true, concurrency: C, retry: { maxAttempts: 1 } });
+
+// WARMUP=<n> delivers n webhooks first, untimed (bench:scale compares steady states across sizes).
+const WARMUP = Number(process.env.WARMUP || 0);
+for (let k = 0; k < WARMUP; k += C) {
+  await Promise.all(Array.from({ length: Math.min(C, WARMUP - k) }, (_, i) => delivery.deliver({ url, signer, payload: benchPayload(-1 - k - i) })));
+}
 
 let next = 0;
 let ok = 0;

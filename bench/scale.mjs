@@ -1,5 +1,6 @@
 // npm run bench:scale — how cost grows with the work, each point in a fresh child process:
-//   sender:  signed deliveries/s at 5k → 50k → 500k deliveries (bench/delivery-ours.mjs, C=64),
+//   sender:  signed deliveries/s at 5k → 50k → 500k deliveries (bench/delivery-ours.mjs, C=64, after
+//            5,000 untimed ones so every size is measured warm),
 //            against the loopback receiver of bench:delivery; target: flat within 10 %;
 //   claim:   claim latency with 1k → 100k → 1M pending outbox rows, SQLite and PostgreSQL
 //            (bench/scale-claim.mjs), with the query plan of the due-row select; target: flat, index used;
@@ -81,7 +82,7 @@ async function senderCurve() {
   try {
     const points = [];
     for (const N of SENDER_LEVELS) {
-      const point = await run('delivery-ours.mjs', { URL: url, N: String(N), C: '64' });
+      const point = await run('delivery-ours.mjs', { URL: url, N: String(N), C: '64', WARMUP: '5000' });
       if (point.ok !== N) throw new Error(`sender: only ${point.ok} of ${N} delivered`);
       log(`sender N=${N}: ${point.per_s}/s, ${point.cpu_us_per_delivery} µs CPU, peak RSS ${point.peak_rss_mb} MB`);
       points.push(point);
@@ -127,7 +128,7 @@ function report({ sender, claims, queued }, load) {
     '',
     `\`node bench/scale.mjs\` — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load ${load.start.toFixed(1)} → ${load.end.toFixed(1)}.`,
     '',
-    '| sender deliveries | per s | client CPU µs / delivery | peak RSS MB |',
+    '| sender deliveries (after 5,000 warm-up) | per s | client CPU µs / delivery | peak RSS MB |',
     '| ---: | ---: | ---: | ---: |',
     ...sender.map((p) => `| ${p.N.toLocaleString('en-US')} | ${p.per_s.toLocaleString('en-US')} | ${p.cpu_us_per_delivery} | ${p.peak_rss_mb} |`),
     '',
