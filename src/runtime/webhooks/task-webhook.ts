@@ -8,7 +8,7 @@ import type { AnyAdcpBinding } from '../binding/index.js';
 import { guardLogger, type Logger } from '../logging/logger.js';
 import { DEFAULT_BINDING, type BindingConfig, type BindingStatus, type BindingTaskType } from '../routing/binding-types.js';
 import { NON_TERMINAL_INITIAL_STATUSES, type AnnouncedStatus, type NonTerminalInitialStatus } from './status-roles.js';
-import { buildEnvelopeWith, stringMember, terminalNotificationId } from './task-envelope.js';
+import { buildEnvelopeWith, stringMember } from './task-envelope.js';
 import type { LifecycleTaskType } from './task-kinds.js';
 import type { DeliveryPushConfig, WebhookSender } from './webhook-sender.js';
 
@@ -139,7 +139,8 @@ function emit(sender: WebhookSender, binding: AnyAdcpBinding, input: TaskWebhook
   if (!binding.validateMcpWebhookPayload(built.payload).ok) return { queued: false, reason: 'invalid_envelope' };
   const sent = sender.send({ pushConfig, payload: built.payload as object });
   if (!sent.queued) return sent;
-  const notificationId = terminalNotificationId(input.taskId, input.status, binding);
+  // The envelope's own member: a release whose envelope has no notification_id (3.0) carries none.
+  const notificationId = stringMember(built.payload, 'notification_id');
   return notificationId === undefined
     ? { queued: true, idempotencyKey: sent.idempotencyKey }
     : { queued: true, idempotencyKey: sent.idempotencyKey, notificationId };
