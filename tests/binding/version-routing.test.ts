@@ -244,3 +244,23 @@ describe.each(['3.0.26', '3.1.19', '3.2.0-beta.5'] as const)('AdCP %s lifecycle 
     expect(events.find((event) => event.status === 'completed')!.notificationId).toBe(terminalId);
   });
 });
+
+describe('types follow the binding', () => {
+  it('the bundled binding passed explicitly keeps the typed API; another binding types by its own parameters', async () => {
+    const seller = startSeller();
+    const task = startTaskLifecycle({ sender: seller.sender, binding: defaultBinding, taskType: 'create_media_buy', pushConfig: undefined, initialStatus: 'submitted' });
+    // @ts-expect-error a completed create_media_buy takes the create-media-buy response, not a number
+    task.update('completed', 42);
+    // @ts-expect-error `submitted` is never a later webhook of the bundled release
+    task.update('submitted');
+    const v30 = bindingOf('3.0.26');
+    expectTypeOf(extractPushNotificationConfig({}, { binding: v30 })).toEqualTypeOf<PushConfigExtraction<unknown> | undefined>();
+    const receiver = createWebhookReceiver({ binding: v30, keys: keys(), registration: { mode: 'rfc9421' } });
+    receiver.onAny((event) => {
+      expectTypeOf(event.status).toEqualTypeOf<string>();
+      expectTypeOf(event.adcpVersion).toEqualTypeOf<string>();
+    });
+    expect(task.binding).toBe(defaultBinding);
+    await receiver.close();
+  });
+});
