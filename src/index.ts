@@ -164,7 +164,16 @@ export {
   type ReplayDedupOptions,
   type RequestReplayGuard,
   type NonTerminalInitialStatus,
+  type BoundTaskWebhookInput,
+  type DeliveryPushConfig,
+  type OutgoingWebhook,
+  type LifecycleTaskTypeOf,
+  type AnnouncedStatusOf,
+  type LifecycleResult,
 } from './runtime/webhooks/index.js';
+
+// Several AdCP versions in one process: the types read off a binding, for entry points taking `binding`.
+export type { DefaultBinding, BindingTaskType, BindingStatus, BindingConfig, BindingPayload } from './runtime/routing/binding-types.js';
 
 // Receiving (buyer): one call that verifies, dedups, validates and dispatches a webhook; the key
 // source and store contracts it runs on, with static keys and in-memory stores; HTTP adapters.

@@ -18,7 +18,7 @@ const PENDING = new Set<string>([
   // src/runtime/receiver/event-tracking.ts
   'TrackerOptions', 'createNotificationTracker', 'createTaskOrderTracker',
   // src/runtime/receiver/events.ts
-  'ReceiveOutcome', 'ReceivedWebhookEvent', 'WebhookRejection', 'WebhookRejectionCode',
+  'ReceivedWebhookEvent', 'WebhookRejection', 'WebhookRejectionCode',
   // src/runtime/receiver/memory-stores.ts
   'MemoryDedupStoreOptions', 'MemoryNonceStoreOptions',
   // src/runtime/receiver/payload-formats.ts
@@ -38,7 +38,7 @@ const PENDING = new Set<string>([
   // src/runtime/webhooks/invalid-request.ts
   'InvalidRequestError', 'invalidRequest',
   // src/runtime/webhooks/push-config.ts
-  'PUSH_CONFIG_FIELD', 'PushConfigExtraction',
+  'PUSH_CONFIG_FIELD',
   // src/runtime/webhooks/replay-dedup.ts
   'DEFAULT_REPLAY_MAX_ENTRIES', 'DEFAULT_REPLAY_TTL_MS', 'ReplayDedup', 'ReplayDedupOptions',
   // src/runtime/webhooks/status-roles.ts
@@ -47,11 +47,11 @@ const PENDING = new Set<string>([
   'SYNC_COMPLETION_TASK_TYPES', 'SyncCompletionCall', 'SyncCompletionGate', 'SyncCompletionGateOptions',
   'SyncCompletionOutcome', 'SyncCompletionTaskType', 'createSyncCompletionGate',
   // src/runtime/webhooks/task-lifecycle.ts
-  'InitialTaskResponse', 'LifecycleUpdateOutcome', 'TaskLifecycle', 'TaskLifecycleOptions', 'startTaskLifecycle',
+  'InitialTaskResponse', 'LifecycleUpdateOutcome', 'TaskLifecycleOptions',
   // src/runtime/webhooks/task-webhook.ts
-  'TaskWebhookInput', 'TaskWebhookOptions', 'TaskWebhookOutcome', 'TaskWebhookRefusal', 'emitTaskWebhook',
+  'TaskWebhookOptions', 'TaskWebhookOutcome', 'TaskWebhookRefusal',
   // src/runtime/webhooks/webhook-sender.ts
-  'OutgoingTaskWebhook', 'SendOutcome', 'WebhookSender', 'WebhookSenderOptions', 
+  'SendOutcome', 'WebhookSender', 'WebhookSenderOptions', 
 ]);
 
 function exportsWithoutJsDoc(): { missing: string[]; total: number } {

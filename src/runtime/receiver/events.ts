@@ -5,6 +5,8 @@ import type { McpWebhookPayload } from '../../generated/mcp-webhook-payload.js';
 import type { SpecWebhookTaskType } from '../../generated/task-types.js';
 import type { TaskStatus } from '../../generated/task-statuses.js';
 import type { UntypedWebhookResult, WebhookResult } from '../../generated/webhook-result.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
+import type { BindingPayload, BindingStatus, BindingTaskType } from '../routing/binding-types.js';
 import type { ChecklistStep, WebhookChecklistCode } from '../signing/webhook-checklist.js';
 import type { HmacVerificationCode } from '../signing/hmac-verifier.js';
 
@@ -17,6 +19,8 @@ export type WebhookFormat = 'mcp' | 'a2a';
 /** Members every accepted event carries, whatever its task type. */
 export interface WebhookEventFacts {
   readonly kind: 'event';
+  /** The AdCP release whose binding validated the event (e.g. `3.0.26`): its types are the event's. */
+  readonly adcpVersion: string;
   readonly format: WebhookFormat;
   readonly mode: WebhookAuthMode;
   /** Authenticated sender identity (the dedup scope): the key source's sender, or the registration's. */
@@ -66,6 +70,23 @@ export interface UntypedWebhookEvent extends WebhookEventFacts {
 }
 
 export type ReceivedWebhookEvent = WebhookEvent | UntypedWebhookEvent;
+
+/**
+ * An event accepted through binding `B` (webhooks.mdx "Webhook payload"): task type and status are
+ * that AdCP version's; `taskType` is undefined for an A2A event whose registration names none.
+ */
+export interface BoundWebhookEvent<
+  B extends AnyAdcpBinding,
+  T extends BindingTaskType<B> | undefined = BindingTaskType<B> | undefined,
+  S extends BindingStatus<B> = BindingStatus<B>,
+> extends WebhookEventFacts {
+  readonly taskType: T;
+  readonly status: S;
+  /** The AdCP data: MCP `result`, or the DataPart the A2A extraction algorithm selects. */
+  readonly result: UntypedWebhookResult | undefined;
+  /** The parsed body: the MCP envelope of `B`, or the A2A `Task` / `TaskStatusUpdateEvent` (unwrapped). */
+  readonly payload: BindingPayload<B> | Readonly<Record<string, unknown>>;
+}
 
 /** A repeat of an event already processed: answer 2xx (webhooks.mdx "Dedup by idempotency_key"). */
 export interface WebhookDuplicate {
@@ -132,4 +153,5 @@ export interface WebhookRejection {
   readonly explanation?: RejectionExplanation;
 }
 
-export type ReceiveOutcome = ReceivedWebhookEvent | WebhookDuplicate | WebhookRejection;
+/** What one request came to: an event (typed by the receiver's binding), a duplicate, or a rejection. */
+export type ReceiveOutcome<E extends WebhookEventFacts = ReceivedWebhookEvent> = E | WebhookDuplicate | WebhookRejection;

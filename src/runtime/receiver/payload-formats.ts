@@ -2,7 +2,8 @@
 // extraction"; L0/a2a-response-extraction.mdx "Extraction Algorithm"). A format known from the
 // registration wins over detection.
 import type { TaskStatus } from '../../generated/task-statuses.js';
-import { isTaskStatus } from '../../generated/task-statuses.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
+import { DEFAULT_BINDING } from '../routing/binding-types.js';
 import type { WebhookFormat } from './events.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -41,14 +42,15 @@ export type A2aExtractionResult =
  * Extracts AdCP data from an A2A `Task` or `TaskStatusUpdateEvent` (bare or in a one-key
  * `StreamResponse` envelope, unwrapped exactly once): final states take the last DataPart of
  * `artifacts[0]` (falling back to `status.message`), interim states the first DataPart of
- * `status.message.parts`. A final-state `{ response: {...} }` wrapper is refused.
+ * `status.message.parts`. A final-state `{ response: {...} }` wrapper is refused. The state must
+ * be a task status of `binding` (default: the bundled binding).
  */
-export function extractA2aWebhook(input: unknown): A2aExtractionResult {
+export function extractA2aWebhook(input: unknown, binding: AnyAdcpBinding = DEFAULT_BINDING): A2aExtractionResult {
   if (!isObject(input)) return { ok: false, reason: 'the body is not a JSON object' };
   const unwrapped = unwrapStreamEnvelope(input);
   if (unwrapped === null) return { ok: false, reason: 'nested stream envelope' };
   const body = unwrapped ?? input;
-  const state = normalizeState(isObject(body['status']) ? body['status']['state'] : undefined);
+  const state = normalizeState(isObject(body['status']) ? body['status']['state'] : undefined, binding);
   if (state === undefined) return { ok: false, reason: 'status.state is absent or unknown' };
   const taskId = typeof body['id'] === 'string' ? body['id'] : body['taskId'];
   if (typeof taskId !== 'string' || taskId === '') return { ok: false, reason: 'the task id is absent' };
@@ -79,11 +81,12 @@ function unwrapStreamEnvelope(input: JsonObject): JsonObject | null | undefined 
 }
 
 /** `TASK_STATE_INPUT_REQUIRED` and `input-required` both → `input-required`; unknown → undefined. */
-function normalizeState(state: unknown): (TaskStatus & string) | undefined {
+function normalizeState(state: unknown, binding: AnyAdcpBinding): (TaskStatus & string) | undefined {
   if (typeof state !== 'string') return undefined;
   const normalized = state.replace(/^TASK_STATE_/, '').replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/_/g, '-');
   if (!FINAL_STATES.has(normalized) && !INTERIM_STATES.has(normalized)) return undefined;
-  return isTaskStatus(normalized) ? normalized : undefined;
+  // Every state of the two sets above is a status in each release's enums/task-status.json.
+  return binding.isTaskStatus(normalized) ? (normalized as TaskStatus) : undefined;
 }
 
 function finalData(body: JsonObject): JsonObject | undefined | 'wrapper' {

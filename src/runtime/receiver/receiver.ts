@@ -4,15 +4,17 @@
 // callbacks"), the push_notification_config token, envelope validation, dedup on (authenticated
 // sender, idempotency_key) (webhooks.mdx "Reliability"), then re-emission and ordering signals.
 import { createHash } from 'node:crypto';
-import type { McpWebhookPayload } from '../../generated/mcp-webhook-payload.js';
-import { validateMcpWebhookPayload } from '../../generated/validators.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
 import { AdcpError } from '../errors/adcp-error.js';
+import { DEFAULT_BINDING, type DefaultBinding } from '../routing/binding-types.js';
 import type { WebhookKeySource } from '../keys/webhook-key-source.js';
 import { silentLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import { tokensEqual } from '../signing/constant-time.js';
 import type {
+  BoundWebhookEvent,
   ReceiveOutcome,
   ReceivedWebhookEvent,
+  WebhookEventFacts,
   WebhookAuthMode,
   WebhookDuplicate,
   WebhookFormat,
@@ -33,7 +35,12 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_DEDUP_RETENTION_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_DEDUP_LEASE_MS = 30_000;
 
-export interface WebhookReceiverOptions {
+export interface WebhookReceiverOptions<B extends AnyAdcpBinding = DefaultBinding> {
+  /**
+   * The AdCP version whose binding validates envelopes and types the events; a registration's own
+   * `binding` takes precedence for its deliveries. Default: the bundled binding.
+   */
+  readonly binding?: B;
   /** Where signers' keys come from (RFC 9421 registrations): `staticKeySource(...)` or discovery. */
   readonly keys?: WebhookKeySource;
   /** `(keyid, nonce)` replay store; default in memory (one process only). */
@@ -71,24 +78,24 @@ export interface ReceiveOptions {
 }
 
 /** An accepted event plus its open dedup claim (settled by the caller). */
-export interface ClaimedEvent {
-  readonly event: ReceivedWebhookEvent;
+export interface ClaimedEvent<E extends WebhookEventFacts = ReceivedWebhookEvent> {
+  readonly event: E;
   /** Marks the event processed: later deliveries are duplicates. */
   complete(): Promise<void>;
   /** Gives the claim up: the sender's next retry processes the event again. */
   release(): Promise<void>;
 }
 
-export type ClaimOutcome = ClaimedEvent | WebhookDuplicate | WebhookRejection;
+export type ClaimOutcome<E extends WebhookEventFacts = ReceivedWebhookEvent> = ClaimedEvent<E> | WebhookDuplicate | WebhookRejection;
 
-export interface WebhookReceiverCore {
+export interface WebhookReceiverCore<E extends WebhookEventFacts = ReceivedWebhookEvent> {
   /**
    * Verifies, validates and dedups one request and marks the event processed before returning it
    * (webhooks.mdx "Reliability": mark before side effects, fail closed on a crash). Never throws.
    */
-  receive(request: WebhookRequest, options?: ReceiveOptions): Promise<ReceiveOutcome>;
+  receive(request: WebhookRequest, options?: ReceiveOptions): Promise<ReceiveOutcome<E>>;
   /** Like `receive`, but leaves the dedup claim open for the caller to complete or release. */
-  claim(request: WebhookRequest, options?: ReceiveOptions): Promise<ClaimOutcome>;
+  claim(request: WebhookRequest, options?: ReceiveOptions): Promise<ClaimOutcome<E>>;
   readonly publicBaseUrl: string | undefined;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
@@ -106,10 +113,15 @@ export class ReceiverConfigError extends AdcpError<'ADCP_RECEIVER_CONFIG_INVALID
 
 /**
  * Creates the receiver core (security.mdx "Webhook callbacks"; webhooks.mdx "Signature
- * verification", "Reliability", "Payload extraction"). Throws `ReceiverConfigError` on unusable
+ * verification", "Reliability", "Payload extraction"). With `options.binding` envelopes are
+ * validated by that AdCP version and events typed by it. Throws `ReceiverConfigError` on unusable
  * options; `receive` and `claim` never throw.
  */
-export function createWebhookReceiverCore(options: WebhookReceiverOptions): WebhookReceiverCore {
+export function createWebhookReceiverCore(options: WebhookReceiverOptions): WebhookReceiverCore;
+export function createWebhookReceiverCore<B extends AnyAdcpBinding>(
+  options: WebhookReceiverOptions<B> & { readonly binding: B },
+): WebhookReceiverCore<BoundWebhookEvent<B>>;
+export function createWebhookReceiverCore(options: WebhookReceiverOptions<AnyAdcpBinding>): WebhookReceiverCore {
   const config = resolveConfig(options);
   const claim = (request: WebhookRequest, receiveOptions?: ReceiveOptions): Promise<ClaimOutcome> =>
     claimSafely(config, request, receiveOptions?.explain ?? config.explain);
@@ -132,6 +144,7 @@ export function createWebhookReceiverCore(options: WebhookReceiverOptions): Webh
 }
 
 interface ReceiverConfig {
+  readonly binding: AnyAdcpBinding;
   readonly keys: WebhookKeySource | undefined;
   readonly nonces: NonceStore;
   readonly dedup: EventDedupStore;
@@ -149,7 +162,7 @@ interface ReceiverConfig {
   readonly logger: Logger;
 }
 
-function resolveConfig(options: WebhookReceiverOptions): ReceiverConfig {
+function resolveConfig(options: WebhookReceiverOptions<AnyAdcpBinding>): ReceiverConfig {
   if (typeof options !== 'object' || options === null) throw new ReceiverConfigError('options must be an object');
   const { registration } = options;
   if (typeof registration !== 'function' && (typeof registration !== 'object' || registration === null)) {
@@ -160,7 +173,10 @@ function resolveConfig(options: WebhookReceiverOptions): ReceiverConfig {
   }
   const maxBodyBytes = positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 'maxBodyBytes');
   if (options.publicBaseUrl !== undefined) assertBaseUrl(options.publicBaseUrl);
+  if (options.binding !== undefined) assertBinding(options.binding, 'binding');
+  if (typeof registration === 'object' && registration.binding !== undefined) assertBinding(registration.binding, 'registration.binding');
   return {
+    binding: options.binding ?? DEFAULT_BINDING,
     keys: options.keys,
     nonces: options.nonces ?? createMemoryNonceStore(),
     dedup: options.dedup ?? createMemoryDedupStore(),
@@ -177,6 +193,13 @@ function resolveConfig(options: WebhookReceiverOptions): ReceiverConfig {
     ordering: options.ordering ?? createTaskOrderTracker(),
     logger: options.logger ?? silentLogger,
   };
+}
+
+/** A binding is an object made by defineBinding: it validates envelopes and knows its statuses. */
+function assertBinding(binding: AnyAdcpBinding, name: string): void {
+  if (typeof binding !== 'object' || binding === null || typeof binding.validateMcpWebhookPayload !== 'function' || typeof binding.isTaskStatus !== 'function') {
+    throw new ReceiverConfigError(`${name} must be an AdCP version binding (a generated binding.ts \`binding\`)`);
+  }
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -222,7 +245,7 @@ async function runPipeline(config: ReceiverConfig, request: WebhookRequest, expl
     explain,
   });
   if (!('ok' in authentication)) return authentication;
-  const decoded = decodeEvent(snapshot, registration, authentication);
+  const decoded = decodeEvent(snapshot, registration, authentication, registration.binding ?? config.binding);
   if (decoded.kind === 'rejected') return decoded;
   return claimEvent(config, decoded, nowMs);
 }
@@ -268,6 +291,7 @@ function decodeEvent(
   request: RequestSnapshot,
   registration: WebhookRegistration,
   sender: AuthenticatedSender,
+  binding: AnyAdcpBinding,
 ): DecodedEvent | WebhookRejection {
   let payload: unknown;
   try {
@@ -279,7 +303,7 @@ function decodeEvent(
   if (format === undefined) return rejection('webhook_payload_invalid', 'envelope', 'the body is neither an MCP envelope nor an A2A task');
   const tokenFailure = checkToken(registration, format, payload, request);
   if (tokenFailure !== undefined) return tokenFailure;
-  return format === 'mcp' ? decodeMcp(payload, sender) : decodeA2a(payload, registration, sender, request.body);
+  return format === 'mcp' ? decodeMcp(payload, sender, binding) : decodeA2a(payload, registration, sender, request.body, binding);
 }
 
 /** The registered `push_notification_config.token`, compared in constant time when one exists. */
@@ -300,21 +324,36 @@ function checkToken(
   return rejection('webhook_token_invalid', 'token', 'the push_notification_config token is missing or does not match');
 }
 
-function decodeMcp(payload: unknown, sender: AuthenticatedSender): DecodedEvent | WebhookRejection {
-  const validation = validateMcpWebhookPayload(payload);
+/** The envelope members the receiver reads; present (or optional) in every release's envelope. */
+interface EnvelopeMembers {
+  readonly idempotency_key: string;
+  readonly operation_id?: string;
+  readonly task_id: string;
+  readonly task_type: string;
+  readonly status: string;
+  readonly timestamp: string;
+  readonly context_id?: string;
+  readonly message?: string;
+  readonly notification_id?: string;
+  readonly result?: unknown;
+}
+
+function decodeMcp(payload: unknown, sender: AuthenticatedSender, binding: AnyAdcpBinding): DecodedEvent | WebhookRejection {
+  const validation = binding.validateMcpWebhookPayload(payload);
   if (!validation.ok) {
     const first = validation.errors[0];
     const where = first === undefined ? '' : ` at ${first.path === '' ? '/' : first.path}: ${first.message}`;
-    return rejection('webhook_payload_invalid', 'envelope', `the envelope fails core/mcp-webhook-payload.json${where}`);
+    return rejection('webhook_payload_invalid', 'envelope', `the envelope fails AdCP ${binding.version} core/mcp-webhook-payload.json${where}`);
   }
-  const envelope: McpWebhookPayload = validation.value;
+  // The binding's validator accepted it against its release's envelope schema, which has these members.
+  const envelope = validation.value as EnvelopeMembers;
   // Built property by property (no spreads): this object is made once per accepted webhook.
-  const event: Record<string, unknown> = { kind: 'event', format: 'mcp', mode: sender.mode, sender: sender.sender };
+  const event: Record<string, unknown> = { kind: 'event', adcpVersion: binding.version, format: 'mcp', mode: sender.mode, sender: sender.sender };
   if (sender.keyid !== undefined) event['keyid'] = sender.keyid;
   event['taskType'] = envelope.task_type;
   event['status'] = envelope.status;
   event['taskId'] = envelope.task_id;
-  event['operationId'] = envelope.operation_id;
+  if (envelope.operation_id !== undefined) event['operationId'] = envelope.operation_id;
   if (envelope.context_id !== undefined) event['contextId'] = envelope.context_id;
   event['timestamp'] = envelope.timestamp;
   if (envelope.message !== undefined) event['message'] = envelope.message;
@@ -330,14 +369,16 @@ function decodeA2a(
   registration: WebhookRegistration,
   sender: AuthenticatedSender,
   body: Uint8Array,
+  binding: AnyAdcpBinding,
 ): DecodedEvent | WebhookRejection {
-  const extraction = extractA2aWebhook(payload);
+  const extraction = extractA2aWebhook(payload, binding);
   if (!extraction.ok) return rejection('webhook_payload_invalid', 'envelope', `the A2A body is unusable: ${extraction.reason}`);
   const task = extraction.value;
   return {
     kind: 'decoded',
     event: {
       kind: 'event',
+      adcpVersion: binding.version,
       format: 'a2a',
       ...senderFacts(sender),
       taskType: registration.taskType,

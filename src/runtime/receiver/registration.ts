@@ -2,6 +2,7 @@
 // (security.mdx "Webhook callbacks" → "Mode selection is a switch, not both"): RFC 9421 unless the
 // buyer opted into the legacy HMAC-SHA256 or Bearer scheme through `authentication`.
 import type { SpecWebhookTaskType } from '../../generated/task-types.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
 import type { WebhookFormat } from './events.js';
 
 interface RegistrationMembers {
@@ -14,6 +15,11 @@ interface RegistrationMembers {
   readonly format?: WebhookFormat;
   /** For A2A deliveries, which carry no task type: the task this registration was made for. */
   readonly taskType?: SpecWebhookTaskType;
+  /**
+   * The AdCP version the seller behind this registration speaks (a 3.0 seller sends no
+   * operation_id): its binding validates the envelope. Default: the receiver's binding.
+   */
+  readonly binding?: AnyAdcpBinding;
 }
 
 /** The RFC 9421 webhook profile (the 3.x default: no `authentication` registered). */

@@ -14,26 +14,44 @@
 //   event claimed elsewhere, store down → 503 + Retry-After
 import type { SpecWebhookTaskType } from '../../generated/task-types.js';
 import type { TaskStatus } from '../../generated/task-statuses.js';
-import type { ReceivedWebhookEvent, ReceiveOutcome, TypedWebhookEvent, WebhookEvent } from './events.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
+import type { Logger } from '../logging/logger.js';
+import type { BindingStatus, BindingTaskType } from '../routing/binding-types.js';
+import type { BoundWebhookEvent, ReceivedWebhookEvent, ReceiveOutcome, TypedWebhookEvent, WebhookEvent, WebhookEventFacts } from './events.js';
 import { createWebhookReceiverCore, safeLog, type ReceiveOptions, type WebhookReceiverCore, type WebhookReceiverOptions } from './receiver.js';
 import type { WebhookRequest } from './request-snapshot.js';
 
 export type WebhookHandler<E> = (event: E) => void | Promise<void>;
 
 /** What to answer on the wire. The body never carries a secret or an explanation. */
-export interface WebhookHttpAnswer {
+export interface WebhookHttpAnswer<E extends WebhookEventFacts = ReceivedWebhookEvent> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   /** What the receiver decided (the event, the duplicate, or the rejection). */
-  readonly outcome: ReceiveOutcome;
+  readonly outcome: ReceiveOutcome<E>;
 }
 
-export interface WebhookReceiverHandlerOptions {
+export interface WebhookReceiverHandlerOptions<E extends WebhookEventFacts = ReceivedWebhookEvent> {
   /** What a throwing handler answers; default `acknowledge` (see the status policy above). */
   readonly handlerErrorPolicy?: 'acknowledge' | 'retry';
   /** Told about every handler failure (e.g. to dead-letter the event). Its own errors are ignored. */
-  readonly onHandlerError?: (error: unknown, event: ReceivedWebhookEvent) => void | Promise<void>;
+  readonly onHandlerError?: (error: unknown, event: E) => void | Promise<void>;
+}
+
+/** The wire answer of a receiver of any binding. */
+export type AnyWebhookHttpAnswer = WebhookHttpAnswer<WebhookEventFacts>;
+
+/**
+ * What the HTTP adapters need of a receiver, whichever binding types its events (webhooks.mdx
+ * "Signature verification"): the signed-URL policy, the body cap and `handle`.
+ */
+export interface HttpWebhookReceiver {
+  readonly publicBaseUrl: string | undefined;
+  readonly trustProxy: boolean;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  handle(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookHttpAnswer<WebhookEventFacts>>;
 }
 
 export interface WebhookReceiver extends WebhookReceiverCore {
@@ -48,12 +66,33 @@ export interface WebhookReceiver extends WebhookReceiverCore {
 }
 
 /**
+ * A receiver whose events are typed by binding `B` (webhooks.mdx "Webhook payload"): handlers key on
+ * that AdCP version's task types and statuses.
+ */
+export interface BoundWebhookReceiver<B extends AnyAdcpBinding> extends WebhookReceiverCore<BoundWebhookEvent<B>> {
+  /** Handles every event of `taskType` in `status`. */
+  on<T extends BindingTaskType<B>, S extends BindingStatus<B>>(taskType: T, status: S, handler: WebhookHandler<BoundWebhookEvent<B, T, S>>): this;
+  /** Handles every event of `taskType` without a more specific handler. */
+  on<T extends BindingTaskType<B>>(taskType: T, handler: WebhookHandler<BoundWebhookEvent<B, T>>): this;
+  /** Handles events no task-type handler takes (including A2A events of unknown task type). */
+  onAny(handler: WebhookHandler<BoundWebhookEvent<B>>): this;
+  /** Receive, dispatch to the most specific handler, settle dedup, and say what to answer. Never throws. */
+  handle(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookHttpAnswer<BoundWebhookEvent<B>>>;
+}
+
+/**
  * Creates the buyer's webhook receiver (security.mdx "Webhook callbacks"; webhooks.mdx "Signature
- * verification", "Reliability", "Payload extraction"). Throws `ReceiverConfigError` on unusable
+ * verification", "Reliability", "Payload extraction"). With `options.binding` envelopes are
+ * validated by that AdCP version (a 3.0 seller's carry no operation_id) and events typed by it; a
+ * registration's own `binding` validates its deliveries. Throws `ReceiverConfigError` on unusable
  * options; `receive`, `claim` and `handle` never throw.
  */
-export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookReceiverHandlerOptions): WebhookReceiver {
-  const core = createWebhookReceiverCore(options);
+export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookReceiverHandlerOptions): WebhookReceiver;
+export function createWebhookReceiver<B extends AnyAdcpBinding>(
+  options: WebhookReceiverOptions<B> & { readonly binding: B } & WebhookReceiverHandlerOptions<BoundWebhookEvent<B>>,
+): BoundWebhookReceiver<B>;
+export function createWebhookReceiver(options: WebhookReceiverOptions<AnyAdcpBinding> & WebhookReceiverHandlerOptions): WebhookReceiver {
+  const core = createWebhookReceiverCore(options as WebhookReceiverOptions);
   const policy = options.handlerErrorPolicy ?? 'acknowledge';
   const byPair = new Map<string, WebhookHandler<never>>();
   const byType = new Map<string, WebhookHandler<never>>();
@@ -88,7 +127,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookR
     },
     async handle(request, receiveOptions) {
       const outcome = await core.claim(request, receiveOptions);
-      if (!('event' in outcome)) return answerFor(outcome);
+      if (!('event' in outcome)) return answerFor<ReceivedWebhookEvent>(outcome);
       const { event } = outcome;
       try {
         await handlerFor(event)?.(event);
@@ -109,7 +148,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookR
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 /** The wire answer for an outcome: status, `WWW-Authenticate` / `Retry-After`, a minimal JSON body. */
-export function answerFor(outcome: ReceiveOutcome): WebhookHttpAnswer {
+export function answerFor<E extends WebhookEventFacts>(outcome: ReceiveOutcome<E>): WebhookHttpAnswer<E> {
   if (outcome.kind === 'event') return { status: 200, headers: JSON_HEADERS, body: '{"status":"received"}', outcome };
   if (outcome.kind === 'duplicate') return { status: 200, headers: JSON_HEADERS, body: '{"status":"duplicate"}', outcome };
   const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -6,6 +6,7 @@
 import type { PushNotificationConfig, SpecWebhookTaskType, TaskStatus } from '../../generated/index.js';
 import { signerForPushConfig, type SignerSelectionOptions } from '../signing/index.js';
 import type { DurableOutbox } from '../store/durable-outbox.js';
+import { labelsOf, type OutgoingWebhook } from './outgoing-webhook.js';
 import type { OutgoingTaskWebhook, SendOutcome } from './webhook-sender.js';
 
 /**
@@ -14,7 +15,7 @@ import type { OutgoingTaskWebhook, SendOutcome } from './webhook-sender.js';
  */
 export interface DurableWebhookSender {
   readonly durable: true;
-  send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S>): Promise<SendOutcome>;
+  send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S> | OutgoingWebhook): Promise<SendOutcome>;
 }
 
 export interface DurableSenderOptions {
@@ -57,11 +58,4 @@ export function createDurableWebhookSender(options: DurableSenderOptions): Durab
       }
     },
   };
-}
-
-/** Non-secret labels stored with the delivery: never the token. */
-function labelsOf(payload: { readonly task_type: string; readonly task_id: string; readonly status: string; readonly operation_id?: unknown }): Record<string, string> {
-  const labels: Record<string, string> = { task_type: payload.task_type, task_id: payload.task_id, status: payload.status };
-  if (typeof payload.operation_id === 'string') labels['operation_id'] = payload.operation_id;
-  return labels;
 }

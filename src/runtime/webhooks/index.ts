@@ -10,6 +10,7 @@ export {
 export { invalidRequest, type InvalidRequestError } from './invalid-request.js';
 export {
   emitTaskWebhook,
+  type BoundTaskWebhookInput,
   type ResultContext,
   type TaskWebhookInput,
   type TaskWebhookOptions,
@@ -24,6 +25,9 @@ export {
   type LifecycleUpdateResult,
   type TaskLifecycleOptions,
   type TaskWebhookSender,
+  type LifecycleTaskTypeOf,
+  type AnnouncedStatusOf,
+  type LifecycleResult,
 } from './task-lifecycle.js';
 export { isDurableWebhookSender, type DurableWebhookSender } from './durable-sender.js';
 export { emitTaskWebhookDurably } from './durable-emit.js';
@@ -42,6 +46,8 @@ export {
 export {
   createWebhookSender,
   type BackgroundDelivery,
+  type DeliveryPushConfig,
+  type OutgoingWebhook,
   type OutgoingTaskWebhook,
   type SendOutcome,
   type WebhookSender,
@@ -64,5 +70,12 @@ export {
   type StatusRole,
 } from './status-roles.js';
 export { TASK_WEBHOOK_KINDS, isLifecycleTaskType, type LifecycleTaskType, type TaskWebhookKind } from './task-kinds.js';
-export { buildTaskEnvelope, terminalNotificationId, type TaskEnvelopeBuild, type TaskEnvelopeParts } from './task-envelope.js';
+export {
+  buildTaskEnvelope,
+  terminalNotificationId,
+  type BoundTaskEnvelopeBuild,
+  type BoundTaskEnvelopeParts,
+  type TaskEnvelopeBuild,
+  type TaskEnvelopeParts,
+} from './task-envelope.js';
 export { assertNever } from './assert-never.js';

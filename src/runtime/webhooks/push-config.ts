@@ -1,13 +1,10 @@
 // Reads `push_notification_config` from request params and decides, before any work is queued,
 // whether the seller can honour it: shape and bounds by the generated validator, the URL by the
 // delivery runtime's synchronous SSRF checks (DNS is judged again at delivery), and
-// `operation_id` by the pinned spec version's rule.
-import { binding } from '../../generated/binding.js';
-import {
-  validatePushNotificationConfig,
-  type PushNotificationConfig,
-  type ValidationResult,
-} from '../../generated/index.js';
+// `operation_id` by the rule of the binding the caller names (the bundled one by default).
+import type { PushNotificationConfig } from '../../generated/index.js';
+import type { AnyAdcpBinding, BindingValidationResult } from '../binding/index.js';
+import { DEFAULT_BINDING, type BindingConfig, type DefaultBinding } from '../routing/binding-types.js';
 import { resolveSsrfPolicy, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
 import { invalidRequest, type InvalidRequestError } from './invalid-request.js';
 import { sanitizeKeyName } from '../json/sanitize-key-name.js';
@@ -18,7 +15,7 @@ import { validatorErrorsToInvalidRequest } from './validator-errors.js';
 
 export const PUSH_CONFIG_FIELD = 'push_notification_config';
 
-/** The fields of the pinned PushNotificationConfig this runtime reads and echoes. */
+/** The fields of PushNotificationConfig this runtime reads and echoes (3.0 has all but operation_id). */
 const KNOWN_PUSH_CONFIG_FIELDS = ['url', 'operation_id', 'token', 'authentication'] as const satisfies readonly (keyof PushNotificationConfig)[];
 type KnownPushConfigField = (typeof KNOWN_PUSH_CONFIG_FIELDS)[number];
 const KNOWN_FIELD_SET: ReadonlySet<string> = new Set(KNOWN_PUSH_CONFIG_FIELDS);
@@ -33,31 +30,39 @@ const OPERATION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
  * true when core/mcp-webhook-payload.json requires `operation_id` (from AdCP 3.1; sellers MAY reject
  * in 3.1.19, and 3.2 says sellers MUST reject).
  */
-export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = binding.rules.operationIdRequired;
+export const REQUIRE_OPERATION_ID_BY_DEFAULT: boolean = DEFAULT_BINDING.rules.operationIdRequired;
 
 /**
  * How registrations are judged. The URL rules are the delivery runtime's SSRF options (https only,
  * deny ranges, optional port allowlist); pass the same options the delivery runtime gets.
  */
-export interface PushConfigPolicy extends SsrfOptions {
-  /** Refuse a config without `operation_id`. Default: REQUIRE_OPERATION_ID_BY_DEFAULT. */
+export interface PushConfigPolicy<B extends AnyAdcpBinding = DefaultBinding> extends SsrfOptions {
+  /** Refuse a config without `operation_id`. Default: the binding's `rules.operationIdRequired`. */
   readonly requireOperationId?: boolean;
+  /**
+   * The AdCP version the buyer speaks: its push_notification_config schema and its operation_id rule
+   * judge the registration (a 3.0 buyer registers no operation_id). Default: the bundled binding.
+   */
+  readonly binding?: B;
 }
 
-export type PushConfigExtraction =
+/** What extractPushNotificationConfig decided: the accepted config (typed by the binding), or why not. */
+export type PushConfigExtraction<Config = PushNotificationConfig> =
   | {
       readonly kind: 'ok';
-      readonly config: PushNotificationConfig;
+      readonly config: Config;
       /** Extra fields present on the request and ignored (the schema allows them). Names only. */
       readonly ignoredFields: readonly string[];
     }
   | { readonly kind: 'rejected'; readonly errors: readonly [InvalidRequestError, ...InvalidRequestError[]] };
 
+type Rejection = Extract<PushConfigExtraction<never>, { kind: 'rejected' }>;
+
 const STRICT_SSRF_POLICY: SsrfPolicy = resolveSsrfPolicy();
-const ssrfPolicies = new WeakMap<PushConfigPolicy, SsrfPolicy>();
+const ssrfPolicies = new WeakMap<PushConfigPolicy<AnyAdcpBinding>, SsrfPolicy>();
 
 /** Resolved once per policy object, so the URL-verdict cache keeps hitting. */
-function ssrfPolicyOf(policy: PushConfigPolicy): SsrfPolicy {
+function ssrfPolicyOf(policy: PushConfigPolicy<AnyAdcpBinding>): SsrfPolicy {
   if (policy.unsafeAllowPrivateNetwork !== true && policy.allowedPorts === undefined) return STRICT_SSRF_POLICY;
   let resolved = ssrfPolicies.get(policy);
   if (resolved === undefined) {
@@ -72,20 +77,21 @@ function ssrfPolicyOf(policy: PushConfigPolicy): SsrfPolicy {
  * config, or an INVALID_REQUEST-shaped rejection naming each problem. Never throws, whatever the
  * value (getters, proxies, revoked proxies at any depth). An accepted `config` is a deep, plain,
  * frozen snapshot: each member was read once, and none of the caller's objects is kept.
- * Implements building/by-layer/L3/webhooks.mdx — push_notification_config, and schema
- * core/push-notification-config.json.
+ * With `policy.binding` the registration is judged by that AdCP version's schema and operation_id
+ * rule, and the config is typed by it. Implements building/by-layer/L3/webhooks.mdx —
+ * push_notification_config, and schema core/push-notification-config.json.
  */
-export function extractPushNotificationConfig(
+export function extractPushNotificationConfig<B extends AnyAdcpBinding = DefaultBinding>(
   params: unknown,
-  policy: PushConfigPolicy = {},
-): PushConfigExtraction | undefined {
+  policy: PushConfigPolicy<B> = {},
+): PushConfigExtraction<BindingConfig<B>> | undefined {
   const raw = readField(params, PUSH_CONFIG_FIELD);
   if (raw === UNREADABLE) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
   if (raw === undefined || raw === null) return undefined;
-  return checkPushConfig(raw, policy);
+  return checkPushConfig(raw, policy) as PushConfigExtraction<BindingConfig<B>>;
 }
 
-function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtraction {
+function checkPushConfig(raw: unknown, policy: PushConfigPolicy<AnyAdcpBinding>): PushConfigExtraction<unknown> {
   if (typeof raw !== 'object' || raw === null) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} must be an object`);
   const isArray = isArrayOrUnreadable(raw);
   if (isArray === UNREADABLE) return rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} could not be read`);
@@ -93,9 +99,10 @@ function checkPushConfig(raw: unknown, policy: PushConfigPolicy): PushConfigExtr
   const copied = copyKnownFields(raw);
   if (copied.kind === 'rejected') return copied;
   const { fields } = copied;
-  const validated = validateWithMemoizedUrl(fields);
+  const binding = policy.binding ?? DEFAULT_BINDING;
+  const validated = validateWithMemoizedUrl(fields, binding);
   const ssrf = ssrfPolicyOf(policy);
-  if (validated.ok && urlVerdict(validated.value.url, ssrf) === 'ok' && operationIdAcceptable(fields.operation_id, policy)) {
+  if (validated.ok && typeof fields.url === 'string' && urlVerdict(fields.url, ssrf) === 'ok' && operationIdAcceptable(fields.operation_id, policy)) {
     return { kind: 'ok', config: Object.freeze(validated.value), ignoredFields: copied.ignoredFields };
   }
   const schemaErrors = validated.ok ? [] : validatorErrorsToInvalidRequest(PUSH_CONFIG_FIELD, validated.errors);
@@ -129,12 +136,16 @@ const STAND_IN_URL = 'x:y';
  * validating the whole object because the schema has no cross-member constraints (no dependencies,
  * if/then or oneOf over members) in any release so far; a property test holds it to the plain validator.
  */
-export function validateWithMemoizedUrl(fields: Partial<Record<KnownPushConfigField, unknown>>): ValidationResult<PushNotificationConfig> {
+export function validateWithMemoizedUrl<B extends AnyAdcpBinding = DefaultBinding>(
+  fields: Partial<Record<KnownPushConfigField, unknown>>,
+  binding: B = DEFAULT_BINDING as B,
+): BindingValidationResult<BindingConfig<B>> {
+  const validate = (value: unknown) => binding.validatePushNotificationConfig(value) as BindingValidationResult<BindingConfig<B>>;
   const { url } = fields;
-  if (typeof url !== 'string') return validatePushNotificationConfig(fields);
-  const urlIssues = urlSchemaIssues(url);
+  if (typeof url !== 'string') return validate(fields);
+  const urlIssues = urlSchemaIssues(url, binding);
   fields.url = STAND_IN_URL;
-  const rest = validatePushNotificationConfig(fields);
+  const rest = validate(fields);
   fields.url = url;
   if (rest.ok && urlIssues.length === 0) return rest;
   return { ok: false, errors: [...urlIssues, ...(rest.ok ? [] : rest.errors.filter((issue) => !isUrlIssue(issue)))] };
@@ -142,7 +153,7 @@ export function validateWithMemoizedUrl(fields: Partial<Record<KnownPushConfigFi
 
 type CopiedFields =
   | { readonly kind: 'copied'; readonly fields: Partial<Record<KnownPushConfigField, unknown>>; readonly ignoredFields: readonly string[] }
-  | Extract<PushConfigExtraction, { kind: 'rejected' }>;
+  | Rejection;
 
 /**
  * A fresh plain object holding only the known fields, each a deep frozen snapshot (see
@@ -177,7 +188,7 @@ function copyKnownFields(raw: object): CopiedFields {
   return { kind: 'copied', fields, ignoredFields };
 }
 
-function snapshotRejection(root: string, snapshot: Extract<Snapshot, { ok: false }>): Extract<PushConfigExtraction, { kind: 'rejected' }> {
+function snapshotRejection(root: string, snapshot: Extract<Snapshot, { ok: false }>): Rejection {
   const field = root + snapshot.path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${sanitizeKeyName(step)}`)).join('');
   switch (snapshot.defect) {
     case 'unreadable':
@@ -209,17 +220,22 @@ function urlErrors(url: string, ssrf: SsrfPolicy): InvalidRequestError[] {
 }
 
 /** The fast-path twin of operationIdErrors: no allocation. */
-function operationIdAcceptable(operationId: unknown, policy: PushConfigPolicy): boolean {
-  if (operationId === undefined) return !(policy.requireOperationId ?? REQUIRE_OPERATION_ID_BY_DEFAULT);
+function operationIdAcceptable(operationId: unknown, policy: PushConfigPolicy<AnyAdcpBinding>): boolean {
+  if (operationId === undefined) return !operationIdRequired(policy);
   return typeof operationId === 'string' && OPERATION_ID_PATTERN.test(operationId);
 }
 
-function operationIdErrors(operationId: unknown, policy: PushConfigPolicy): InvalidRequestError[] {
+/** The policy's explicit choice, else the rule of the binding judging the registration. */
+function operationIdRequired(policy: PushConfigPolicy<AnyAdcpBinding>): boolean {
+  return policy.requireOperationId ?? (policy.binding ?? DEFAULT_BINDING).rules.operationIdRequired;
+}
+
+function operationIdErrors(operationId: unknown, policy: PushConfigPolicy<AnyAdcpBinding>): InvalidRequestError[] {
   const field = `${PUSH_CONFIG_FIELD}.operation_id`;
   if (operationId === undefined) {
-    const required = policy.requireOperationId ?? REQUIRE_OPERATION_ID_BY_DEFAULT;
-    return required
-      ? [invalidRequest(field, `${field} is required: webhooks echo it verbatim (AdCP ${binding.version})`)]
+    const version = (policy.binding ?? DEFAULT_BINDING).version;
+    return operationIdRequired(policy)
+      ? [invalidRequest(field, `${field} is required: webhooks echo it verbatim (AdCP ${version})`)]
       : [];
   }
   if (typeof operationId !== 'string' || !OPERATION_ID_PATTERN.test(operationId)) {
@@ -228,11 +244,11 @@ function operationIdErrors(operationId: unknown, policy: PushConfigPolicy): Inva
   return [];
 }
 
-function rejected(field: string, message: string): Extract<PushConfigExtraction, { kind: 'rejected' }> {
+function rejected(field: string, message: string): Rejection {
   return { kind: 'rejected', errors: [invalidRequest(field, message)] };
 }
 
-function rejectedWith(errors: readonly InvalidRequestError[]): PushConfigExtraction {
+function rejectedWith(errors: readonly InvalidRequestError[]): Rejection {
   const [first, ...rest] = errors;
   return first === undefined
     ? rejected(PUSH_CONFIG_FIELD, `${PUSH_CONFIG_FIELD} is invalid`)

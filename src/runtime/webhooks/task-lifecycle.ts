@@ -3,14 +3,30 @@
 // status change. The request's `context` is echoed in every webhook, and after the terminal
 // webhook nothing more is sent for the task.
 import { randomUUID } from 'node:crypto';
-import type { ContextObject, PushNotificationConfig, WebhookResult } from '../../generated/index.js';
+import type { ContextObject, SpecWebhookTaskType, TaskStatus, WebhookResult } from '../../generated/index.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
 import type { Logger } from '../logging/logger.js';
-import { isTerminalStatus, type AnnouncedStatus, type NonTerminalInitialStatus } from './status-roles.js';
+import { DEFAULT_BINDING, type BindingConfig, type BindingStatus, type BindingTaskType, type DefaultBinding } from '../routing/binding-types.js';
+import type { AnnouncedStatus, NonTerminalInitialStatus } from './status-roles.js';
 import type { LifecycleTaskType } from './task-kinds.js';
-import { emitTaskWebhook, type ResultContext, type TaskWebhookOutcome } from './task-webhook.js';
+import { emitTaskWebhookWith, type TaskWebhookOutcome } from './task-webhook.js';
 import type { WebhookSender } from './webhook-sender.js';
 import { isDurableWebhookSender, type DurableWebhookSender } from './durable-sender.js';
-import { emitTaskWebhookDurably } from './durable-emit.js';
+import { emitTaskWebhookDurablyWith } from './durable-emit.js';
+
+/**
+ * Task types a lifecycle runs for binding `B`: the bundled binding's lifecycle task types; for
+ * another binding any of its task types (one announced as a report is refused at runtime).
+ */
+export type LifecycleTaskTypeOf<B extends AnyAdcpBinding> = B extends DefaultBinding ? LifecycleTaskType : BindingTaskType<B>;
+
+/** Statuses `update` takes for binding `B` (for another binding its roles are checked at runtime). */
+export type AnnouncedStatusOf<B extends AnyAdcpBinding> = B extends DefaultBinding ? AnnouncedStatus : BindingStatus<B>;
+
+/** The `result` `update` takes: typed by task type and status for the bundled binding, an object otherwise. */
+export type LifecycleResult<B extends AnyAdcpBinding, T extends string, S extends string> = B extends DefaultBinding
+  ? WebhookResult<T & SpecWebhookTaskType, S & TaskStatus>
+  : object;
 
 /** Either sender: background (`update` returns the outcome) or durable (`update` resolves after the write). */
 export type TaskWebhookSender = WebhookSender | DurableWebhookSender;
@@ -18,11 +34,20 @@ export type TaskWebhookSender = WebhookSender | DurableWebhookSender;
 /** `update`'s result: a promise exactly when the sender is durable. */
 export type LifecycleUpdateResult<D extends TaskWebhookSender> = D extends DurableWebhookSender ? Promise<LifecycleUpdateOutcome> : LifecycleUpdateOutcome;
 
-export interface TaskLifecycleOptions<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender> {
+export interface TaskLifecycleOptions<
+  T extends LifecycleTaskTypeOf<B>,
+  D extends TaskWebhookSender = WebhookSender,
+  B extends AnyAdcpBinding = DefaultBinding,
+> {
   readonly sender: D;
   readonly taskType: T;
-  /** From extractPushNotificationConfig; without one the task runs silently (buyer polls). */
-  readonly pushConfig: PushNotificationConfig | undefined;
+  /** From extractPushNotificationConfig (with the same binding); without one the task runs silently (buyer polls). */
+  readonly pushConfig: BindingConfig<B> | undefined;
+  /**
+   * The AdCP version the buyer speaks, chosen per counterparty (e.g. from the request's
+   * `adcp_major_version`): builds and validates every envelope of this task. Default: the bundled binding.
+   */
+  readonly binding?: B;
   readonly initialStatus: NonTerminalInitialStatus;
   /** Default: `task_` + a random UUID. */
   readonly taskId?: string;
@@ -39,14 +64,22 @@ export interface InitialTaskResponse {
 
 export type LifecycleUpdateOutcome = TaskWebhookOutcome | { readonly queued: false; readonly reason: 'no_push_config' | 'task_already_terminal' };
 
-export class TaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender> {
+/** One task's webhook lifecycle (webhooks.mdx "When webhooks fire"), in the AdCP version of its binding. */
+export class TaskLifecycle<
+  T extends LifecycleTaskTypeOf<B>,
+  D extends TaskWebhookSender = WebhookSender,
+  B extends AnyAdcpBinding = DefaultBinding,
+> {
   readonly taskId: string;
   readonly initialResponse: InitialTaskResponse;
+  /** The binding this task's webhooks are built and validated with. */
+  readonly binding: B;
   #terminal = false;
-  readonly #options: TaskLifecycleOptions<T, D>;
+  readonly #options: TaskLifecycleOptions<T, D, B>;
 
-  constructor(options: TaskLifecycleOptions<T, D>) {
+  constructor(options: TaskLifecycleOptions<T, D, B>) {
     this.#options = options;
+    this.binding = options.binding ?? (DEFAULT_BINDING as AnyAdcpBinding as B);
     this.taskId = options.taskId ?? `task_${randomUUID()}`;
     this.initialResponse = {
       task_id: this.taskId,
@@ -63,8 +96,8 @@ export class TaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSen
    * Announces a status change; the terminal one is announced once, then the task is closed. With a durable
    * sender the promise resolves once the webhook is in the store (await it before answering the buyer).
    */
-  update<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateResult<D> {
-    const outcome = this.#announce(status, result, message);
+  update<S extends AnnouncedStatusOf<B>>(status: S, result?: LifecycleResult<B, T, S>, message?: string): LifecycleUpdateResult<D> {
+    const outcome = this.#announce(status, result as object | undefined, message);
     if (!isDurableWebhookSender(this.#options.sender)) return outcome as LifecycleUpdateResult<D>;
     return Promise.resolve(outcome).then((settled) => this.#reopenAfterStoreFailure(status, settled)) as LifecycleUpdateResult<D>;
   }
@@ -73,36 +106,46 @@ export class TaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSen
    * A terminal webhook the store did not confirm leaves the task open, so the seller can announce it again; the
    * repeat carries the same `notification_id`, which receivers dedup on should the first write land after all.
    */
-  #reopenAfterStoreFailure(status: AnnouncedStatus, outcome: LifecycleUpdateOutcome): LifecycleUpdateOutcome {
-    if (!outcome.queued && outcome.reason === 'store_unavailable' && isTerminalStatus(status)) this.#terminal = false;
+  #reopenAfterStoreFailure(status: string, outcome: LifecycleUpdateOutcome): LifecycleUpdateOutcome {
+    if (!outcome.queued && outcome.reason === 'store_unavailable' && this.#isTerminal(status)) this.#terminal = false;
     return outcome;
   }
 
-  #announce<S extends AnnouncedStatus>(status: S, result?: WebhookResult<T, S>, message?: string): LifecycleUpdateOutcome | Promise<LifecycleUpdateOutcome> {
+  #isTerminal(status: string): boolean {
+    return this.binding.statusRole(status) === 'terminal';
+  }
+
+  #announce(status: string, result: object | undefined, message: string | undefined): LifecycleUpdateOutcome | Promise<LifecycleUpdateOutcome> {
     if (this.#terminal) return { queued: false, reason: 'task_already_terminal' };
-    if (isTerminalStatus(status)) this.#terminal = true;
+    if (this.#isTerminal(status)) this.#terminal = true;
     const { sender, pushConfig, taskType, initialStatus, context, logger } = this.#options;
     if (pushConfig === undefined) return { queued: false, reason: 'no_push_config' };
-    const emit = isDurableWebhookSender(sender) ? emitTaskWebhookDurably<T, S> : emitTaskWebhook<T, S>;
-    return emit(
-      sender as WebhookSender & DurableWebhookSender,
-      {
-        taskId: this.taskId,
-        taskType,
-        status,
-        initialStatus,
-        pushConfig,
-        ...(result === undefined ? {} : { result }),
-        ...(context === undefined ? {} : { context: context as ResultContext<WebhookResult<T, S>> }),
-        ...(message === undefined ? {} : { message }),
-      },
-      logger === undefined ? {} : { logger },
-    );
+    const facts = {
+      taskId: this.taskId,
+      taskType,
+      status,
+      initialStatus,
+      pushConfig,
+      ...(result === undefined ? {} : { result }),
+      ...(context === undefined ? {} : { context }),
+      ...(message === undefined ? {} : { message }),
+    };
+    const options = logger === undefined ? {} : { logger };
+    return isDurableWebhookSender(sender)
+      ? emitTaskWebhookDurablyWith(sender, this.binding, facts, options)
+      : emitTaskWebhookWith(sender as WebhookSender, this.binding, facts, options);
   }
 }
 
-export function startTaskLifecycle<T extends LifecycleTaskType, D extends TaskWebhookSender = WebhookSender>(
-  options: TaskLifecycleOptions<T, D>,
-): TaskLifecycle<T, D> {
+/**
+ * Starts one task's webhook lifecycle (webhooks.mdx "When webhooks fire"): `initialResponse` for the
+ * buyer, then `update` per status change. With `options.binding` every envelope is built and
+ * validated in that AdCP version (a 3.0 buyer's carry no operation_id), typed by it.
+ */
+export function startTaskLifecycle<
+  T extends LifecycleTaskTypeOf<B>,
+  D extends TaskWebhookSender = WebhookSender,
+  B extends AnyAdcpBinding = DefaultBinding,
+>(options: TaskLifecycleOptions<T, D, B>): TaskLifecycle<T, D, B> {
   return new TaskLifecycle(options);
 }

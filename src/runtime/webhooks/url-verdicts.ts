@@ -1,9 +1,10 @@
 // The two costly checks of a push-config URL, each memoized per URL string: the delivery runtime's
 // synchronous SSRF check (cached in ssrf/target-url-cache.ts, per policy) and the generated schema
-// validator's verdict on the `url` member (`format: uri`). Buyers reuse one webhook URL across many
+// validator's verdict on the `url` member (`format: uri`), kept per binding. Buyers reuse one webhook URL across many
 // calls (correlation lives in `operation_id`, not the URL), so the sync path usually skips URL
 // parsing entirely. DNS is still judged at delivery time by the guarded connector.
-import { validatePushNotificationConfig, type ValidationIssue } from '../../generated/index.js';
+import type { AnyAdcpBinding, BindingValidationIssue } from '../binding/index.js';
+import { DEFAULT_BINDING } from '../routing/binding-types.js';
 import type { SsrfPolicy } from '../ssrf/index.js';
 import { checkTargetUrlCached } from '../ssrf/target-url-cache.js';
 
@@ -18,22 +19,33 @@ export function urlVerdict(url: string, policy: SsrfPolicy): UrlVerdict {
   return check.ok ? 'ok' : check.errorClass;
 }
 
-const schemaIssuesByUrl = new Map<string, readonly ValidationIssue[]>();
-const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
+/** Per binding: each AdCP version's schema judges `url` on its own. */
+const schemaIssuesByBinding = new WeakMap<AnyAdcpBinding, Map<string, readonly BindingValidationIssue[]>>();
+const NO_ISSUES: readonly BindingValidationIssue[] = Object.freeze([]);
 
-export function isUrlIssue(issue: ValidationIssue): boolean {
+export function isUrlIssue(issue: BindingValidationIssue): boolean {
   return issue.path === '/url' || issue.path.startsWith('/url/');
 }
 
-/** The generated validator's issues with `url` itself (validated alone, other members ignored). */
-export function urlSchemaIssues(url: string): readonly ValidationIssue[] {
-  const known = schemaIssuesByUrl.get(url);
+/** The binding's validator's issues with `url` itself (validated alone, other members ignored). */
+export function urlSchemaIssues(url: string, binding: AnyAdcpBinding = DEFAULT_BINDING): readonly BindingValidationIssue[] {
+  const byUrl = schemaIssuesOf(binding);
+  const known = byUrl.get(url);
   if (known !== undefined) return known;
-  const checked = validatePushNotificationConfig({ url });
+  const checked = binding.validatePushNotificationConfig({ url });
   const issues = checked.ok ? NO_ISSUES : Object.freeze(checked.errors.filter(isUrlIssue));
   if (url.length <= MAX_CACHED_URL_LENGTH) {
-    if (schemaIssuesByUrl.size >= MAX_CACHED_URLS) schemaIssuesByUrl.clear();
-    schemaIssuesByUrl.set(url, issues);
+    if (byUrl.size >= MAX_CACHED_URLS) byUrl.clear();
+    byUrl.set(url, issues);
   }
   return issues;
+}
+
+function schemaIssuesOf(binding: AnyAdcpBinding): Map<string, readonly BindingValidationIssue[]> {
+  let byUrl = schemaIssuesByBinding.get(binding);
+  if (byUrl === undefined) {
+    byUrl = new Map();
+    schemaIssuesByBinding.set(binding, byUrl);
+  }
+  return byUrl;
 }

@@ -9,7 +9,11 @@ import { signerForPushConfig, type SignerSelectionOptions } from '../signing/ind
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import type { DurableOutbox } from '../store/durable-outbox.js';
 import { createDurableWebhookSender, isDurableOutbox, type DurableWebhookSender } from './durable-sender.js';
+import { labelsOf, type OutgoingWebhook } from './outgoing-webhook.js';
 
+export type { DeliveryPushConfig, OutgoingWebhook } from './outgoing-webhook.js';
+
+/** A webhook of the bundled AdCP version, typed by task type and status. */
 export interface OutgoingTaskWebhook<T extends SpecWebhookTaskType = SpecWebhookTaskType, S extends TaskStatus = TaskStatus> {
   /** The buyer's validated registration: URL, and `authentication` for the signing mode. */
   readonly pushConfig: PushNotificationConfig;
@@ -22,8 +26,8 @@ export type SendOutcome =
   | { readonly queued: false; readonly reason: string };
 
 export interface WebhookSender {
-  /** Admits one webhook for background delivery and returns at once. */
-  send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S>): SendOutcome;
+  /** Admits one webhook, of whichever AdCP version, for background delivery and returns at once. */
+  send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S> | OutgoingWebhook): SendOutcome;
 }
 
 /** The part of the delivery runtime (`createWebhookDelivery`) the sender needs. */
@@ -82,11 +86,4 @@ function createBackgroundSender(options: WebhookSenderOptions & { readonly deliv
         : { queued: false, reason: acceptance.reason };
     },
   };
-}
-
-/** Non-secret labels stored with the delivery: never the token. */
-function labelsOf(payload: { readonly task_type: string; readonly task_id: string; readonly status: string; readonly operation_id?: unknown }): Record<string, string> {
-  const labels: Record<string, string> = { task_type: payload.task_type, task_id: payload.task_id, status: payload.status };
-  if (typeof payload.operation_id === 'string') labels['operation_id'] = payload.operation_id;
-  return labels;
 }

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { safeLog } from '../receiver.js';
 import { rejection } from '../rejections.js';
-import type { WebhookReceiver } from '../webhook-receiver.js';
+import type { HttpWebhookReceiver } from '../webhook-receiver.js';
 import { rejectionAnswer, urlPolicyOf, writeNodeAnswer } from './http-shared.js';
 import { handleNodeRequest } from './node-http.js';
 
@@ -21,7 +21,7 @@ export type ExpressLikeHandler = (request: ExpressLikeRequest, response: ServerR
  * verification": verify the bytes as received). The signed URL is `publicBaseUrl` +
  * `req.originalUrl`. Never calls `next` with an error; answers per the receiver's status policy.
  */
-export function expressWebhookHandler(receiver: WebhookReceiver): ExpressLikeHandler {
+export function expressWebhookHandler(receiver: HttpWebhookReceiver): ExpressLikeHandler {
   const policy = urlPolicyOf(receiver);
   return (request, response) => {
     const target = request.originalUrl ?? request.url ?? '';

@@ -2,9 +2,9 @@
 // parser keeps the body raw (a Buffer, capped by `bodyLimit`), so the receiver verifies the bytes as
 // received. A wrong content type is refused in `onRequest`, before the body is read.
 import { rejection } from '../rejections.js';
-import type { WebhookReceiver } from '../webhook-receiver.js';
+import type { HttpWebhookReceiver } from '../webhook-receiver.js';
 import { rejectBeforeBody, rejectionAnswer, signedTarget, urlPolicyOf } from './http-shared.js';
-import type { WebhookHttpAnswer } from '../webhook-receiver.js';
+import type { AnyWebhookHttpAnswer } from '../webhook-receiver.js';
 
 /** The parts of a Fastify request the adapter reads. */
 export interface FastifyLikeRequest {
@@ -40,7 +40,7 @@ export interface FastifyLikeInstance {
  * Registers `POST path` on `app` running `receiver.handle` on the raw body (webhooks.mdx
  * "Signature verification", "Security requirements"). Oversized bodies get Fastify's own 413.
  */
-export function registerFastifyWebhookRoute(app: FastifyLikeInstance, path: string, receiver: WebhookReceiver): void {
+export function registerFastifyWebhookRoute(app: FastifyLikeInstance, path: string, receiver: HttpWebhookReceiver): void {
   const policy = urlPolicyOf(receiver);
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -61,7 +61,7 @@ export function registerFastifyWebhookRoute(app: FastifyLikeInstance, path: stri
   });
 }
 
-async function handleFastify(receiver: WebhookReceiver, policy: ReturnType<typeof urlPolicyOf>, request: FastifyLikeRequest): Promise<WebhookHttpAnswer> {
+async function handleFastify(receiver: HttpWebhookReceiver, policy: ReturnType<typeof urlPolicyOf>, request: FastifyLikeRequest): Promise<AnyWebhookHttpAnswer> {
   const target = signedTarget(policy, request.url, fastifyHeader(request));
   if (target === undefined) return rejectionAnswer(rejection('webhook_request_invalid', 'request', 'the forwarded origin is unusable'));
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -75,6 +75,6 @@ function fastifyHeader(request: FastifyLikeRequest): (name: string) => string | 
   };
 }
 
-function send(reply: FastifyLikeReply, answer: WebhookHttpAnswer): unknown {
+function send(reply: FastifyLikeReply, answer: AnyWebhookHttpAnswer): unknown {
   return reply.code(answer.status).headers({ ...answer.headers }).send(answer.body);
 }

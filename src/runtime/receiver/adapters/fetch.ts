@@ -1,8 +1,8 @@
 // Fetch API adapter: `(request: Request) => Promise<Response>`, for Hono, Bun, Deno and any server
 // speaking WHATWG fetch. The body is read as bytes with the cap enforced while streaming.
 import { rejection } from '../rejections.js';
-import type { WebhookReceiver } from '../webhook-receiver.js';
-import type { WebhookHttpAnswer } from '../webhook-receiver.js';
+import type { HttpWebhookReceiver } from '../webhook-receiver.js';
+import type { AnyWebhookHttpAnswer } from '../webhook-receiver.js';
 import { rejectBeforeBody, rejectionAnswer, signedTarget, tooLarge, urlPolicyOf } from './http-shared.js';
 
 /**
@@ -10,7 +10,7 @@ import { rejectBeforeBody, rejectionAnswer, signedTarget, tooLarge, urlPolicyOf 
  * requirements"). The signed URL is `publicBaseUrl` + the request's path and query (or the forwarded
  * origin with `trustProxy`). Never rejects; answers per the receiver's status policy.
  */
-export function fetchWebhookHandler(receiver: WebhookReceiver): (request: Request) => Promise<Response> {
+export function fetchWebhookHandler(receiver: HttpWebhookReceiver): (request: Request) => Promise<Response> {
   const policy = urlPolicyOf(receiver);
   return async (request) => {
     try {
@@ -21,7 +21,7 @@ export function fetchWebhookHandler(receiver: WebhookReceiver): (request: Reques
   };
 }
 
-async function handleFetch(receiver: WebhookReceiver, policy: ReturnType<typeof urlPolicyOf>, request: Request): Promise<WebhookHttpAnswer> {
+async function handleFetch(receiver: HttpWebhookReceiver, policy: ReturnType<typeof urlPolicyOf>, request: Request): Promise<AnyWebhookHttpAnswer> {
   // Fetch headers cannot hold pseudo-headers such as `:authority`; `Host` is the authority here.
   const header = (name: string): string | undefined => (name.startsWith(':') ? undefined : (request.headers.get(name) ?? undefined));
   const early = rejectBeforeBody(request.method, header('content-type'), header('content-length'), receiver.maxBodyBytes);
@@ -55,6 +55,6 @@ async function readCapped(request: Request, maxBodyBytes: number): Promise<Uint8
   return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
 }
 
-function toResponse(answer: WebhookHttpAnswer): Response {
+function toResponse(answer: AnyWebhookHttpAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }

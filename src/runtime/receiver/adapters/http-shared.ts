@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { WebhookRejection } from '../events.js';
 import { isJsonMediaType, ReceiverConfigError, type WebhookReceiverCore } from '../receiver.js';
 import { rejection } from '../rejections.js';
-import { answerFor, type WebhookHttpAnswer } from '../webhook-receiver.js';
+import { answerFor, type AnyWebhookHttpAnswer } from '../webhook-receiver.js';
 
 /** Where the adapter takes the signed URL's origin from. */
 export interface UrlPolicy {
@@ -13,7 +13,7 @@ export interface UrlPolicy {
   readonly trustProxy: boolean;
 }
 
-export function urlPolicyOf(receiver: WebhookReceiverCore): UrlPolicy {
+export function urlPolicyOf(receiver: Pick<WebhookReceiverCore, 'publicBaseUrl' | 'trustProxy'>): UrlPolicy {
   if (receiver.publicBaseUrl === undefined && !receiver.trustProxy) {
     throw new ReceiverConfigError('an HTTP adapter needs publicBaseUrl (or trustProxy: true behind a proxy that sets X-Forwarded-*)');
   }
@@ -102,7 +102,7 @@ export function nodeHeader(headers: IncomingHttpHeaders): (name: string) => stri
 }
 
 /** Writes the answer; `close` ends the connection (the rest of an unread body is not read). */
-export function writeNodeAnswer(response: ServerResponse, answer: WebhookHttpAnswer, close = false): void {
+export function writeNodeAnswer(response: ServerResponse, answer: AnyWebhookHttpAnswer, close = false): void {
   if (response.headersSent) return;
   // A declared length lets node write the head and the body in one piece (no chunked framing).
   const headers: Record<string, string> = { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) };
@@ -111,6 +111,6 @@ export function writeNodeAnswer(response: ServerResponse, answer: WebhookHttpAns
   response.end(answer.body);
 }
 
-export function rejectionAnswer(outcome: WebhookRejection): WebhookHttpAnswer {
+export function rejectionAnswer(outcome: WebhookRejection): AnyWebhookHttpAnswer {
   return answerFor(outcome);
 }

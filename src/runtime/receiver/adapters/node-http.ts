@@ -3,7 +3,7 @@
 // or a declared length over the cap.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rejection } from '../rejections.js';
-import type { WebhookReceiver } from '../webhook-receiver.js';
+import type { HttpWebhookReceiver } from '../webhook-receiver.js';
 import { nodeHeader, readNodeBody, rejectBeforeBody, rejectionAnswer, signedTarget, tooLarge, urlPolicyOf, writeNodeAnswer } from './http-shared.js';
 
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -13,7 +13,7 @@ export type NodeRequestListener = (request: IncomingMessage, response: ServerRes
  * "Security requirements"). The signed URL is `publicBaseUrl` + the request target (or the
  * forwarded origin with `trustProxy`). Never throws; answers per the receiver's status policy.
  */
-export function nodeHttpWebhookHandler(receiver: WebhookReceiver): NodeRequestListener {
+export function nodeHttpWebhookHandler(receiver: HttpWebhookReceiver): NodeRequestListener {
   const policy = urlPolicyOf(receiver);
   return (request, response) => {
     void handleNodeRequest(receiver, policy, request, response, request.url ?? '').catch(() => {
@@ -24,7 +24,7 @@ export function nodeHttpWebhookHandler(receiver: WebhookReceiver): NodeRequestLi
 
 /** Shared by the node:http and Express adapters: `requestTarget` is the full original target. */
 export async function handleNodeRequest(
-  receiver: WebhookReceiver,
+  receiver: HttpWebhookReceiver,
   policy: ReturnType<typeof urlPolicyOf>,
   request: IncomingMessage,
   response: ServerResponse,
