@@ -25,7 +25,6 @@ import {
   startTaskLifecycle,
   type ContextObject,
   type CreateMediaBuyResponse,
-  type McpWebhookPayload,
   type InvalidRequestError,
   type Logger,
   type PushConfigPolicy,
@@ -265,8 +264,9 @@ class Seller implements McpTools {
   /**
    * The terminal webhook to an AdCP 3.0 registration: the 3.0.26 core/mcp-webhook-payload.json
    * envelope (no `operation_id`, `token` echoed), signed and delivered like every other webhook.
-   * The generated envelope type follows the pinned 3.1 schema, where `operation_id` is required,
-   * hence the one cast.
+   * The example bundles only the 3.1.19 binding, so it writes these few members by hand; a seller
+   * with a generated 3.0 binding passes it to startTaskLifecycle instead (README "Serving several
+   * AdCP versions").
    */
   #sendAdcp30Completion(pushConfig: PushNotificationConfig, taskId: string, result: Record<string, unknown>): void {
     const envelope = {
@@ -277,7 +277,7 @@ class Seller implements McpTools {
       result,
       ...(pushConfig.token === undefined ? {} : { token: pushConfig.token }),
     };
-    const outcome = this.#options.sender.send({ pushConfig, payload: envelope as unknown as McpWebhookPayload<'create_media_buy', 'completed'> });
+    const outcome = this.#options.sender.send({ pushConfig, payload: envelope });
     if (!outcome.queued) this.#logger.log('warn', 'AdCP 3.0 webhook not queued', { reason: outcome.reason, task_id: taskId });
   }
 
