@@ -35,7 +35,7 @@ export function emitBindingModule(ctx: EmitContext): EmittedModule {
   const kinds = taskTypes.members.map(({ value }) => `  ${propertyKey(value)}: ${literal(REPORT_TASK_TYPES.has(value) ? 'report' : 'task')},\n`);
   const bindingType = `AdcpBinding<${taskTypes.names.type}, ${statuses.names.type}, ${protocols.names.type}, ${NAMES.config}, ${NAMES.payload}>`;
   const body = [
-    `import { BINDING_CONTRACT, defineBinding, type AdcpBinding, type BindingStatusRole, type BindingTaskKind } from ${literal(entry)};\n`,
+    `import { BINDING_CONTRACT, defineBinding, type AdcpBinding, type BindingPayloadInput, type BindingStatusRole, type BindingTaskKind } from ${literal(entry)};\n`,
     `import { ${NAMES.builder} } from './${MODULES.builder}.js';\n`,
     importType([NAMES.payload], MODULES.payload),
     importType([NAMES.config], MODULES.config),
@@ -53,6 +53,7 @@ export function emitBindingModule(ctx: EmitContext): EmittedModule {
     `export const ${NAMES.taskKinds}: { readonly [T in ${taskTypes.names.type}]: BindingTaskKind } = {\n`,
     ...kinds,
     '};\n\n',
+    ...requiredMembersGuard(version, envelope.payloadFile),
     jsDoc([
       `The AdCP ${version} binding of the adcp-codegen runtime: hand it to the runtime's version-aware entry points.`,
       `\`rules.operationIdRequired\` is ${String(operationIdRequired)}: ${envelope.payloadFile} ${operationIdRequired ? 'lists' : 'does not list'} \`operation_id\` in \`required\`.`,
@@ -74,4 +75,19 @@ export function emitBindingModule(ctx: EmitContext): EmittedModule {
     '});\n',
   ].join('');
   return { path: `${MODULES.binding}.ts`, sources: [envelope.payloadFile, taskTypes.file, statuses.file], body };
+}
+
+/**
+ * A compile-time check that the runtime's payload input (BindingPayloadInput) can supply every envelope
+ * member this release requires: a release that requires a new member fails compilation of binding.ts,
+ * naming the member, instead of building envelopes its own validator refuses.
+ */
+function requiredMembersGuard(version: string, payloadFile: string): string[] {
+  return [
+    `type RequiredMembers<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];\n`,
+    `type UnsuppliedRequiredMembers = Exclude<RequiredMembers<Parameters<typeof ${NAMES.builder}>[0]>, keyof BindingPayloadInput<string, string>>;\n`,
+    `// Every member ${payloadFile} (AdCP ${version}) requires is one the runtime's payload input carries.\n`,
+    `const requiredMembersSupplied: [UnsuppliedRequiredMembers] extends [never] ? true : UnsuppliedRequiredMembers = true;\n`,
+    `void requiredMembersSupplied;\n\n`,
+  ];
 }

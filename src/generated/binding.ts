@@ -9,6 +9,7 @@ import {
   BINDING_CONTRACT,
   defineBinding,
   type AdcpBinding,
+  type BindingPayloadInput,
   type BindingStatusRole,
   type BindingTaskKind,
 } from '../runtime/binding/index.js';
@@ -66,6 +67,15 @@ export const TASK_TYPE_KINDS: { readonly [T in SpecWebhookTaskType]: BindingTask
   get_rights: 'task',
   acquire_rights: 'task',
 };
+
+type RequiredMembers<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+type UnsuppliedRequiredMembers = Exclude<
+  RequiredMembers<Parameters<typeof buildMcpWebhookPayload>[0]>,
+  keyof BindingPayloadInput<string, string>
+>;
+// Every member core/mcp-webhook-payload.json (AdCP 3.1.19) requires is one the runtime's payload input carries.
+const requiredMembersSupplied: [UnsuppliedRequiredMembers] extends [never] ? true : UnsuppliedRequiredMembers = true;
+void requiredMembersSupplied;
 
 /**
  * The AdCP 3.1.19 binding of the adcp-codegen runtime: hand it to the runtime's version-aware entry points.
