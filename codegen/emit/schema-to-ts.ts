@@ -6,15 +6,16 @@ import type { Libraries } from './libraries.js';
 
 /**
  * `maxItems: -1`: never expand minItems/maxItems into tuple unions (a 1..20 array would otherwise
- * become 20 tuple types); minItems still yields `[T, ...T[]]`. `additionalProperties: true` follows
- * JSON Schema (absent = open object → `[k: string]: unknown`). `unknownAny`: `unknown`, never `any`.
+ * become 20 tuple types); minItems still yields `[T, ...T[]]`. `additionalProperties: false`: an
+ * object is closed unless its schema says otherwise (the type-shaping stage decides which objects stay
+ * open, see closeOrKeepOpen in codegen/transform/shape-for-types.ts). `unknownAny`: `unknown`, never `any`.
  * `unreachableDefinitions`: declares the root's `definitions` (only the root keeps any).
  */
 const OPTIONS = {
   bannerComment: '',
   format: false,
   maxItems: -1,
-  additionalProperties: true,
+  additionalProperties: false,
   unknownAny: true,
   declareExternallyReferenced: true,
   unreachableDefinitions: true,

@@ -8,8 +8,8 @@ import type { GraphHooks } from './schema-graph.js';
 
 /**
  * Keywords dropped before type generation:
- * - `not`, `if`/`then`/`else`, `dependencies`, `contains`, `propertyNames`: TypeScript has no
- *   negation or conditional-on-value types; json-schema-to-typescript ignores or mistypes them
+ * - `if`/`then`/`else`, `dependencies`, `contains`, `propertyNames`: TypeScript has no
+ *   conditional-on-value types (`not` is read, then dropped, by excludeForbiddenProperties); json-schema-to-typescript ignores or mistypes them
  *   (an `allOf` member holding only `if`/`then` became `{[k: string]: unknown}`). Dropping widens.
  * - `$id`, `$schema`, `$comment`, `definitions`/`$defs`, `examples`: refs are already resolved into
  *   the shared graph; a leftover `$id` would make the tool name types after URLs.
@@ -22,7 +22,7 @@ import type { GraphHooks } from './schema-graph.js';
  */
 const DROPPED = new Set([
   '$id', '$schema', '$comment', 'definitions', '$defs', 'examples',
-  'not', 'if', 'then', 'else', 'dependencies', 'contains', 'propertyNames',
+  'if', 'then', 'else', 'dependencies', 'contains', 'propertyNames',
   'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
   'minLength', 'maxLength', 'uniqueItems', 'readOnly', 'writeOnly', 'contentMediaType', 'contentEncoding',
 ]);
@@ -45,8 +45,11 @@ export const typeShapingHooks: Omit<GraphHooks, 'substitute'> = {
     return kept.length === 0 ? target : { allOf: [target], ...Object.fromEntries(kept) };
   },
   finish: (node) => {
+    excludeForbiddenProperties(node);
+    closeOrKeepOpen(node);
     dropVacuousAllOfMembers(node);
     for (const combinator of ['anyOf', 'oneOf'] as const) reshapePresenceBranches(node, combinator);
+    closePresenceBranches(node);
     return splitMixedNode(node);
   },
 };
@@ -79,6 +82,79 @@ function splitMixedNode(node: JsonObject): JsonObject {
   if (Array.isArray(node['anyOf'])) members.push({ anyOf: node['anyOf'] });
   if (Array.isArray(node['oneOf'])) members.push({ oneOf: node['oneOf'] });
   return { ...outer, allOf: members };
+}
+
+/**
+ * Object types are closed where they have a shape of their own and open where they are a map.
+ * Schemas mark nearly every object `additionalProperties: true` so that readers tolerate fields from
+ * newer releases; the validators keep that (they compile the schemas as published). The types close
+ * such objects, so an object literal a seller writes with a misspelled or unknown field fails
+ * compilation, while a received payload typed through a validator keeps every field it carries at run
+ * time (TypeScript checks excess properties on literals only). This rule narrows: it is the one
+ * deliberate exception to "every schema-valid instance type-checks", and only for object literals.
+ * - a node with `properties` or a combinator: `additionalProperties` removed, so the compiler default
+ *   (closed) applies; an index signature in an intersection would accept any property;
+ * - a node without either (a free-form object, or an extension point such as `core/ext.json`): open;
+ * - `additionalProperties: {schema}` (a typed map): kept as written.
+ */
+function closeOrKeepOpen(node: JsonObject): void {
+  if (isJsonObject(node['additionalProperties'])) return;
+  const shaped = isJsonObject(node['properties']) || COMBINATORS.some((keyword) => Array.isArray(node[keyword]));
+  if (shaped) delete node['additionalProperties'];
+  else if (node['type'] === 'object' || node['additionalProperties'] === true) node['additionalProperties'] = true;
+}
+
+/**
+ * `not: {required: [x]}` (or `not: {anyOf: [{required: [x]}, …]}`) beside `properties` says `x` is
+ * absent: re-expressed as `x?: never` (exact). On a union of branches, e.g. create_media_buy's
+ * success / error / submitted responses, reading `result.media_buy_id` then compiles as
+ * `string | undefined`, and a literal mixing two branches fails. Any other `not` is dropped (widening).
+ */
+function excludeForbiddenProperties(node: JsonObject): void {
+  const forbidden = node['not'];
+  delete node['not'];
+  const properties = node['properties'];
+  if (!isJsonObject(properties) || !isJsonObject(forbidden)) return;
+  for (const name of forbiddenNames(forbidden)) {
+    if (!(name in properties)) properties[name] = { tsType: 'never' };
+  }
+}
+
+function forbiddenNames(schema: JsonObject): string[] {
+  const alternatives = Array.isArray(schema['anyOf']) && Object.keys(schema).length === 1 ? schema['anyOf'] : [schema];
+  return alternatives.flatMap((alternative) => {
+    if (!isJsonObject(alternative) || !onlyRequiresPresence(alternative)) return [];
+    const required = alternative['required'];
+    return Array.isArray(required) ? required.filter((name): name is string => typeof name === 'string') : [];
+  });
+}
+
+/**
+ * A schema that only says which properties are present, also after this stage's own rewrites of its
+ * presence branches (`additionalProperties: false`, or `type: object` with untyped `properties`).
+ */
+function onlyRequiresPresence(schema: JsonObject): boolean {
+  return Object.entries(schema).every(([keyword, value]) => {
+    if (keyword === 'required' || keyword === 'additionalProperties') return true;
+    if (keyword === 'type') return value === 'object';
+    if (keyword === 'properties') return isJsonObject(value) && Object.values(value).every((property) => isJsonObject(property) && Object.keys(property).length === 0);
+    return false;
+  });
+}
+
+/**
+ * Presence branches left in place (their combinator also holds a branch of another kind, e.g. Image's
+ * size-mode `oneOf` whose "responsive" branch is an `anyOf`) add nothing TypeScript can state; closed,
+ * they become `{}` instead of an index signature that would accept any property in the intersection.
+ */
+function closePresenceBranches(node: JsonObject): void {
+  for (const combinator of COMBINATORS) {
+    const branches = node[combinator];
+    if (!Array.isArray(branches)) continue;
+    for (const branch of branches) {
+      if (isPresenceOnly(branch)) (branch as JsonObject)['additionalProperties'] = false;
+    }
+  }
 }
 
 /** `allOf` members left empty by the keyword drops constrain nothing: removed (exact). */

@@ -25,7 +25,6 @@ export interface SigningCapabilityBlocks {
      * Whether this agent will fall back to HMAC-SHA256 on the legacy push_notification_config.authentication or accounts[].notification_configs[].authentication paths for receivers that have not adopted RFC 9421. Deprecated; removed in AdCP 4.0.
      */
     legacy_hmac_fallback?: boolean;
-    [k: string]: unknown;
   };
   identity: {
     /**
@@ -70,7 +69,6 @@ export interface SigningCapabilityBlocks {
        */
       accepts?: boolean;
     };
-    [k: string]: unknown;
   };
 }
 

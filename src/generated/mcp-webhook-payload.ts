@@ -62,7 +62,6 @@ export interface McpWebhookPayload<
    * Task-specific payload matching the status. For completed/failed, contains the full task response. For working/input-required/submitted, contains status-specific data. This is the data layer that AdCP specs - same structure used in A2A status.message.parts[].data.
    */
   result?: WebhookResult<T, S>;
-  [k: string]: unknown;
 }
 
 /**

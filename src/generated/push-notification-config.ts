@@ -36,5 +36,4 @@ export interface PushNotificationConfig {
      */
     credentials: string;
   };
-  [k: string]: unknown;
 }

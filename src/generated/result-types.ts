@@ -54,9 +54,7 @@ import type { TaskStatus } from './task-statuses.js';
 /**
  * Response payload for create_media_buy. Exactly one of three shapes: (1) synchronous success — media_buy_id and packages are issued in-line, media_buy_status MAY carry the lifecycle value (pending_creatives / pending_start / active / paused), deprecated top-level status MAY carry the same MediaBuyStatus during the 3.1 migration window, and confirmed_at is either the seller commitment timestamp or null for a provisional buy that already exists; provisional buys with confirmed_at: null cannot be active and cannot carry packages[].committed_metrics; (2) terminal failure — an errors array with no media-buy artifact and status != 'submitted'; (3) submitted task envelope — status 'submitted' with task_id when no media_buy_id is being returned to the buyer and the media buy is queued or awaiting a human decision (e.g., IO signing). In the submitted branch, media_buy_id / packages land on the task's completion artifact, not this response. The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. These three shapes are mutually exclusive — a response has exactly one.
  */
-export type CreateMediaBuyResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type CreateMediaBuyResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (CreateMediaBuySuccess | CreateMediaBuyError | CreateMediaBuyResponseCreateMediaBuySubmitted);
 /**
@@ -266,9 +264,7 @@ export type ContentIDType =
 /**
  * Discriminated reference to a product format option. The global canonical shape is still named by `format_kind`; this reference selects one concrete product `format_options[]` entry. `scope: "publisher"` identifies a publisher-declared catalog option by `{ publisher_domain, format_option_id }`. `scope: "product"` identifies a product-local option by `format_option_id`; the enclosing package/product context supplies the namespace.
  */
-export type FormatOptionReference = {
-  [k: string]: unknown;
-} & (PublisherCatalogFormatOptionReference | ProductLocalFormatOptionReference);
+export type FormatOptionReference = {} & (PublisherCatalogFormatOptionReference | ProductLocalFormatOptionReference);
 /**
  * Discriminator value naming one of the 12 canonical creative formats — plus `custom` for adopter-defined shapes that don't fit the canonicals (multi-placement takeover, roadblock, branded content, cross-screen sponsorship, AR lens, etc.). Used by `product-format-declaration.json` (the product's inline format declaration), `creative-manifest.json` (the buyer's v2 manifest path), and any other surface that needs to identify which canonical a payload targets.
  *
@@ -358,57 +354,46 @@ export type PostalCountrySystem = {
    * Country-local postal code system.
    */
   system: PostalCodeSystem;
-  [k: string]: unknown;
 } & (
   | {
       country?: 'US';
       system?: 'zip' | 'zip_plus_four';
-      [k: string]: unknown;
     }
   | {
       country?: 'GB';
       system?: 'outward' | 'full';
-      [k: string]: unknown;
     }
   | {
       country?: 'CA';
       system?: 'fsa' | 'full';
-      [k: string]: unknown;
     }
   | {
       country?: 'DE' | 'CH' | 'AT';
       system?: 'plz';
-      [k: string]: unknown;
     }
   | {
       country?: 'FR';
       system?: 'code_postal';
-      [k: string]: unknown;
     }
   | {
       country?: 'AU';
       system?: 'postcode';
-      [k: string]: unknown;
     }
   | {
       country?: 'BR';
       system?: 'cep';
-      [k: string]: unknown;
     }
   | {
       country?: 'IN';
       system?: 'pin';
-      [k: string]: unknown;
     }
   | {
       country?: 'ZA';
       system?: 'postal_code';
-      [k: string]: unknown;
     }
   | {
       country?: unknown;
       system?: 'postal_code' | 'custom';
-      [k: string]: unknown;
     }
 );
 /**
@@ -446,14 +431,11 @@ export type PackageSignalTargeting = {
    * Destination-specific activation key returned by get_signals or activate_signal. Usually omitted for seller-offered signals selected directly through the same seller; include only when the selected signal was separately activated and the seller requires the activation key to correlate the package selection.
    */
   activation_key?: ActivationKey;
-  [k: string]: unknown;
 } & SignalTargetingExpression;
 /**
  * Universal identifier for using a signal on a destination platform. Can be either a segment ID or a key-value pair depending on the platform's targeting mechanism.
  */
-export type ActivationKey = {
-  [k: string]: unknown;
-} & (
+export type ActivationKey = {} & (
   | {
       /**
        * Segment ID based targeting
@@ -463,7 +445,6 @@ export type ActivationKey = {
        * The platform-specific segment identifier to use in campaign targeting
        */
       segment_id: string;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -478,7 +459,6 @@ export type ActivationKey = {
        * The targeting parameter value
        */
       value: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -498,7 +478,6 @@ export type SignalTargetingExpression =
        * Binary package signal entries match users for whom the signal is true. Use the parent group operator for include/exclude.
        */
       value: true;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -515,7 +494,6 @@ export type SignalTargetingExpression =
        * @minItems 1
        */
       values: [string, ...string[]];
-      [k: string]: unknown;
     }
   | ({
       /**
@@ -534,21 +512,18 @@ export type SignalTargetingExpression =
        * Maximum value, inclusive. Omit for no maximum. Should be within the signal definition's range when declared.
        */
       max_value?: number;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * Minimum value, inclusive. Omit for no minimum. Should be within the signal definition's range when declared.
            */
           min_value: number;
-          [k: string]: unknown;
         }
       | {
           /**
            * Maximum value, inclusive. Omit for no maximum. Should be within the signal definition's range when declared.
            */
           max_value: number;
-          [k: string]: unknown;
         }
     ));
 /**
@@ -564,7 +539,11 @@ export type SignalRef =
        * Product-local signal identifier. For local signals exposed on both get_signals and get_products, this MUST match get_signals.signals[].signal_ref.signal_id for the same signal.
        */
       signal_id: string;
-      [k: string]: unknown;
+      data_provider_domain?: never;
+      signal_source_url?: never;
+      agent_url?: never;
+      source?: never;
+      id?: never;
     }
   | {
       /**
@@ -579,7 +558,10 @@ export type SignalRef =
        * Signal identifier within the data provider's published adagents.json signals[].
        */
       signal_id: string;
-      [k: string]: unknown;
+      agent_url?: never;
+      signal_source_url?: never;
+      source?: never;
+      id?: never;
     }
   | {
       /**
@@ -594,7 +576,10 @@ export type SignalRef =
        * Signal identifier within the issuing signal source's signal set.
        */
       signal_id: string;
-      [k: string]: unknown;
+      data_provider_domain?: never;
+      agent_url?: never;
+      source?: never;
+      id?: never;
     };
 /**
  * Targeting constraint for a specific signal. Uses value_type as discriminator to determine the targeting expression format.
@@ -618,14 +603,12 @@ export type SignalTargeting =
        * Whether to include (true) or exclude (false) users matching this signal
        */
       value: boolean;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New targeting constraints SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -633,7 +616,6 @@ export type SignalTargeting =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))
   | ({
@@ -656,14 +638,12 @@ export type SignalTargeting =
        * @minItems 1
        */
       values: [string, ...string[]];
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New targeting constraints SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -671,7 +651,6 @@ export type SignalTargeting =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))
   | ({
@@ -696,14 +675,12 @@ export type SignalTargeting =
        * Maximum value (inclusive). Omit for no maximum. Must be >= min_value when both are provided. Should be <= signal's range.max if defined.
        */
       max_value?: number;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New targeting constraints SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -711,7 +688,6 @@ export type SignalTargeting =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ));
 /**
@@ -731,7 +707,6 @@ export type SignalID =
        * Signal identifier within the data provider's catalog (e.g., 'likely_ev_buyers', 'income_100k_plus')
        */
       id: string;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -746,7 +721,6 @@ export type SignalID =
        * Signal identifier within the agent's signal set (e.g., 'custom_auto_intenders')
        */
       id: string;
-      [k: string]: unknown;
     };
 /**
  * Frequency capping settings for package-level application. Two types of frequency control can be used independently or together: suppress enforces a cooldown between consecutive exposures; max_impressions + per + window caps total exposures per entity in a time window. When both suppress and max_impressions are set, an impression is delivered only if both constraints permit it (AND semantics). At least one of suppress, suppress_minutes, or max_impressions must be set.
@@ -772,28 +746,24 @@ export type FrequencyCap = {
    * Time window for the max_impressions cap (e.g. {"interval": 7, "unit": "days"} or {"interval": 1, "unit": "campaign"} for the full flight). Required when max_impressions is set.
    */
   window?: Duration;
-  [k: string]: unknown;
 } & (
   | {
       /**
        * Cooldown period between consecutive exposures to the same entity. Prevents back-to-back ad delivery (e.g. {"interval": 60, "unit": "minutes"} for a 1-hour cooldown). Preferred over suppress_minutes.
        */
       suppress: Duration;
-      [k: string]: unknown;
     }
   | {
       /**
        * Deprecated — use suppress instead. Cooldown period in minutes between consecutive exposures to the same entity (e.g. 60 for a 1-hour cooldown).
        */
       suppress_minutes: number;
-      [k: string]: unknown;
     }
   | {
       /**
        * Maximum number of impressions per entity per window. For duration windows, implementations typically use a rolling window; 'campaign' applies a fixed cap across the full flight.
        */
       max_impressions: number;
-      [k: string]: unknown;
     }
 );
 /**
@@ -855,9 +825,7 @@ export type ViewabilityStandard = 'mrc' | 'groupm';
 /**
  * One metric in a package's binding reporting contract. Each entry uses `scope` as the discriminator and identifies a standard or vendor-defined metric that the seller has committed to populate in delivery reports.
  */
-export type CommittedMetric = {
-  [k: string]: unknown;
-} & (
+export type CommittedMetric = {} & (
   | {
       /**
        * Standard metric from the closed `available-metric.json` enum.
@@ -1013,21 +981,18 @@ export type OptimizationGoal =
          * Time window over which frequency is measured (e.g. {"interval": 7, "unit": "days"} or {"interval": 1, "unit": "campaign"} for the full flight). Weekly windows are typical for brand campaigns; daily windows suit high-cadence direct response.
          */
         window: Duration;
-        [k: string]: unknown;
       } & (
         | {
             /**
              * Minimum frequency for an entity to be considered meaningfully reached within the window. Impressions that would bring an entity below this threshold are treated as high-value (growing reach). When omitted, the seller uses their platform default (typically 1).
              */
             min: number;
-            [k: string]: unknown;
           }
         | {
             /**
              * Frequency at which an entity is considered saturated within the window. Impressions toward entities at or above this threshold are treated as lower-value. When both min and max are present, max must be greater than or equal to min. When omitted, the seller determines the saturation point.
              */
             max: number;
-            [k: string]: unknown;
           }
       );
       /**
@@ -1044,7 +1009,6 @@ export type OptimizationGoal =
              * Target cost per metric unit in the buy currency
              */
             value: number;
-            [k: string]: unknown;
           }
         | {
             kind: 'threshold_rate';
@@ -1052,13 +1016,11 @@ export type OptimizationGoal =
              * Minimum per-impression value. Units depend on the metric: proportion (clicks, views, completed_views), seconds (viewed_seconds, attention_seconds), or score (attention_score).
              */
             value: number;
-            [k: string]: unknown;
           };
       /**
        * Relative priority among all optimization goals on this package. 1 = highest priority (primary goal); higher numbers are lower priority (secondary signals). When omitted, sellers may use array position as priority.
        */
       priority?: number;
-      [k: string]: unknown;
     }
   | {
       kind: 'event';
@@ -1089,7 +1051,6 @@ export type OptimizationGoal =
            * Multiplier the seller must apply to value_field before aggregation. Use -1 for refund events (negate the value), 0.01 for values in cents, -0.01 for refunds in cents. A value of 0 zeroes out this source's value contribution (the source still counts for event dedup). Defaults to 1. This is not passed as a parameter to underlying platform APIs — the seller applies it when computing aggregated value metrics.
            */
           value_factor?: number;
-          [k: string]: unknown;
         },
         ...{
           /**
@@ -1112,7 +1073,6 @@ export type OptimizationGoal =
            * Multiplier the seller must apply to value_field before aggregation. Use -1 for refund events (negate the value), 0.01 for values in cents, -0.01 for refunds in cents. A value of 0 zeroes out this source's value contribution (the source still counts for event dedup). Defaults to 1. This is not passed as a parameter to underlying platform APIs — the seller applies it when computing aggregated value metrics.
            */
           value_factor?: number;
-          [k: string]: unknown;
         }[],
       ];
       /**
@@ -1125,7 +1085,6 @@ export type OptimizationGoal =
              * Target cost per event in the buy currency
              */
             value: number;
-            [k: string]: unknown;
           }
         | {
             kind: 'per_ad_spend';
@@ -1133,11 +1092,9 @@ export type OptimizationGoal =
              * Target return ratio (e.g., 4.0 means $4 of value per $1 spent)
              */
             value: number;
-            [k: string]: unknown;
           }
         | {
             kind: 'maximize_value';
-            [k: string]: unknown;
           };
       /**
        * Attribution window for this optimization goal — references the canonical `attribution-window` shape (post_click, post_view, model). Values must match an option declared in the seller's `conversion_tracking.attribution_windows` capability. Sellers MUST reject windows not in their declared capabilities. When the entire field is omitted, the seller uses their default window.
@@ -1147,7 +1104,6 @@ export type OptimizationGoal =
        * Relative priority among all optimization goals on this package. 1 = highest priority (primary goal); higher numbers are lower priority (secondary signals). When omitted, sellers may use array position as priority.
        */
       priority?: number;
-      [k: string]: unknown;
     }
   | {
       kind: 'vendor_metric';
@@ -1169,7 +1125,6 @@ export type OptimizationGoal =
              * Target cost per metric unit in the buy currency. Units of the metric are vendor-defined.
              */
             value: number;
-            [k: string]: unknown;
           }
         | {
             kind: 'threshold_rate';
@@ -1177,13 +1132,11 @@ export type OptimizationGoal =
              * Minimum per-impression value. Units of the metric are vendor-defined.
              */
             value: number;
-            [k: string]: unknown;
           };
       /**
        * Relative priority among all optimization goals on this package. 1 = highest priority (primary goal); higher numbers are lower priority (secondary signals). When omitted, sellers may use array position as priority.
        */
       priority?: number;
-      [k: string]: unknown;
     };
 /**
  * Attribution model used for conversion measurement
@@ -1243,14 +1196,12 @@ export type AudienceSelector =
        * Whether to include (true) or exclude (false) users matching this signal
        */
       value: boolean;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New selectors SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -1258,7 +1209,6 @@ export type AudienceSelector =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))
   | ({
@@ -1285,14 +1235,12 @@ export type AudienceSelector =
        * @minItems 1
        */
       values: [string, ...string[]];
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New selectors SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -1300,7 +1248,6 @@ export type AudienceSelector =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))
   | ({
@@ -1329,14 +1276,12 @@ export type AudienceSelector =
        * Maximum value (inclusive). Omit for no maximum. Must be >= min_value when both are provided.
        */
       max_value?: number;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * The signal to target. New selectors SHOULD use signal_ref.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -1344,7 +1289,6 @@ export type AudienceSelector =
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))
   | {
@@ -1360,14 +1304,11 @@ export type AudienceSelector =
        * Optional grouping hint for the governance agent (e.g., 'demographic', 'behavioral', 'contextual', 'financial')
        */
       category?: string;
-      [k: string]: unknown;
     };
 /**
  * Response payload for update_media_buy task. Exactly one of three shapes: (1) synchronous success — media_buy_id and updated state are issued in-line; (2) terminal failure — an errors array with no changes applied; (3) submitted task envelope — status 'submitted' with task_id when the update is queued for async processing (e.g., awaiting operator re-approval for mid-flight changes). The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. These three shapes are mutually exclusive — a response has exactly one.
  */
-export type UpdateMediaBuyResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type UpdateMediaBuyResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (UpdateMediaBuySuccess | UpdateMediaBuyError | UpdateMediaBuyResponseUpdateMediaBuySubmitted);
 /**
@@ -1382,9 +1323,7 @@ export type ActionSource =
 /**
  * Response from creative sync operation. Exactly one of three shapes: (1) synchronous success — per-creative results in the creatives array (best-effort processing with per-item status/failures); (2) terminal failure — errors array with no creatives processed; (3) submitted task envelope — status 'submitted' with task_id when the whole operation is queued (batch ingestion, async review that must settle before per-item results can be issued). The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. Final per-item results land on the task completion artifact, not this envelope. These three shapes are mutually exclusive — a response has exactly one.
  */
-export type SyncCreativesResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SyncCreativesResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SyncCreativesSuccess | SyncCreativesError | SyncCreativesResponseSyncCreativesSubmitted);
 /**
@@ -1398,9 +1337,7 @@ export type CreativeStatus = 'processing' | 'pending_review' | 'approved' | 'sus
 /**
  * Response payload for build_creative. Exactly one of six shapes: (1) synchronous single-format success — creative_manifest issued in-line (target_format_id request); (2) synchronous multi-format success — creative_manifests issued in-line (target_format_ids request); (3) multiplicity success — creatives[] each carrying variants[], returned when the request used item (max_creatives) and/or variant (max_variants) fan-out; (4) dry-run estimate — mode 'estimate' returns a BuildCreativeEstimate cost band and produces/bills nothing; (5) terminal failure — an errors array; (6) submitted task envelope — status 'submitted' with task_id when the build is queued (e.g., slow generative or multi-minute LLM pipeline). The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. These six shapes are mutually exclusive — a response has exactly one.
  */
-export type BuildCreativeResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type BuildCreativeResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (
     | BuildCreativeSuccess
@@ -1451,29 +1388,26 @@ export type CreativeManifest = {
    */
   provenance?: Provenance;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  capability_id?: never;
+  capability_ref?: never;
 } & (
   | {
       /**
        * Legacy named-format path. Always a structured object {agent_url, id} — never a plain string. Format identifier this manifest is for. Can be a template format (id only) or a deterministic format (id + dimensions/duration). For dimension-specific creatives, include width/height in the format_id to create a unique identifier (e.g., {id: 'display_static', width: 300, height: 250}). Mutually exclusive with `format_kind`.
        */
       format_id: FormatReferenceStructuredObject;
-      [k: string]: unknown;
     }
   | {
       /**
        * 3.1+ canonical-format path. The canonical format name this manifest targets (e.g., `image`, `video_hosted`, `audio_daast`, `sponsored_placement`). Selects which canonical the seller validates the manifest's assets against. Mutually exclusive with `format_id`.
        */
       format_kind: CanonicalFormatKind;
-      [k: string]: unknown;
     }
 );
 /**
  * Canonical union of all asset variant schemas. Referenced from creative-asset.json and creative-manifest.json to ensure a single named type is emitted by schema-to-TypeScript tooling. Add new asset types here and to the creative/asset-types registry.
  */
-export type AssetVariant = {
-  [k: string]: unknown;
-} & (
+export type AssetVariant = {} & (
   | ImageAsset
   | VideoAsset
   | AudioAsset
@@ -1551,7 +1485,6 @@ export type VASTAsset = {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 } & (
   | {
       /**
@@ -1562,7 +1495,6 @@ export type VASTAsset = {
        * URL endpoint that returns VAST XML. May carry unsubstituted ad-server macros — VAST-style `[MACRO]` and `${MACRO}` placeholders are accepted as-is (RFC 6570 syntax); buyers MUST NOT pre-encode macro delimiters, since players match the literal token at substitution time.
        */
       url: string;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -1573,7 +1505,6 @@ export type VASTAsset = {
        * Inline VAST XML content
        */
       content: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -1751,7 +1682,6 @@ export type DAASTAsset = {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 } & (
   | {
       /**
@@ -1762,7 +1692,6 @@ export type DAASTAsset = {
        * URL endpoint that returns DAAST XML. May carry unsubstituted ad-server macros — DAAST/VAST-style `[MACRO]` and `${MACRO}` placeholders are accepted as-is (RFC 6570 syntax); buyers MUST NOT pre-encode macro delimiters, since players match the literal token at substitution time.
        */
       url: string;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -1773,7 +1702,6 @@ export type DAASTAsset = {
        * Inline DAAST XML content
        */
       content: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -1819,7 +1747,6 @@ export type BriefAsset = {
    * Discriminator identifying this as a brief asset. See /schemas/creative/asset-types for the registry.
    */
   asset_type: 'brief';
-  [k: string]: unknown;
 } & CreativeBrief;
 /**
  * A typed data feed as a creative asset. Carries catalog context (products, stores, jobs, etc.) within the manifest's assets map.
@@ -1829,7 +1756,6 @@ export type CatalogAsset = {
    * Discriminator identifying this as a catalog asset. See /schemas/creative/asset-types for the registry.
    */
   asset_type: 'catalog';
-  [k: string]: unknown;
 } & Catalog;
 /**
  * Reference to an already-published post on a publisher, creator, or social platform. The buyer supplies a reference to the existing post; the seller resolves, authorizes, reviews, and serves the referenced post according to the target product's format declaration. This asset is for post references, not uploaded bytes and not catalog rows.
@@ -1867,7 +1793,6 @@ export type PublishedPostAsset = {
      * Opaque platform-native identity identifier.
      */
     platform_identity_id?: string;
-    [k: string]: unknown;
   };
   /**
    * When the referenced post was originally published, if known.
@@ -1897,27 +1822,23 @@ export type PublishedPostAsset = {
      * Human-readable instructions for completing or restoring authorization.
      */
     authorization_instructions?: string;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata for this reference asset, overrides manifest-level provenance.
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 } & (
   | {
       /**
        * Canonical URL for the published post. Preferred when the platform exposes a stable public or authenticated URL.
        */
       post_url: string;
-      [k: string]: unknown;
     }
   | {
       /**
        * Optional platform-native post identifier when a URL alone is not stable or not available. Buyers SHOULD include `platform` when using `platform_post_id` without `post_url`, unless the product or format declaration already narrows the platform. Platform-specific identifier semantics belong in platform_extensions; this field is only an opaque reference.
        */
       platform_post_id: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -1971,7 +1892,6 @@ export type PreviewRender =
       dimensions?: {
         width: number;
         height: number;
-        [k: string]: unknown;
       };
       /**
        * Optional security and embedding metadata for safe iframe integration
@@ -1993,9 +1913,7 @@ export type PreviewRender =
          * Content Security Policy requirements for embedding
          */
         csp_policy?: string;
-        [k: string]: unknown;
       };
-      [k: string]: unknown;
     }
   | {
       /**
@@ -2020,7 +1938,6 @@ export type PreviewRender =
       dimensions?: {
         width: number;
         height: number;
-        [k: string]: unknown;
       };
       /**
        * Optional security and embedding metadata
@@ -2042,9 +1959,7 @@ export type PreviewRender =
          * Content Security Policy requirements for embedding
          */
         csp_policy?: string;
-        [k: string]: unknown;
       };
-      [k: string]: unknown;
     }
   | {
       /**
@@ -2073,7 +1988,6 @@ export type PreviewRender =
       dimensions?: {
         width: number;
         height: number;
-        [k: string]: unknown;
       };
       /**
        * Optional security and embedding metadata for safe iframe integration
@@ -2095,9 +2009,7 @@ export type PreviewRender =
          * Content Security Policy requirements for embedding
          */
         csp_policy?: string;
-        [k: string]: unknown;
       };
-      [k: string]: unknown;
     };
 /**
  * How a creative agent samples which catalog items / signal conditions to produce creatives for when max_creatives is below the eligible count (#5262). Selection ordering surfaces on the existing rank/recommended fields of build_creative's creatives[].variants[]. This is a curated set, not an open extension point — new strategies are added per the enum-membership criterion in spec-guidelines.md. Part of the experimental signal-fanout surface (x-status: experimental; feature id `creative.signal_fanout`).
@@ -2107,9 +2019,7 @@ export type CreativeSelectionStrategy =
 /**
  * Response payload for activate_signal task. Returns either complete success data OR error information, never both. This enforces atomic operation semantics - the signal is either fully activated or not activated at all.
  */
-export type ActivateSignalResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type ActivateSignalResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (ActivateSignalSuccess | ActivateSignalError);
 /**
@@ -2145,7 +2055,6 @@ export type Deployment =
        * Timestamp when activation completed (if is_live=true)
        */
       deployed_at?: string;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -2176,7 +2085,6 @@ export type Deployment =
        * Timestamp when activation completed (if is_live=true)
        */
       deployed_at?: string;
-      [k: string]: unknown;
     };
 /**
  * Response payload for get_products task
@@ -2211,9 +2119,7 @@ export type GetProductsResponse = {
   /**
    * Seller's response to each change request in the refine array, matched by position. Each entry acknowledges whether the corresponding ask was applied, partially applied, or unable to be fulfilled. MUST contain the same number of entries in the same order as the request's refine array. Only present when the request used buying_mode: 'refine'. Each entry MUST echo the request entry's scope and — for product and proposal scopes — the matching id field (product_id or proposal_id), so orchestrators can cross-validate alignment.
    */
-  refinement_applied?: ({
-    [k: string]: unknown;
-  } & (
+  refinement_applied?: ({} & (
     | {
         /**
          * Echoes scope 'request' from the corresponding refine entry.
@@ -2336,7 +2242,6 @@ export type GetProductsResponse = {
         notes?: string;
       };
     };
-    [k: string]: unknown;
   };
   /**
    * Cursor metadata for paginated get_products responses. In brief/refine mode, continuation pages bound returned products[] for the seller's curated or refined answer; proposals may accompany a page as plan metadata but are not independently counted by this pagination envelope, and pagination does not convert the response into an exhaustive feed contract. In wholesale mode, continuation pages walk the wholesale product feed.
@@ -2364,7 +2269,6 @@ export type GetProductsResponse = {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
@@ -2476,7 +2380,6 @@ export type Product = {
      * Additional details about measurement methodology in plain language (e.g., 'MRC-accredited viewability. 50% in-view for 1s display / 2s video', 'Panel-based demographic measurement updated monthly'). Free-form prose for context that doesn't fit the structured `vendors` field.
      */
     notes?: string;
-    [k: string]: unknown;
   };
   /**
    * Seller's default billing measurement and makegood terms. Declares who counts the billing metric and what remedies apply when thresholds are breached. Buyers may propose different terms at media buy creation — sellers accept, reject (TERMS_REJECTED), or adjust per their policy.
@@ -2590,7 +2493,6 @@ export type Product = {
      * Target kinds available for metric goals on this product. Values match target.kind on the optimization goal. Only these target kinds are accepted — goals with unlisted target kinds will be rejected. When omitted, buyers can set target-less metric goals (maximize volume within budget) but cannot set specific targets.
      */
     supported_targets?: ('cost_per' | 'threshold_rate')[];
-    [k: string]: unknown;
   };
   /**
    * Vendor-attested metric optimization capabilities for this product. Presence indicates the product supports `optimization_goals` with `kind: 'vendor_metric'` — the seller's bidding stack can steer delivery toward a specific vendor's measurement (e.g., DV/IAS/Adelaide attention, Scope3 emissions, Kantar brand lift, retail-media partner metrics). Distinct from `metric_optimization` (seller-native metrics with no vendor binding) and from `reporting_capabilities.vendor_metrics` (which declares what the product can *report* rather than what it can *optimize against*). A product may report a vendor metric without being able to optimize for it. Buyers MUST verify the goal's `(vendor, metric_id)` is in `supported_metrics` AND that the package's `committed_metrics[]` includes a matching `{ scope: 'vendor', vendor, metric_id }` entry — optimization without committed reporting is unverifiable and is rejected at the wire level.
@@ -2627,7 +2529,6 @@ export type Product = {
      * Whether the seller provides its own always-on measurement (e.g. Amazon sales attribution for Amazon advertisers). When true, sync_event_sources response will include seller-managed event sources with managed_by='seller'.
      */
     platform_managed?: boolean;
-    [k: string]: unknown;
   };
   /**
    * When the buyer provides a catalog on get_products, indicates which catalog items are eligible for this product. Only present for products where catalog matching is relevant (e.g., sponsored product listings, job boards, hotel ads).
@@ -2649,7 +2550,6 @@ export type Product = {
      * Total catalog items evaluated from the buyer's catalog.
      */
     submitted_count: number;
-    [k: string]: unknown;
   };
   /**
    * Explanation of why this product matches the brief (only included when brief is provided)
@@ -2683,7 +2583,6 @@ export type Product = {
      * Call-to-action button label (e.g., 'View details', 'Get proposal').
      */
     cta_label?: string;
-    [k: string]: unknown;
   };
   /**
    * Optional detailed card with hero + carousel + structured specifications, for rich product presentation (media-kit-style pages, full product detail views). Distinct from `format` — describes the UI rendering of the product itself, not the ad creative the product accepts. Typed inline; no format_id indirection.
@@ -2711,7 +2610,6 @@ export type Product = {
     specifications?: {
       label: string;
       value: string;
-      [k: string]: unknown;
     }[];
     /**
      * Formatted price or pricing summary.
@@ -2721,7 +2619,6 @@ export type Product = {
      * Call-to-action button label.
      */
     cta_label?: string;
-    [k: string]: unknown;
   };
   /**
    * Collections available in this product. Each entry references collections declared in an adagents.json by domain and collection ID. Buyers resolve full collection objects from the referenced adagents.json.
@@ -2794,7 +2691,6 @@ export type Product = {
          * @minItems 1
          */
         uid_types?: [UIDType, ...UIDType[]];
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -2821,10 +2717,8 @@ export type Product = {
          * @minItems 1
          */
         uid_types?: [UIDType, ...UIDType[]];
-        [k: string]: unknown;
       }[],
     ];
-    [k: string]: unknown;
   };
   /**
    * Instructions for submitting physical creative materials (print, static OOH, cinema). Present only for products requiring physical delivery outside the digital creative assignment flow. Buyer agents MUST validate url and email domains against the seller's known domains (from adagents.json) before submitting materials. Never auto-submit without human confirmation.
@@ -2843,13 +2737,9 @@ export type Product = {
      */
     instructions?: string;
     ext?: ExtensionObject;
-    [k: string]: unknown;
   };
   ext?: ExtensionObject;
-  [k: string]: unknown;
-} & {
-  [k: string]: unknown;
-} & (
+} & {} & (
     | {
         /**
          * Legacy named-format path: array of supported creative format IDs (structured format_id objects with agent_url and id). Products MUST carry `format_ids`, `format_options`, or BOTH; at least one is required. Named formats predate 3.1 and remain supported through the deprecation calendar (2027-Q4 floor / 2029-Q1 ceiling).
@@ -2857,7 +2747,6 @@ export type Product = {
          * **Dual emission**: A product MAY carry both `format_ids` and `format_options` simultaneously during the migration window. This is the recommended seller pattern — author once, SDK projects to both wire shapes via the [canonical mapping registry](/schemas/registries/v1-canonical-mapping.json), every buyer reads what it knows. When both are present, the two MUST refer to the SAME underlying format declaration (the `format_options[i]` narrows the canonical that the named format in `format_ids[i]` resolves to via the registry / explicit `canonical` field). SDKs that derive both shapes from one source guarantee this invariant; SDKs that don't MUST treat divergence as a build error and refuse to emit. **Buyer rule**: when both are present, prefer `format_options`; treat `format_ids` as fallback for legacy-format buyers. **Non-projectable formats**: when a named format has no clean 3.1+ format-option projection (no registry entry, no explicit `canonical` declaration on the named format, no structural match), SDKs MUST NOT emit `format_options` for that product — only `format_ids` ships, and the product remains legacy-format-only until the seller adds an explicit `canonical` field or files a registry entry.
          */
         format_ids: FormatReferenceStructuredObject[];
-        [k: string]: unknown;
       }
     | {
         /**
@@ -2870,7 +2759,6 @@ export type Product = {
          * @minItems 1
          */
         format_options: [ProductFormatDeclaration, ...ProductFormatDeclaration[]];
-        [k: string]: unknown;
       }
   );
 /**
@@ -2892,15 +2780,12 @@ export type PublisherPropertySelector =
        * Discriminator indicating all properties from each addressed publisher are included
        */
       selection_type: 'all';
-      [k: string]: unknown;
     } & (
       | {
           publisher_domain: unknown;
-          [k: string]: unknown;
         }
       | {
           publisher_domains: unknown;
-          [k: string]: unknown;
         }
     ))
   | {
@@ -2918,7 +2803,6 @@ export type PublisherPropertySelector =
        * @minItems 1
        */
       property_ids: [PropertyID, ...PropertyID[]];
-      [k: string]: unknown;
     }
   | ({
       /**
@@ -2941,15 +2825,12 @@ export type PublisherPropertySelector =
        * @minItems 1
        */
       property_tags: [PropertyTag, ...PropertyTag[]];
-      [k: string]: unknown;
     } & (
       | {
           publisher_domain: unknown;
-          [k: string]: unknown;
         }
       | {
           publisher_domains: unknown;
-          [k: string]: unknown;
         }
     ));
 /**
@@ -3050,7 +2931,6 @@ export type ProductFormatDeclaration = {
    * - **AAO catalog trust**: `https://creative.adcontextprotocol.org/*` is a single trust anchor in the same-origin allowlist; compromise of the catalog domain or its CA compromises every buyer agent. Catalog-served bodies MUST be digest-pinned identically to origin fetches (the digest is on the *parent* `format_schema.uri@digest`, not on the catalog response). Future hardening (signed bodies, transparency log) is tracked separately.
    */
   format_schema?: PlatformExtensionReference;
-  [k: string]: unknown;
 } & (
   | ImageFormatDeclaration
   | HTML5FormatDeclaration
@@ -3153,7 +3033,6 @@ export type CanonicalFormatImage = {
    * Whether the product accepts buyer-uploaded assets. When `rejected`, the buyer cannot ship pre-rendered bytes directly — they must use build_creative (or sync_creatives with brief inputs or reference assets) so the seller produces or resolves the asset. Combined with `asset_source`, lets a product declare 'I produce assets from briefs and refuse buyer uploads' (asset_source=`seller_pre_rendered_from_brief`, buyer_asset_acceptance=`rejected`) or 'I accept existing post references, not uploaded bytes' (asset_source=`publisher_owned_reference`, buyer_asset_acceptance=`rejected`).
    */
   buyer_asset_acceptance?: 'accepted' | 'rejected';
-  [k: string]: unknown;
 } & CanonicalFormatBase &
   ImageSizeModeMutex;
 /**
@@ -3183,19 +3062,15 @@ export type ImageSizeModeMutex = ImageFixed | ImageMultiSize | ImageResponsive |
 export type ImageResponsive =
   | {
       min_width: unknown;
-      [k: string]: unknown;
     }
   | {
       max_width: unknown;
-      [k: string]: unknown;
     }
   | {
       min_height: unknown;
-      [k: string]: unknown;
     }
   | {
       max_height: unknown;
-      [k: string]: unknown;
     };
 /**
  * Interactive HTML5 banner delivered as a zip archive. Slot: `html5_bundle` (zip asset). Tracking model: MRAID + IAB Open Measurement (OM-SDK) + click-tag macro substitution + backup image fallback. Receivers unpack the zip, validate internal structure, and serve from CDN. Distinct from `image` (static, non-interactive) and `display_tag` (third-party served). The zip's entry point is typically `index.html`; click handling uses `clickTag` (or `clickTAG`) macro substitution.
@@ -3291,7 +3166,6 @@ export type CanonicalFormatHTML5Banner = {
    */
   backup_image_max_size_kb?: number;
   ssl_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase &
   Html5SizeModeMutex;
 /**
@@ -3304,19 +3178,15 @@ export type Html5SizeModeMutex = Html5Fixed | Html5MultiSize | Html5Responsive |
 export type Html5Responsive =
   | {
       min_width: unknown;
-      [k: string]: unknown;
     }
   | {
       max_width: unknown;
-      [k: string]: unknown;
     }
   | {
       min_height: unknown;
-      [k: string]: unknown;
     }
   | {
       max_height: unknown;
-      [k: string]: unknown;
     };
 /**
  * Third-party-served display tag (JS, iframe, or 1×1 redirect). The buyer's adserver hosts the creative; the seller calls the tag URL at impression time. Slot: `tag_url` (url asset with appropriate `url_type`). Tracking model: opaque to seller — third party serves and measures. Click tracking via redirect URL substitution using universal_macros. Distinct from `image` (static asset hosted by seller) and `html5` (zip bundle hosted by seller).
@@ -3392,7 +3262,6 @@ export type CanonicalFormatDisplayTag = {
    * Whether the buyer's tag must integrate IAB Open Measurement SDK for viewability.
    */
   om_sdk_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase &
   DisplayTagSizeModeMutex;
 /**
@@ -3405,19 +3274,15 @@ export type DisplayTagSizeModeMutex = DisplayTagFixed | DisplayTagMultiSize | Di
 export type DisplayTagResponsive =
   | {
       min_width: unknown;
-      [k: string]: unknown;
     }
   | {
       max_width: unknown;
-      [k: string]: unknown;
     }
   | {
       min_height: unknown;
-      [k: string]: unknown;
     }
   | {
       max_height: unknown;
-      [k: string]: unknown;
     };
 /**
  * Multi-card swipeable carousel. The buyer ships a `cards` slot whose value is an **array** of [card-asset](/schemas/core/assets/card-asset.json) objects (a single key with an array value — NOT one key per card, NOT dotted/bracketed paths). Each card-asset carries: `asset_type: "card"`, `media` (an image or video asset), optional `headline` (text), optional `landing_page_url` (url asset). Per-card structure is the same across all cards; mixed orientations not allowed within a single carousel. Tracking model: per-card impression and engagement pixels + carousel-level engagement (swipe, view-time). Allowed asset types for a card's `media` field: `image` and `video` (Meta-style mixed-media); platforms can narrow to image-only or video-only via `allowed_card_media_asset_types`.
@@ -3471,7 +3336,6 @@ export type CanonicalFormatImageCarousel = {
    */
   card_description_max_chars?: number;
   ssl_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * Direct video file (mp4/webm/mov) hosted by the buyer. Slot: `video_main` (video asset, file or hosted URL), optional `headline`, `brand_name`, `cta`, `companion_banner`, `landing_page_url`. Tracking model: IAB Open Measurement SDK + external impression/click/quartile pixels via universal_macros. Orientation is a parameter (vertical 9:16 / horizontal 16:9 / square 1:1); slot shape includes optional `brand_name` (typical for vertical short-form) and optional `companion_banner` (typical for horizontal instream). Distinct from `video_vast` (VAST tag, inherent VAST event tracking) — receivers fire impression and click pixels at delivery time.
@@ -3538,7 +3402,6 @@ export type CanonicalFormatHostedVideo = {
    * Whether the product accepts buyer-uploaded video. When `rejected`, the buyer cannot ship a video asset directly — they must use build_creative, sync_creatives with brief inputs, or sync_creatives with an accepted reference asset so the seller produces or resolves the video.
    */
   buyer_asset_acceptance?: 'accepted' | 'rejected';
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * VAST-tag-delivered video creative. Slot: `vast_tag` (vast asset, URL or inline XML, VAST 2.x-4.x). Tracking model: VAST events inherent to the spec — `impression`, `firstQuartile`, `midpoint`, `thirdQuartile`, `complete`, `start`, `pause`, `resume`, `mute`, `unmute`, `expand`, `collapse`, `fullscreen`, `creativeView`, `clickTracking`, `error`. VPAID interactivity via `vpaid_enabled: true` flag. SIMID extensions for interactive video supported as VAST extensions. Orientation is a parameter (vertical / horizontal / square). Distinct from `video_hosted` (direct file with external tracking).
@@ -3593,7 +3456,6 @@ export type CanonicalFormatVASTVideo = {
    */
   max_wrapper_depth?: number;
   ssl_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * Direct audio creative — buyer ships an `audio` asset (mp3/aac/wav) for asset-driven products, or ships a `script` / `creative_brief` text asset for products where the seller produces audio internally (podcast host-reads, TTS synthesis). Optional companion slots: `companion_image`, `brand_name`, `landing_page_url`. Tracking model: standard impression + completion + companion-image-click pixels via universal_macros. Distinct from `audio_daast` (DAAST tag, inherent DAAST event tracking). For host-reads and synthesized audio, the format declares `asset_source: 'publisher_host_recorded'` or `'agent_synthesized'` plus `buyer_asset_acceptance: 'rejected'`; the format's `slots` declaration enumerates which assets the buyer ships (e.g., `script` text asset for host-reads). The seller decides how to consume each asset (render verbatim vs produce audio from text) — there is no separate manifest 'inputs' map; everything the buyer ships goes in `assets`.
@@ -3651,7 +3513,6 @@ export type CanonicalFormatHostedAudio = {
   companion_image_aspect_ratio?: string;
   companion_image_max_file_size_kb?: number;
   brand_name_max_chars?: number;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * DAAST-tag-delivered audio creative (audio analog of VAST). Slot: `daast_tag` (daast asset, URL or inline XML). Tracking model: DAAST events inherent to the spec — `impression`, `firstQuartile`, `midpoint`, `thirdQuartile`, `complete`, `start`, `pause`, `resume`, `mute`, `unmute`, `clickTracking`, `error`. Distinct from `audio_hosted` (direct file with external tracking).
@@ -3679,7 +3540,6 @@ export type CanonicalFormatDAASTAudio = {
   max_wrapper_depth?: number;
   ssl_required?: boolean;
   companion_image_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * Catalog-driven retail-media format. Slot: `source_catalog` (catalog asset — product/SKU/ASIN/GTIN catalog reference, REQUIRED), optional `hero_asset`, optional `landing_page_url`. Buyer supplies the catalog reference; surface composes per-item or multi-item rendering using its native placement template. **Composition is deterministic** — buyer can predict per-slot rendering from the catalog item structure. Tracking model: per-item impression + click + conversion (catalog-keyed via offering_id/sku/gtin macros). Covers Amazon Sponsored Products, Criteo Sponsored Products, CitrusAd Sponsored Products, Walmart Connect Sponsored Products, Pinterest Collection (catalog-driven mode).
@@ -3752,7 +3612,6 @@ export type CanonicalFormatSponsoredPlacementRetailMediaCatalogDriven = {
    */
   item_production_model?:
     'buyer_uploaded' | 'seller_pre_rendered_from_brief' | 'seller_human_designed' | 'agent_synthesized';
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * IAB-shaped native creative for in-feed and content-recommendation surfaces. Default slots cover the primary IAB OpenRTB Native 1.2 asset types — `title` (Title Asset), `body_text` (Data Asset type 2), `main_image` (Image Asset main), `icon` (Image Asset icon), `cta` (Data Asset type 12), `advertiser_name` (Data Asset type 1), `sponsored_label` (Title-adjacent), `landing_page_url` (Link Asset), `display_url` (Data Asset type 11 — visible URL/domain, distinct from clickthrough), `rating` (Data Asset type 3 — app/product rating), `price` (Data Asset type 6 — product price), plus renderer-fired `impression_tracker` / `viewability_tracker` / `click_tracker` (`pixel_tracker`). Products MAY use `slots_override` to add other IAB Native data asset types (likes — type 4, downloads — type 5, saleprice — type 7, phone_number — type 8, address — type 9, desc2 — type 10, etc.) or to remove slots the surface doesn't render. The publisher's renderer assembles these into its own look-and-feel — feed card, content-recommendation slot, in-stream native unit. Buyer ships a single asset bundle; the surface chooses presentation.
@@ -3849,7 +3708,6 @@ export type CanonicalFormatNativeInFeed = {
    * Whether the product accepts buyer-uploaded native assets. When `rejected`, the buyer cannot ship pre-rendered title/image/body — they must use `build_creative`, `sync_creatives` with brief inputs, or an accepted `published_post` reference so the seller produces or resolves the native bundle.
    */
   buyer_asset_acceptance?: 'accepted' | 'rejected';
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * Buyer supplies a pool of typed assets (multiple headlines, descriptions, images, videos, logos); the surface algorithmically composes combinations per placement. **Composition is algorithmic** — surface picks combinations and reports per-asset performance breakdowns. Covers Google Responsive Display Ads (RDA), Responsive Search Ads (RSA), Performance Max (PMax), Demand Gen, and Meta Advantage+ creative. Industry term: "Responsive" (Google) / "Advantage+ creative" (Meta) / "Dynamic Creative" (older Meta term). Distinct from `sponsored_placement` (catalog-driven, deterministic) and `agent_placement` (AI-surface composition). The structured `slots` field below enumerates expected canonical asset_group_id slots; per-slot count/length narrowing lives in flat parameters (`headlines_min`, `headline_max_chars`, etc.).
@@ -3895,7 +3753,6 @@ export type CanonicalFormatResponsiveCreative = {
    * Whether the product can additionally consume a catalog reference (e.g., PMax with product feed).
    */
   supports_catalog_input?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * **3.2-track canonical.** The structural shape (algorithmic composition + brand-context input + optional offering/landing_page) is captured here so adopters can declare against it in 3.1 catalogs, but the **mention-level tracking contract is intentionally underspecified for 3.1**: no normative macro vocabulary, no postback shape, no cross-surface dedup model. Adopters claiming `agent_placement` in 3.1 ship private tracking integrations and SHOULD leave `experimental: true` on the product declaration that references this canonical; buyer agents MUST treat agent_placement attribution as adapter-defined until the 3.2 tracking-macro spec lands. The canonical promotes to a normatively-buyer-callable surface in 3.2 (or later) once the tracking contract is specified.
@@ -3945,7 +3802,6 @@ export type CanonicalFormatAgentPlacementAISurfaceSponsoredPlacement = {
    * Whether the surface must include an explicit sponsorship disclosure label.
    */
   disclosure_required?: boolean;
-  [k: string]: unknown;
 } & CanonicalFormatBase;
 /**
  * Represents a specific public ad placement within a product's inventory. Placement IDs are scoped by publisher domain, matching placement definitions in that publisher's adagents.json. `kind` is the structural discriminator: `publisher_ref` means this product placement is a reference to `{publisher_domain, placement_id}`; `seller_inline` means the seller is defining public buyer-facing placement metadata inline. The schema accepts either `name` or `publisher_domain` because publisher-referenced placements can omit `name` only when the publisher declaration supplies it; seller-inline placements carry `name` directly. Whether a reference was resolved from publisher-hosted adagents.json or a community-maintained fallback is resolver metadata, not placement structure. Buyers reference placements in creative assignments with structured PlacementRef objects (`publisher_domain` + `placement_id`) when a product spans multiple publishers or the namespace is otherwise ambiguous. Reusing a registered placement preserves the registry's semantic identity; product-level placement objects may narrow format_ids/format_options or add operational detail, but SHOULD NOT redefine the placement's meaning incompatibly.
@@ -4015,21 +3871,18 @@ export type Placement = {
    * @minItems 1
    */
   social_placement_surfaces?: [SocialPlacementSurface, ...SocialPlacementSurface[]];
-  [k: string]: unknown;
 } & (
   | {
       /**
        * Human-readable name for the placement (e.g., 'Homepage Banner', 'Article Sidebar'). Required for `kind: "seller_inline"`. May be omitted for publisher-referenced placements because buyers resolve the name from the publisher declaration identified by `{publisher_domain, placement_id}`.
        */
       name: string;
-      [k: string]: unknown;
     }
   | {
       /**
        * Publisher domain whose adagents.json placement declarations define this placement. Required for `kind: "publisher_ref"`. Omitted only for `kind: "seller_inline"` in legacy single-publisher seller contexts where the seller agent's own publisher domain is the namespace.
        */
       publisher_domain: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -4149,14 +4002,12 @@ export type SignalForecastDimension = {
        * Canonical signal reference for this forecast row. Required when the row needs to disambiguate product-local, data-provider, or signal-source identity. Product-relative forecasts SHOULD use signal_ref.
        */
       signal_ref: SignalRef;
-      [k: string]: unknown;
     }
   | {
       /**
        * Signal identifier shorthand for this forecast row. Use only when the enclosing context already identifies the signal unambiguously, such as a coverage_forecast nested directly under one get_signals signal item. Otherwise use signal_ref.
        */
       signal_id: string;
-      [k: string]: unknown;
     }
 );
 /**
@@ -4175,14 +4026,12 @@ export type ForecastRange = {
    * Optimistic (high-end) forecast value
    */
   high?: number;
-  [k: string]: unknown;
 } & (
   | {
       /**
        * Expected (most likely) forecast value
        */
       mid: number;
-      [k: string]: unknown;
     }
   | {
       /**
@@ -4193,7 +4042,6 @@ export type ForecastRange = {
        * Optimistic (high-end) forecast value
        */
       high: number;
-      [k: string]: unknown;
     }
 );
 /**
@@ -4230,7 +4078,6 @@ export type DataProviderSignalSelector =
        * Discriminator indicating all signals from this data provider are included
        */
       selection_type: 'all';
-      [k: string]: unknown;
     }
   | {
       /**
@@ -4247,7 +4094,6 @@ export type DataProviderSignalSelector =
        * @minItems 1
        */
       signal_ids: [string, ...string[]];
-      [k: string]: unknown;
     }
   | {
       /**
@@ -4264,7 +4110,6 @@ export type DataProviderSignalSelector =
        * @minItems 1
        */
       signal_tags: [string, ...string[]];
-      [k: string]: unknown;
     };
 /**
  * Shared signal identity and definition metadata used when a signal is listed outside its authoritative definition. New listings carry signal_ref; legacy listings may carry deprecated signal_id during the SignalRef migration window. Product-local signals use the listing as the definition boundary and MUST include name and value_type. Data-provider and signal-source refs MAY omit definition metadata when the buyer can resolve it from the referenced provider-published definition or source; any supplied name, description, value_type, categories, range, methodology_url, or last_updated is product/account/source context and does not replace the authoritative definition.
@@ -4318,16 +4163,12 @@ export type SignalListing = {
      */
     max: number;
   };
-  [k: string]: unknown;
-} & {
-  [k: string]: unknown;
-} & (
+} & {} & (
     | {
         /**
          * Canonical signal reference. Use scope 'product' for a product-local signal defined by this listing; use scope 'data_provider' with data_provider_domain for a signal defined in a data provider's published adagents.json signals[]; use scope 'signal_source' with signal_source_url for a source-native signal.
          */
         signal_ref: SignalRef;
-        [k: string]: unknown;
       }
     | {
         /**
@@ -4335,7 +4176,6 @@ export type SignalListing = {
          * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older Signals Protocol clients.
          */
         signal_id: SignalID;
-        [k: string]: unknown;
       }
   );
 /**
@@ -4374,10 +4214,7 @@ export type ProductSignalTargetingOption = {
    * @minItems 1
    */
   pricing_options?: [VendorPricingOption, ...VendorPricingOption[]];
-  [k: string]: unknown;
-} & SignalListing & {
-    [k: string]: unknown;
-  };
+} & SignalListing & {};
 /**
  * A pricing option offered by a vendor agent (signals, creative, governance). Combines pricing_option_id with the pricing model fields. Pass pricing_option_id in report_usage for billing verification. All vendor discovery responses return pricing_options as an array — vendors may offer multiple options (volume tiers, context-specific rates, different models per product line).
  */
@@ -4392,14 +4229,11 @@ export type VendorPricingOption = {
    * @minItems 1
    */
   applies_to_output_format_ids?: [FormatReferenceStructuredObject, ...FormatReferenceStructuredObject[]];
-  [k: string]: unknown;
 } & VendorPricing;
 /**
  * Pricing model for a vendor service. Discriminated by model: 'cpm' (fixed CPM), 'percent_of_media' (percentage of spend with optional CPM cap), 'flat_fee' (fixed charge per reporting period), 'per_unit' (fixed price per unit of work), or 'custom' (escape hatch for models not covered by the enumerated forms — requires a description and structured metadata).
  */
-export type VendorPricing = {
-  [k: string]: unknown;
-} & (CpmPricing | PercentOfMediaPricing | FlatFeePricing | PerUnitPricing | CustomPricing);
+export type VendorPricing = {} & (CpmPricing | PercentOfMediaPricing | FlatFeePricing | PerUnitPricing | CustomPricing);
 /**
  * Standardized quality level for health and readiness assessments. Comparable across sellers — buyer agents should use this for cross-seller decisions.
  */
@@ -4538,7 +4372,6 @@ export type GetSignalsResponse = {
      * @minItems 1
      */
     pricing_options?: [VendorPricingOption, ...VendorPricingOption[]];
-    [k: string]: unknown;
   } & SignalListing &
     SignalDefinitionEnrichment &
     (
@@ -4547,7 +4380,6 @@ export type GetSignalsResponse = {
            * Canonical signal reference for discovery, activation, and media-buy targeting. Provider-published signals use scope 'data_provider'. Source-native custom signals that are not published in adagents.json signals[] use scope 'signal_source'. Product-local refs are only meaningful when the response is explicitly scoped to a product context.
            */
           signal_ref: SignalRef;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -4555,7 +4387,6 @@ export type GetSignalsResponse = {
            * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older Signals Protocol clients.
            */
           signal_id: SignalID;
-          [k: string]: unknown;
         }
     ))[];
   /**
@@ -4620,7 +4451,6 @@ export type GetSignalsResponse = {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
@@ -4663,15 +4493,12 @@ export type CreatePropertyListResponse = {
   replayed?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
  * Reference to an account by seller-assigned ID or natural key. Use account_id when the seller or upstream platform owns the canonical account namespace: either a seller-defined account supplied out-of-band, or an upstream-managed namespace discovered with list_accounts before account-scoped calls. If a credential may access more than one account, the seller MUST expose list_accounts; if a credential is bound to exactly one account, the seller SHOULD expose list_accounts returning that singleton and MAY omit it only when the same explicit account_id is provided through another declared path or out-of-band onboarding. Use the natural key (brand + operator) when brand + operator (+ sandbox) is the durable protocol key for buyer-declared accounts provisioned through sync_accounts (require_operator_auth: false). For sandbox: account_id namespaces use pre-existing test accounts discovered via list_accounts or supplied out-of-band; buyer-declared accounts use the natural key with sandbox: true.
  */
-export type AccountReference = {
-  [k: string]: unknown;
-} & (
+export type AccountReference = {} & (
   | {
       /**
        * Seller-assigned account identifier. For upstream-managed account namespaces, this value comes from list_accounts; for seller-defined namespaces without a list_accounts surface, it is supplied out-of-band. Buyer-declared account sellers MAY echo account_id from sync_accounts as an internal handle, but they MUST continue accepting the natural-key AccountRef for that account on subsequent calls.
@@ -4750,7 +4577,6 @@ export type UpdatePropertyListResponse = {
   replayed?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
@@ -4782,7 +4608,6 @@ export type GetPropertyListResponse = {
   };
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
@@ -4796,7 +4621,6 @@ export type ListPropertyListsResponse = {
   pagination?: PaginationResponse;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
@@ -4817,15 +4641,12 @@ export type DeletePropertyListResponse = {
   replayed?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
  * Response from account sync operation. Returns per-account results with status and billing, or operation-level errors on complete failure.
  */
-export type SyncAccountsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SyncAccountsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SyncAccountsSuccess | SyncAccountsError);
 /**
@@ -4839,9 +4660,7 @@ export type CustomScope = string;
 /**
  * Financial status for an operator-billed account. Returns spend summary, credit/balance status, payment status, and invoice history. The level of detail varies by seller — only account, currency, and period are guaranteed on success.
  */
-export type GetAccountFinancialsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type GetAccountFinancialsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (GetAccountFinancialsSuccess | GetAccountFinancialsError);
 /**
@@ -4876,7 +4695,6 @@ export type GetCreativeDeliveryResponse = {
      * IANA timezone identifier for the reporting period (e.g., 'America/New_York', 'UTC'). Platforms report in their native timezone.
      */
     timezone?: string;
-    [k: string]: unknown;
   };
   /**
    * Creative delivery data with variant breakdowns
@@ -4906,7 +4724,6 @@ export type GetCreativeDeliveryResponse = {
      * Variant-level delivery breakdown. Each variant includes the rendered manifest and delivery metrics. For standard creatives, contains a single variant. For asset group optimization, one per combination. For generative creative, one per generated execution. Empty when a creative has no variants yet.
      */
     variants: CreativeVariant[];
-    [k: string]: unknown;
   }[];
   /**
    * Pagination information. Present when the request included pagination parameters. **Note:** `get_creative_delivery` uses page-based pagination (`limit`/`offset`) for historical reasons, distinct from the cursor-based [`PaginationResponse`](/schemas/v3/core/pagination-response.json) used by `list_*` tools. Field naming aligned with `PaginationResponse.total_count` in 3.1; the legacy `total` field is retained as a deprecated alias until 4.0. Sellers MUST populate both fields identically; buyers SHOULD prefer `total_count` (the canonical name) and ignore `total` if both are present.
@@ -4933,7 +4750,6 @@ export type GetCreativeDeliveryResponse = {
      * **Deprecated** — use `total_count` instead. Retained as a legacy alias for 3.x backward compatibility; removed in AdCP 4.0. Sellers populating this field MUST also populate `total_count` with the same value.
      */
     total?: number;
-    [k: string]: unknown;
   };
   /**
    * Task-specific errors and warnings
@@ -4941,15 +4757,12 @@ export type GetCreativeDeliveryResponse = {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 } & AdCPVersionEnvelope &
   ProtocolEnvelope;
 /**
  * A specific execution variant of a creative with delivery metrics. For catalog-driven packages, each catalog item rendered as a distinct ad execution is a variant — the variant's manifest includes the catalog reference with the specific item rendered. For asset group optimization, represents one combination of assets the platform selected. For generative creative, represents a platform-generated variant. For standard creatives, maps 1:1 with the creative itself.
  */
-export type CreativeVariant = {
-  [k: string]: unknown;
-} & DeliveryMetrics & {
+export type CreativeVariant = {} & DeliveryMetrics & {
     /**
      * Platform-assigned identifier for this variant
      */
@@ -4980,24 +4793,18 @@ export type CreativeVariant = {
         artifact_id: string;
       };
       ext?: ExtensionObject;
-      [k: string]: unknown;
     };
-    [k: string]: unknown;
   };
 /**
  * Response from event source sync operation. Returns either per-source results OR operation-level errors.
  */
-export type SyncEventSourcesResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SyncEventSourcesResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SyncEventSourcesSuccess | SyncEventSourcesError);
 /**
  * Response from audience sync operation. Exactly one of three shapes: (1) synchronous success — per-audience results in the audiences array (best-effort processing with per-item status/failures); (2) terminal failure — errors array with no audiences processed; (3) submitted task envelope — status 'submitted' with task_id when the whole operation is queued (batch ingestion, governance-gated upload, or any flow where the seller cannot return per-audience results before the response is emitted). The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. Final per-audience results land on the task completion artifact, not this envelope. Per-audience asynchronous matching (an audience reported with status 'processing' while the rest of the sync resolves synchronously) belongs on the synchronous success branch via audience-status, NOT here — operation-level async is for when the seller has no per-item results to return yet. These three shapes are mutually exclusive — a response has exactly one.
  */
-export type SyncAudiencesResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SyncAudiencesResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SyncAudiencesSuccess | SyncAudiencesError | SyncAudiencesSubmitted);
 /**
@@ -5012,9 +4819,7 @@ export type MatchIDType =
 /**
  * Response from catalog sync operation. Exactly one of three shapes: (1) synchronous success — per-catalog results in the catalogs array (best-effort processing, may include per-catalog failures); (2) terminal failure — errors array with no catalogs processed; (3) submitted task envelope — status 'submitted' with task_id when the whole operation is queued (e.g., batch catalog ingestion and deduplication). The submitted branch MAY carry advisory errors for non-blocking warnings; terminal failures belong in the error branch. These three shapes are mutually exclusive — a response has exactly one. Platforms may approve, reject, or flag individual items within each catalog (similar to Google Merchant Center product review).
  */
-export type SyncCatalogsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SyncCatalogsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SyncCatalogsSuccess | SyncCatalogsError | SyncCatalogsResponseSyncCatalogsSubmitted);
 /**
@@ -5028,17 +4833,11 @@ export type CatalogItemStatus = 'approved' | 'pending' | 'rejected' | 'warning' 
 /**
  * Response from event logging operation. Returns either event processing results OR operation-level errors.
  */
-export type LogEventResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
-  ProtocolEnvelope &
-  (LogEventSuccess | LogEventError);
+export type LogEventResponse = {} & AdCPVersionEnvelope & ProtocolEnvelope & (LogEventSuccess | LogEventError);
 /**
  * Brand identity data from a brand agent. Core identity (house, names, description, logos) is always public. Authorized callers receive richer data (high-res assets, voice synthesis, tone guidelines, rights availability). Includes available_fields to signal what the caller could unlock by linking their account.
  */
-export type GetBrandIdentityResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type GetBrandIdentityResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (GetBrandIdentitySuccess | GetBrandIdentityError);
 /**
@@ -5074,7 +4873,6 @@ export type FontRole =
          * CSS font-style
          */
         style?: 'normal' | 'italic' | 'oblique';
-        [k: string]: unknown;
       }[];
       /**
        * OpenType feature tags to enable (e.g., ['ss01', 'tnum'])
@@ -5088,7 +4886,6 @@ export type FontRole =
        * @maxItems 10
        */
       fallbacks?: string[];
-      [k: string]: unknown;
     };
 /**
  * Types of content that can be used as creative assets. Describes what KIND of content an asset contains (image, video, code, etc.), not where it displays.
@@ -5112,9 +4909,7 @@ export type AssetContentType =
 /**
  * Brand stubs matching the search query. Each stub carries the public identity tier — enough to evaluate a brand and follow up with get_brand_identity (for full identity) or get_rights (for pricing). Rich authorized data (voice synthesis, high-res assets, tone guidelines) is not included.
  */
-export type SearchBrandsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type SearchBrandsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (SearchBrandsSuccess | SearchBrandsError);
 /**
@@ -5205,11 +5000,7 @@ export type AdvertiserIndustry =
 /**
  * Licensable rights matching the search criteria, with pricing options. Each result is a complete snapshot of current availability (stateless, DDEX PIE pattern). Excluded results explain why they were filtered out.
  */
-export type GetRightsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
-  ProtocolEnvelope &
-  (GetRightsSuccess | GetRightsError);
+export type GetRightsResponse = {} & AdCPVersionEnvelope & ProtocolEnvelope & (GetRightsSuccess | GetRightsError);
 /**
  * Billing period for brand rights pricing
  */
@@ -5217,9 +5008,7 @@ export type RightsBillingPeriod = 'daily' | 'weekly' | 'monthly' | 'quarterly' |
 /**
  * Result of a rights acquisition request. Returns one of three rights_status values: acquired (with terms and generation credentials), pending_approval (requires rights holder review), or rejected (with reason). Uses discriminated union on `rights_status` field.
  */
-export type AcquireRightsResponse = {
-  [k: string]: unknown;
-} & AdCPVersionEnvelope &
+export type AcquireRightsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (AcquireRightsAcquired | AcquireRightsPendingApproval | AcquireRightsRejected | AcquireRightsError);
 
@@ -5336,7 +5125,6 @@ export interface AdCPVersionEnvelope {
    * DEPRECATED in favor of adcp_version (release-precision string). Servers MUST continue to honor this field through 3.x. Removed in 4.0. Original semantics: the AdCP major version the buyer's payloads conform to. Sellers validate against their supported major_versions and return VERSION_UNSUPPORTED if unsupported. When omitted, the seller assumes its highest supported version.
    */
   adcp_major_version?: number;
-  [k: string]: unknown;
 }
 /**
  * Canonical envelope field-set for AdCP task responses, normalized across transports. Defines the protocol-layer fields (status, context_id, context, task_id, timestamp, replayed, adcp_error, push_notification_config, governance_context) and the conceptual `payload` grouping for task-specific response data. The serialization rules — whether envelope fields appear as siblings of payload fields, as a nested `payload` object, or via transport-native containers — are transport-specific and normative per transport (see Transport serialization below). The `status` field is REQUIRED on every task response envelope, including synchronous metadata responses (e.g., `get_adcp_capabilities`) where the value is `completed`. Agents shipping responses without a top-level `status` are non-conformant regardless of whether the task body schema would otherwise validate.
@@ -5394,7 +5182,8 @@ export interface ProtocolEnvelope {
   payload?: {
     [k: string]: unknown;
   };
-  [k: string]: unknown;
+  task_status?: never;
+  response_status?: never;
 }
 /**
  * Opaque correlation data that is echoed unchanged in responses. Used for internal tracking, UI session IDs, trace IDs, and other caller-specific identifiers that don't affect protocol behavior. Context data is never parsed by AdCP agents - it's simply preserved and returned.
@@ -5463,7 +5252,6 @@ export interface CoreError {
        */
       value: string | number | boolean | null;
     }[];
-    [k: string]: unknown;
   }[];
   /**
    * Additional task-specific error details. Sellers MAY mirror `issues[]` here as `details.issues` for backward compatibility with pre-3.1 consumers reading from `details`; new consumers SHOULD prefer the top-level `issues` field.
@@ -5506,7 +5294,6 @@ export interface CoreError {
    * Optional identifier for the SDK that augmented this error entry. Format: `<sdk_package_name>@<version>` (e.g., `@adcontextprotocol/adcp@7.3.0`, `adcontextprotocol-adcp-python@1.2.0`). MUST be set when `source: "sdk"`; MUST be absent when `source: "producer"` or absent. Lets downstream consumers identify which intermediate processor inserted the entry, useful for debugging cross-SDK divergence (e.g., one SDK detects a projection failure that another SDK's registry version doesn't).
    */
   sdk_id?: string;
-  [k: string]: unknown;
 }
 /**
  * Success response - media buy created successfully
@@ -5578,7 +5365,7 @@ export interface CreateMediaBuySuccess {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * A billing account representing the relationship between a buyer and seller. The account determines rate cards, payment terms, and billing entity.
@@ -5634,7 +5421,6 @@ export interface Account {
   credit_limit?: {
     amount: number;
     currency: string;
-    [k: string]: unknown;
   };
   /**
    * Present when status is 'pending_approval'. Contains next steps for completing account activation.
@@ -5652,7 +5438,6 @@ export interface Account {
      * When this setup link expires.
      */
     expires_at?: string;
-    [k: string]: unknown;
   };
   account_scope?: AccountScope;
   /**
@@ -5723,7 +5508,6 @@ export interface Account {
    */
   notification_configs?: NotificationConfig[];
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Reference to a brand by domain and optional brand_id. The domain hosts /.well-known/brand.json or is registered in the brand registry. For single-brand domains, brand_id can be omitted. For house-of-brands domains, brand_id identifies the specific brand.
@@ -5751,11 +5535,9 @@ export interface BrandReference {
   } & (
     | {
         url: string;
-        [k: string]: unknown;
       }
     | {
         email: string;
-        [k: string]: unknown;
       }
   );
   /**
@@ -5775,7 +5557,6 @@ export interface BrandReference {
       primary?: string;
       secondary?: string;
       accent?: string;
-      [k: string]: unknown;
     };
     /**
      * Override brand-voice description for surface-composed text/audio output.
@@ -5785,7 +5566,6 @@ export interface BrandReference {
      * Override tagline.
      */
     tagline?: string;
-    [k: string]: unknown;
   };
 }
 /**
@@ -5820,7 +5600,6 @@ export interface ImageAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Declares how content was produced, whether AI was involved, and what disclosure obligations apply. Attaches to creative manifests, individual assets, or content-standards artifacts. When present at multiple levels, the most specific provenance object replaces the inherited one entirely (no field-level merging). Provenance is a claim by the declaring party — receiving parties should verify claims independently via their own detection tools.
@@ -5846,7 +5625,6 @@ export interface Provenance {
      * Organization that provides the AI tool (e.g., 'OpenAI', 'Stability AI', 'Google')
      */
     provider?: string;
-    [k: string]: unknown;
   };
   /**
    * Level of human involvement in the AI-assisted creation process. Independent of `disclosure.required` — the protocol does not derive disclosure obligations from oversight level. Some regulations include carve-outs for human-edited or human-directed AI output, but those carve-outs have factual prerequisites the schema cannot evaluate. Asserting `edited` or `directed` does not by itself justify `disclosure.required: false`.
@@ -5864,7 +5642,6 @@ export interface Provenance {
      * Role of the declaring party in the supply chain
      */
     role: 'creator' | 'advertiser' | 'agency' | 'platform' | 'tool';
-    [k: string]: unknown;
   };
   /**
    * When this provenance claim was made (ISO 8601). Distinct from created_time, which records when the content itself was produced. A provenance claim may be attached well after content creation, for example when retroactively declaring AI involvement for regulatory compliance.
@@ -5882,7 +5659,6 @@ export interface Provenance {
      * URL to the C2PA manifest store for this content
      */
     manifest_url: string;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata embedded within the content stream. Each entry declares one embedding layer: structured provenance data carried inside the content itself, as distinct from sidecar references (c2pa.manifest_url). Embedded provenance survives operations that break sidecar and file-level bindings: ad-server transcoding, CMS ingestion, copy-paste, reformatting, and CDN re-encoding. For ad-tech pipelines where content passes through multiple intermediaries, embedded provenance is the reliable path for provenance that persists from declaration through delivery. This is a declaration by the embedding party. The receiving party (the seller) is the verifier-of-record: it confirms the claim by calling a governance agent it trusts (typically one published in `creative_policy.accepted_verifiers`).
@@ -5920,7 +5696,6 @@ export interface Provenance {
        * When the provenance data was embedded (ISO 8601)
        */
       embedded_at?: string;
-      [k: string]: unknown;
     },
     ...{
       /**
@@ -5952,7 +5727,6 @@ export interface Provenance {
        * When the provenance data was embedded (ISO 8601)
        */
       embedded_at?: string;
-      [k: string]: unknown;
     }[],
   ];
   /**
@@ -5991,7 +5765,6 @@ export interface Provenance {
        * When the watermark was applied (ISO 8601)
        */
       embedded_at?: string;
-      [k: string]: unknown;
     },
     ...{
       /**
@@ -6023,7 +5796,6 @@ export interface Provenance {
        * When the watermark was applied (ISO 8601)
        */
       embedded_at?: string;
-      [k: string]: unknown;
     }[],
   ];
   /**
@@ -6076,9 +5848,7 @@ export interface Provenance {
            */
           positions?: [DisclosurePosition, ...DisclosurePosition[]];
           ext?: ExtensionObject;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -6116,12 +5886,9 @@ export interface Provenance {
            */
           positions?: [DisclosurePosition, ...DisclosurePosition[]];
           ext?: ExtensionObject;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       }[],
     ];
-    [k: string]: unknown;
   };
   /**
    * Third-party verification or detection results for this content. Multiple services may independently evaluate the same content. Provenance is a claim — verification results attached by the declaring party are supplementary. The enforcing party (e.g., seller/publisher) should run its own verification via get_creative_features or calibrate_content.
@@ -6150,7 +5917,6 @@ export interface Provenance {
        * URL to the full verification report
        */
       details_url?: string;
-      [k: string]: unknown;
     },
     ...{
       /**
@@ -6173,11 +5939,9 @@ export interface Provenance {
        * URL to the full verification report
        */
       details_url?: string;
-      [k: string]: unknown;
     }[],
   ];
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Extension object for platform-specific, vendor-namespaced parameters. Extensions are always optional and must be namespaced under a vendor/platform key (e.g., ext.gam, ext.roku). Used for custom capabilities, partner-specific configuration, and features being proposed for standardization.
@@ -6478,7 +6242,6 @@ export interface Package {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Breaks down the composition of fixed_price from a list (rate card) price through adjustments. Adjustments fall into four kinds: fees (increase buyer price), discounts (reduce buyer price), commissions (revenue splits that don't affect buyer price), and settlement terms (applied at invoicing). The invariant is: list_price with all fee and discount adjustments applied sequentially equals fixed_price. Fees increase the running price; discounts reduce it. This invariant applies only when fixed_price is present on the parent object; on auction-based packages the breakdown is informational only. All monetary values are rounded to currency precision at each step. Budgets are always denominated at the fixed_price level, inclusive of commissions.
@@ -6517,21 +6280,18 @@ export interface PriceBreakdown {
        * Identifies who receives this adjustment's value. For commissions, the intermediary (e.g., a sellers.json domain, an AdCP account ID, or a human-readable party name). Optional but recommended for multi-intermediary transparency.
        */
       beneficiary?: string;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * Adjustment as a decimal proportion (e.g., 0.15 for 15%). Always positive — kind determines the economic effect. Mutually exclusive with amount.
            */
           rate: number;
-          [k: string]: unknown;
         }
       | {
           /**
            * Adjustment as a fixed monetary amount in the pricing option's currency. Always positive — kind determines the economic effect. Mutually exclusive with rate.
            */
           amount: number;
-          [k: string]: unknown;
         }
     ),
     ...({
@@ -6556,25 +6316,21 @@ export interface PriceBreakdown {
        * Identifies who receives this adjustment's value. For commissions, the intermediary (e.g., a sellers.json domain, an AdCP account ID, or a human-readable party name). Optional but recommended for multi-intermediary transparency.
        */
       beneficiary?: string;
-      [k: string]: unknown;
     } & (
       | {
           /**
            * Adjustment as a decimal proportion (e.g., 0.15 for 15%). Always positive — kind determines the economic effect. Mutually exclusive with amount.
            */
           rate: number;
-          [k: string]: unknown;
         }
       | {
           /**
            * Adjustment as a fixed monetary amount in the pricing option's currency. Always positive — kind determines the economic effect. Mutually exclusive with rate.
            */
           amount: number;
-          [k: string]: unknown;
         }
     ))[],
   ];
-  [k: string]: unknown;
 }
 /**
  * A typed data feed. Catalogs carry the items, locations, stock levels, or pricing that publishers use to render ads. They can be synced to a platform via sync_catalogs (managed lifecycle with approval), provided inline, or fetched from an external URL. The catalog type determines the item schema and can be structural (offering, product, inventory, store, promotion) or vertical-specific (hotel, flight, job, vehicle, real_estate, education, destination, app). Selectors (ids, tags, category, query) filter items regardless of sourcing method.
@@ -6659,7 +6415,6 @@ export interface Catalog {
    * @minItems 1
    */
   feed_field_mappings?: [CatalogFieldMapping, ...CatalogFieldMapping[]];
-  [k: string]: unknown;
 }
 /**
  * Declares how a field in an external feed maps to the AdCP catalog item schema. Used in sync_catalogs feed_field_mappings to normalize non-AdCP feeds (Google Merchant Center, LinkedIn Jobs XML, hotel XML, etc.) to the standard catalog item schema without requiring the buyer to preprocess every feed. Multiple mappings can assemble a nested object via dot notation (e.g., separate mappings for price.amount and price.currency).
@@ -6710,7 +6465,6 @@ export interface CatalogFieldMapping {
     [k: string]: unknown;
   };
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A JSON object — never a plain string — that identifies a creative format by its declaring agent and local slug. Required properties: agent_url (URI of the agent that owns the format) and id (slug matching [a-zA-Z0-9_-]+). Example: {"agent_url": "https://creative.adcontextprotocol.org", "id": "display_300x250"}. Can reference: (1) a concrete format with fixed dimensions (id only), (2) a template format without parameters (id only), or (3) a template format with parameters (id + dimensions/duration). Template formats accept parameters in format_id while concrete formats have fixed dimensions in their definition. Parameterized format IDs create unique, specific format variants. Using a plain string here is a schema violation.
@@ -6736,7 +6490,6 @@ export interface FormatReferenceStructuredObject {
    * Duration in milliseconds for time-based formats (video, audio). When specified, creates a parameterized format ID. Omit to reference a template format without parameters.
    */
   duration_ms?: number;
-  [k: string]: unknown;
 }
 /**
  * Selects a publisher-catalog-backed product format option by publisher domain and format option ID.
@@ -6754,7 +6507,6 @@ export interface PublisherCatalogFormatOptionReference {
    * Stable format option ID from the publisher's adagents.json top-level `formats[]`, matching a publisher-catalog-backed entry in the target product's `format_options[]`.
    */
   format_option_id: string;
-  [k: string]: unknown;
 }
 /**
  * Selects a product-local format option by ID within the enclosing package/product context. This branch deliberately forbids `publisher_domain` (`publisher_domain: false` in the schema) because product-local references are namespaced by the enclosing product only; include `scope: "publisher"` when the selector must cross into a publisher catalog.
@@ -6769,7 +6521,6 @@ export interface ProductLocalFormatOptionReference {
    */
   format_option_id: string;
   publisher_domain?: never;
-  [k: string]: unknown;
 }
 /**
  * Optional restriction overlays for media buys. Most targeting should be expressed in the brief and handled by the publisher. These fields are for functional restrictions: geographic (RCT testing, regulatory compliance, proximity targeting), age verification (alcohol, gambling), device platform (app compatibility), language (localization), and keyword targeting (search/retail media).
@@ -6985,7 +6736,6 @@ export interface TargetingOverlay {
        * @minItems 1
        */
       catchment_ids?: [string, ...string[]];
-      [k: string]: unknown;
     },
     ...{
       /**
@@ -7004,7 +6754,6 @@ export interface TargetingOverlay {
        * @minItems 1
        */
       catchment_ids?: [string, ...string[]];
-      [k: string]: unknown;
     }[],
   ];
   /**
@@ -7067,7 +6816,6 @@ export interface TargetingOverlay {
         coordinates: unknown[];
       };
       ext?: ExtensionObject;
-      [k: string]: unknown;
     } & (
       | {
           /**
@@ -7092,7 +6840,6 @@ export interface TargetingOverlay {
            * Transportation mode for isochrone calculation. Required when travel_time is provided.
            */
           transport_mode: TransportMode;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -7116,7 +6863,6 @@ export interface TargetingOverlay {
              */
             unit: DistanceUnit;
           };
-          [k: string]: unknown;
         }
       | {
           /**
@@ -7132,7 +6878,6 @@ export interface TargetingOverlay {
              */
             coordinates: unknown[];
           };
-          [k: string]: unknown;
         }
     ),
     ...({
@@ -7189,7 +6934,6 @@ export interface TargetingOverlay {
         coordinates: unknown[];
       };
       ext?: ExtensionObject;
-      [k: string]: unknown;
     } & (
       | {
           /**
@@ -7214,7 +6958,6 @@ export interface TargetingOverlay {
            * Transportation mode for isochrone calculation. Required when travel_time is provided.
            */
           transport_mode: TransportMode;
-          [k: string]: unknown;
         }
       | {
           /**
@@ -7238,7 +6981,6 @@ export interface TargetingOverlay {
              */
             unit: DistanceUnit;
           };
-          [k: string]: unknown;
         }
       | {
           /**
@@ -7254,7 +6996,6 @@ export interface TargetingOverlay {
              */
             coordinates: unknown[];
           };
-          [k: string]: unknown;
         }
     ))[],
   ];
@@ -7314,7 +7055,6 @@ export interface TargetingOverlay {
       match_type: MatchType;
     }[],
   ];
-  [k: string]: unknown;
 }
 /**
  * @deprecated
@@ -7369,7 +7109,6 @@ export interface PackageSignalTargetingGroups {
    * @minItems 1
    */
   groups: [PackageSignalTargetingGroup, ...PackageSignalTargetingGroup[]];
-  [k: string]: unknown;
 }
 /**
  * A basic Boolean group of package-level signal targeting entries. 'any' means the user must match at least one signal in the group. 'none' means the user must match none of the signals in the group. Use groups for portable include/exclude composition such as (A OR B) AND NOT (C OR D).
@@ -7385,7 +7124,6 @@ export interface PackageSignalTargetingGroup {
    * @minItems 1
    */
   signals: [PackageSignalTargeting, ...PackageSignalTargeting[]];
-  [k: string]: unknown;
 }
 /**
  * A time duration expressed as an interval and unit. Used for frequency cap windows, attribution windows, reach optimization windows, time budgets, and other time-based settings. When unit is 'campaign', interval must be 1 — the window spans the full campaign flight.
@@ -7458,7 +7196,6 @@ export interface MeasurementTerms {
      * Maximum hours by which the authoritative party MUST publish a final record (`is_final: true` / `finalized_at` on `get_media_buy_delivery`, or `final: true` / `finalized_at` on `report_usage`). **Anchor:** when `measurement_window` is set, hours are counted from the close of that window (e.g., 240h after `c7` close = ~10 days after the 7-day DVR accumulation completes); when `measurement_window` is absent, hours are counted from `reporting_period.end`. Picking a single anchor avoids ambiguity for windowed channels where `reporting_period.end` and window close differ by days. The deadline applies to whichever party is named in `vendor` — seller, buyer, or third-party vendor — symmetrically. When the deadline elapses without a final record, the counterparty MAY fall back to its own attestation for invoicing (seller falls back to seller-attested numbers via `get_media_buy_delivery`; buyer falls back to a buyer-attested `report_usage` push), and the breach is treated like any other measurement-terms breach under `makegood_policy`. Absent means no contractual deadline — finalization is best-effort and disagreements resolve out of band.
      */
     finalization_deadline_hours?: number;
-    [k: string]: unknown;
   };
   /**
    * Remedies available when a performance standard or billing measurement variance is breached. Seller declares which remedy types they support. When a breach occurs, the seller proposes a remedy from this menu; the buyer accepts or disputes.
@@ -7470,9 +7207,7 @@ export interface MeasurementTerms {
      * @minItems 1
      */
     available_remedies: [MakegoodRemedy, ...MakegoodRemedy[]];
-    [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * A rate threshold for a performance metric, measured by a specified vendor. The threshold is a floor or ceiling depending on the metric: viewability, completion_rate, brand_safety, and attention_score are floors (must exceed); ivt is a ceiling (must not exceed).
@@ -7494,7 +7229,6 @@ export interface PerformanceStandard {
    * Vendor measuring this metric (e.g., { domain: 'doubleverify.com' }). The vendor's brand.json agents array (type: 'measurement') is the discovery point for their measurement agent. When specified on a confirmed package, creatives MUST include tracker_script or tracker_pixel assets from this vendor.
    */
   vendor: BrandReference;
-  [k: string]: unknown;
 }
 /**
  * Assignment of a creative asset to a package with optional creative routing by placement. Used in create_media_buy and update_media_buy requests. Buyers identify the stored creative with `creative_id` only. A generic `id` alias, if present due to adapter-internal payload reuse, is not an AdCP identifier and sellers MUST ignore it on input. Note: sync_creatives does not support placement_refs or placement_ids - use create/update_media_buy for placement-level creative routing.
@@ -7520,7 +7254,6 @@ export interface CreativeAssignment {
    * @minItems 1
    */
   placement_ids?: [string, ...string[]];
-  [k: string]: unknown;
 }
 /**
  * Reference to a placement by publisher domain and placement ID. Placement IDs are publisher-scoped, matching the placement catalog in that publisher's adagents.json. When `publisher_domain` is omitted on legacy inputs, receivers MAY interpret the placement ID relative to the seller agent's own publisher domain; new senders SHOULD include `publisher_domain`.
@@ -7534,7 +7267,6 @@ export interface PlacementReference {
    * Placement ID from the publisher's adagents.json placement catalog, or an inline seller-defined placement ID interpreted within the same publisher namespace.
    */
   placement_id: string;
-  [k: string]: unknown;
 }
 /**
  * Describes the attribution methodology and lookback windows used for conversion measurement. Enables cross-platform comparison by making attribution methodology transparent. Used as a `$ref` from `optimization-goal.json` (buyer's optimization-time attribution choice), `get-media-buy-delivery-response.json` (seller-declared attribution methodology in delivery reports), and similar surfaces. All fields are optional individually but at least one of `post_click`, `post_view`, or `model` SHOULD be populated; absence of `model` means the seller's default attribution model applies (typically `last_touch` per industry convention) — sellers SHOULD populate `model` explicitly when committing to a specific methodology.
@@ -7552,7 +7284,6 @@ export interface AttributionWindow {
    * Attribution model used to assign credit when multiple touchpoints exist. SHOULD be populated when committing to a specific model; when absent, the seller's default applies.
    */
   model?: AttributionModel;
-  [k: string]: unknown;
 }
 /**
  * The seller's interpreted delivery parameters for a media buy. Represents what the seller will actually run, which may differ from what the buyer requested (e.g., the seller may apply additional targeting, frequency caps, or adjust geo to match their inventory). Used for authorization verification and audit.
@@ -7570,7 +7301,6 @@ export interface PlannedDelivery {
      * ISO 3166-2 subdivision codes where ads will deliver.
      */
     regions?: string[];
-    [k: string]: unknown;
   };
   /**
    * Channels the seller will deliver on.
@@ -7611,7 +7341,6 @@ export interface PlannedDelivery {
    */
   enforced_policies?: string[];
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Error response - operation failed, no media buy created
@@ -7628,7 +7357,9 @@ export interface CreateMediaBuyError {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  media_buy_id?: never;
+  packages?: never;
+  sandbox?: never;
 }
 /**
  * Async task envelope returned when the media buy cannot be confirmed before the response is emitted — for example, when a guaranteed buy requires IO signing, when governance review is outstanding, or when the seller has queued the request for batch processing. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the media_buy_id and packages land on the completion artifact, not this envelope. Do not use a 'pending_approval' MediaBuy.status for this case — that value is not in MediaBuyStatus; IO review and similar pre-issuance workflows are modeled at the task layer only.
@@ -7655,7 +7386,8 @@ export interface CreateMediaBuyResponseCreateMediaBuySubmitted {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  media_buy_id?: never;
+  packages?: never;
 }
 /**
  * Success response - media buy updated successfully
@@ -7715,7 +7447,7 @@ export interface UpdateMediaBuySuccess {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Error response - operation failed, no changes applied
@@ -7732,7 +7464,9 @@ export interface UpdateMediaBuyError {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  media_buy_id?: never;
+  affected_packages?: never;
+  sandbox?: never;
 }
 /**
  * Async task envelope returned when update_media_buy cannot be confirmed before the response — for example, when operator re-approval is required for mid-flight changes. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the updated media buy state lands on the completion artifact, not this envelope.
@@ -7759,7 +7493,7 @@ export interface UpdateMediaBuyResponseUpdateMediaBuySubmitted {
    */
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  media_buy_id?: never;
 }
 /**
  * Payload-only delivery report result carried under core/mcp-webhook-payload.json result for task_type media_buy_delivery. This is not a top-level webhook POST body and does not include protocol envelope fields such as task_id or status.
@@ -7791,7 +7525,6 @@ export interface MediaBuyDeliveryWebhookResult {
   reporting_period: {
     start: string;
     end: string;
-    [k: string]: unknown;
   };
   /**
    * ISO 4217 currency code.
@@ -7842,7 +7575,6 @@ export interface MediaBuyDeliveryWebhookResult {
     pricing_model?: PricingModel;
     totals: DeliveryMetrics & {
       effective_rate?: number;
-      [k: string]: unknown;
     };
     /**
      * Metrics broken down by package.
@@ -7859,9 +7591,7 @@ export interface MediaBuyDeliveryWebhookResult {
       finalized_at?: string;
       measurement_window?: string;
       supersedes_window?: string;
-      [k: string]: unknown;
     })[];
-    [k: string]: unknown;
   }[];
   /**
    * Task-specific delivery errors or warnings.
@@ -7870,7 +7600,6 @@ export interface MediaBuyDeliveryWebhookResult {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Standard delivery metrics that can be reported at media buy, package, or creative level
@@ -7972,7 +7701,6 @@ export interface DeliveryMetrics {
      * Total monetary value of events of this type
      */
     value?: number;
-    [k: string]: unknown;
   }[];
   /**
    * Gross Rating Points delivered (for CPP)
@@ -7998,7 +7726,6 @@ export interface DeliveryMetrics {
      * Duration of the measurement window. REQUIRED when `kind` is `period` or `rolling` — declares the snapshot length (e.g., `{"interval": 1, "unit": "days"}` for a daily snapshot) or the trailing-window length (e.g., `{"interval": 7, "unit": "days"}` for trailing-7-day rolling reach). When `kind` is `cumulative`, this field is implicit (campaign-to-date) and SHOULD be omitted.
      */
     period?: Duration;
-    [k: string]: unknown;
   };
   /**
    * Average frequency per reach unit, measured over the window declared in `reach_window`. When `reach_unit` is 'households', this is average exposures per household; when 'accounts', per logged-in account; etc. When `reach_window` is omitted, the window is unspecified — buyers MUST NOT compare or average frequency values across rows.
@@ -8024,7 +7751,6 @@ export interface DeliveryMetrics {
      * 100% completion views
      */
     q4_views?: number;
-    [k: string]: unknown;
   } | null;
   /**
    * DOOH-specific metrics (only included for DOOH campaigns)
@@ -8078,9 +7804,7 @@ export interface DeliveryMetrics {
        * Number of screens used at this venue
        */
       screens_used?: number;
-      [k: string]: unknown;
     }[];
-    [k: string]: unknown;
   };
   /**
    * Viewability metrics. Viewable rate should be calculated as viewable_impressions / measurable_impressions (not total impressions), since some environments cannot measure viewability. Includes `viewed_seconds` — average in-view duration — since duration is governed by the same viewability threshold (`standard`) and shares the same `measurable_impressions` denominator. Sellers SHOULD include `standard` whenever measured viewability values are reported because MRC and GroupM rows are not interchangeable.
@@ -8110,7 +7834,6 @@ export interface DeliveryMetrics {
      * Viewability measurement standard applied to these metrics. Governs the in-view threshold for both `viewable_rate` and `viewed_seconds`.
      */
     standard?: ViewabilityStandard;
-    [k: string]: unknown;
   };
   /**
    * Total engagements — direct interactions with the ad beyond viewing. Includes social reactions/comments/shares, story/unit opens, interactive overlay taps on CTV, companion banner interactions on audio. Platform-specific; corresponds to the 'engagements' optimization metric. Maps to DBCFM KPI_INTERACTIONS (Interaktionen) in the Reporting/Performance block.
@@ -8176,13 +7899,11 @@ export interface DeliveryMetrics {
      * Total monetary value of conversions from this action source
      */
     value?: number;
-    [k: string]: unknown;
   }[];
   /**
    * Reported values for vendor-defined metrics that the product's `reporting_capabilities.vendor_metrics` declared. Each entry carries the vendor (BrandRef), the metric identifier within the vendor's vocabulary, the value, optional unit, and `measurable_impressions` as the coverage denominator — vendor measurement is rarely 100% of delivered impressions, since vendors only score impressions where their SDK fires or their panel matches. When a declared vendor metric is omitted from this array, buyers infer no measurement happened (no integration). One row per `(vendor.domain, vendor.brand_id, metric_id)` per reporting period — sellers MUST de-duplicate before emission and MUST NOT emit the same vendor metric twice; buyers MAY treat duplicate rows as a seller-side conformance bug. The structured `vendor_metric_values` array is the recommended path for vendor metrics; `additionalProperties: true` on this parent object is preserved so existing free-form vendor emissions remain conformant during migration.
    */
   vendor_metric_values?: VendorMetricValue[];
-  [k: string]: unknown;
 }
 /**
  * A reported value for a vendor-defined metric, emitted in `delivery-metrics.json` `vendor_metric_values` parallel to standard scalars. Identifies the vendor (BrandRef), the metric name within that vendor's vocabulary, the value, and the coverage denominator (`measurable_impressions`) — vendor measurement is rarely 100% coverage. The `breakdown` slot accommodates vendors that emit structured payloads beyond a single scalar (panel demographic breakouts, co-view ratios, incremental decompositions). To add fields beyond what this schema defines, vendors place them inside `breakdown` rather than alongside the standard envelope.
@@ -8277,7 +7998,6 @@ export interface SyncCreativesSuccess {
     assignment_errors?: {
       [k: string]: unknown;
     };
-    [k: string]: unknown;
   }[];
   /**
    * When true, this response contains simulated data from sandbox mode.
@@ -8285,7 +8005,8 @@ export interface SyncCreativesSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
+  task_id?: never;
 }
 /**
  * Error response - operation failed completely, no creatives were processed
@@ -8299,7 +8020,10 @@ export interface SyncCreativesError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  creatives?: never;
+  dry_run?: never;
+  sandbox?: never;
+  task_id?: never;
 }
 /**
  * Async task envelope returned when the whole sync operation cannot be confirmed before the response is emitted — for example, when the seller batches ingestion, when async review must settle before per-item results can be issued, or when governance review gates the sync. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the creatives array with per-item action/status lands on the completion artifact, not this envelope. Per-item async review (an item in pending_review while the rest of the sync resolves synchronously) belongs on the SyncCreativesSuccess branch with status: pending_review, not here.
@@ -8323,7 +8047,7 @@ export interface SyncCreativesResponseSyncCreativesSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  creatives?: never;
 }
 /**
  * Single-format success response. Returned when the request used target_format_id (without fan-out). Carries an optional build_variant_id so a single build is refinable; multi-format builds that need per-output refinable leaves should request the variant shape (max_variants).
@@ -8388,9 +8112,7 @@ export interface BuildCreativeSuccess {
            * Context description applied to this variant
            */
           context_description?: string;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -8421,9 +8143,7 @@ export interface BuildCreativeSuccess {
            * Context description applied to this variant
            */
           context_description?: string;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       }[],
     ];
     /**
@@ -8434,7 +8154,6 @@ export interface BuildCreativeSuccess {
      * ISO 8601 timestamp when preview URLs expire. May differ from the manifest's expires_at.
      */
     expires_at: string;
-    [k: string]: unknown;
   };
   /**
    * When include_preview was true in the request but preview generation failed. Uses the standard error structure with code, message, and recovery classification. Distinguishes 'agent does not support inline preview' (preview and preview_error both absent) from 'preview generation failed' (preview absent, preview_error present). Omitted when preview succeeded or was not requested.
@@ -8458,7 +8177,6 @@ export interface BuildCreativeSuccess {
   consumption?: CreativeConsumption;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A hosted video file delivered directly (e.g., an MP4 you host), with URL and technical specifications including audio track properties. `width` and `height` are required because a hosted video file has intrinsic, native pixel dimensions that are known when the file is created. Tag-delivered video uses the separate `vast` asset, which carries no `width`/`height`: a VAST response resolves geometry per-`MediaFile` at serve time, so there is no single width/height for the ad. Aspect-ratio and size *constraints* (what a placement accepts) belong on the format/requirements layer, not on the asset.
@@ -8576,7 +8294,6 @@ export interface VideoAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Audio asset with URL and technical specifications
@@ -8638,7 +8355,6 @@ export interface AudioAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Text content asset
@@ -8660,7 +8376,6 @@ export interface TextAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * URL reference asset. `url_type` declares the mechanism a receiver uses to invoke the URL (clickthrough vs. tracker_pixel vs. tracker_script) and is distinct from the URL's purpose, which the format declares in `url-asset-requirements.role` (clickthrough, landing_page, impression_tracker, click_tracker, viewability_tracker, third_party_tracker). Senders SHOULD include `url_type` on every URL asset. When `url_type` is absent, receivers SHOULD fall back to the format's `url-asset-requirements.role` per this mapping: clickthrough/landing_page → `clickthrough`; impression_tracker/click_tracker → `tracker_pixel`; viewability_tracker → `tracker_script` (OMID and equivalent verification SDKs require a <script> tag — firing them as a pixel produces no measurement); third_party_tracker → no safe fallback (mechanism is integration-specific — DV/IAS ship both pixel and script forms — receivers MAY reject or warn). When neither `url_type` nor a format-side `role` is available, receivers MUST NOT silently pick a mechanism; they SHOULD reject the manifest. Note: VAST/DAAST tag URLs are not URL assets — use `asset_type: "vast"` (or the dedicated tracker types pending RFC #2915), not `asset_type: "url"` with a tracker_pixel mechanism.
@@ -8686,7 +8401,6 @@ export interface URLAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Inline HTML content asset. For URL-delivered HTML5 banner bundles, use the zip asset type instead. For single-URL iframe-rendered tag references, use the url asset type with an appropriate url_type.
@@ -8724,13 +8438,11 @@ export interface HTMLAsset {
      * Whether the creative has been tested with screen readers
      */
     screen_reader_tested?: boolean;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Inline JavaScript content asset. For URL-delivered third-party tag scripts, use the url asset type with url_type 'tracker_script'. For HTML5 banner bundles that include JavaScript, use the zip asset type.
@@ -8768,13 +8480,11 @@ export interface JavaScriptAsset {
      * Whether the creative has been tested with screen readers
      */
     screen_reader_tested?: boolean;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Bundled creative asset delivered as a zip archive — typically an HTML5 banner with index.html plus supporting CSS, JS, images, and fonts. Receivers unpack the zip, validate internal structure, and serve contents from CDN. Distinct from inline HTML (html asset) and from third-party tag URLs (url asset with url_type tracker_script).
@@ -8828,13 +8538,11 @@ export interface ZipAsset {
      * Whether the creative has been tested with screen readers
      */
     screen_reader_tested?: boolean;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Webhook for server-side dynamic content rendering (DCO)
@@ -8884,13 +8592,11 @@ export interface WebhookAsset {
      * Header name for API key (e.g., 'X-API-Key')
      */
     api_key_header?: string;
-    [k: string]: unknown;
   };
   /**
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * CSS stylesheet asset
@@ -8912,7 +8618,6 @@ export interface CSSAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Markdown-formatted text content following CommonMark specification
@@ -8938,7 +8643,6 @@ export interface MarkdownAsset {
    * Whether raw HTML blocks are allowed in the markdown. False recommended for security.
    */
   allow_raw_html?: boolean;
-  [k: string]: unknown;
 }
 /**
  * Campaign-level creative context for AI-powered creative generation. Provides the layer between brand identity (stable across campaigns) and individual creative execution (per-request). A brand has one identity (defined in brand.json) but different creative briefs for each campaign or flight.
@@ -8984,7 +8688,6 @@ export interface CreativeBrief {
      * Key messages to communicate in priority order
      */
     key_messages?: string[];
-    [k: string]: unknown;
   };
   /**
    * Visual and strategic reference materials such as mood boards, product shots, example creatives, and strategy documents
@@ -9031,7 +8734,6 @@ export interface CreativeBrief {
          * How long the disclosure must persist during content playback or display. When omitted, the creative agent should use the most restrictive persistence mode supported by the target format.
          */
         persistence?: DisclosurePersistence;
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -9064,7 +8766,6 @@ export interface CreativeBrief {
          * How long the disclosure must persist during content playback or display. When omitted, the creative agent should use the most restrictive persistence mode supported by the target format.
          */
         persistence?: DisclosurePersistence;
-        [k: string]: unknown;
       }[],
     ];
     /**
@@ -9073,9 +8774,7 @@ export interface CreativeBrief {
      * @minItems 1
      */
     prohibited_claims?: [string, ...string[]];
-    [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * A reference asset that provides creative context. Carries visual materials (mood boards, product shots, example creatives) with semantic roles that tell creative agents how to use them.
@@ -9093,7 +8792,6 @@ export interface ReferenceAsset {
    * Human-readable description of the asset and how it should inform creative generation
    */
   description?: string;
-  [k: string]: unknown;
 }
 /**
  * A single card in a multi-card creative (image_carousel, future composed carousels). Carries: `media` (an image OR video asset), optional `headline` (short text), optional `description` (longer text), optional `cta` (call-to-action label), optional `landing_page_url` (url asset with `url_type: "clickthrough"`).
@@ -9135,7 +8833,6 @@ export interface CardAsset {
    * Provenance metadata for this card, overrides manifest-level provenance.
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Reference to a platform extension definition. The agent that owns the URI is authoritative for the extension's schema. Buyers fetch the definition once per content digest and cache it. Platform extensions are typically bundled in `get_products` responses under an `extensions` map keyed by `uri@digest`, eliminating the need for a separate fetch.
@@ -9151,7 +8848,6 @@ export interface PlatformExtensionReference {
    * SHA-256 content digest of the extension definition (sha256:<hex>). Used to detect drift — if the agent revises the extension, the digest changes and cached definitions become invalid.
    */
   digest: string;
-  [k: string]: unknown;
 }
 /**
  * A single renderer-fired HTTP tracker URL — image pixel or JavaScript include — bound to a measurement event (impression, viewability, click, custom). Generic web-pixel tracker primitive applicable to any web-rendered canonical format (image, html5, image_carousel, responsive_creative, sponsored_placement, native_*, plus the non-VAST/DAAST events of video_hosted and audio_hosted). The buyer's measurement vendor declares the tracker URL; the seller's renderer fires it at serve time without buyer-side involvement.
@@ -9240,7 +8936,6 @@ export interface PixelTrackerAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance.
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * A single tracker URL bound to a VAST `TrackingEvents` event. Emitted by the creative agent as a decomposed VAST-event URL; the sales agent assembles these into the VAST `TrackingEvents` block at serve time. IMPORTANT: this asset type is for `TrackingEvents` URLs only (start, quartiles, complete, pause, mute, etc.). The `Impression` URL MUST be modeled as a `url` asset with `url_type: "tracker_pixel"`, not as a vast_tracker with `vast_event: "impression"`. Decomposed trackers let format requirements bind specific measurement events (e.g., MRC viewable) without forcing the buyer to construct a full VAST tag.
@@ -9270,7 +8965,6 @@ export interface VASTTrackerAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance.
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * A single tracker URL bound to a DAAST `TrackingEvents` event. Audio-side analogue of vast-tracker-asset. The `Impression` URL MUST be modeled as a `url` asset with `url_type: "tracker_pixel"`, not as a daast_tracker with `daast_event: "impression"`.
@@ -9300,7 +8994,6 @@ export interface DAASTTrackerAsset {
    * Provenance metadata for this asset, overrides manifest-level provenance.
    */
   provenance?: Provenance;
-  [k: string]: unknown;
 }
 /**
  * Rights metadata attached to a creative manifest. Each entry represents constraints from a single rights holder. A creative may combine multiple rights constraints (e.g., talent likeness + music license). For v1, rights constraints are informational metadata — the buyer/orchestrator manages creative lifecycle against these terms.
@@ -9322,7 +9015,6 @@ export interface RightsConstraint {
      * Agent identifier
      */
     id: string;
-    [k: string]: unknown;
   };
   /**
    * Start of the rights validity period
@@ -9363,7 +9055,6 @@ export interface RightsConstraint {
    */
   verification_url?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * An industry-standard or market-specific identifier for an advertising creative (e.g., Ad-ID, ISCI, Clearcast clock number, IDcrea). These identifiers are managed by external registries or clearance bodies and used across the supply chain to track and reference specific creative assets. Add a PR to extend creative-identifier-type when another shared identifier scheme needs first-class support.
@@ -9374,7 +9065,6 @@ export interface IndustryIdentifier {
    * The identifier value (e.g., 'ABCD1234000H' for Ad-ID). Preserve the value exactly as the traffic or clearance system expects it.
    */
   value: string;
-  [k: string]: unknown;
 }
 /**
  * Structured consumption details returned by build_creative when a paid creative agent computes cost. Contains well-known fields for common consumption metrics. The consumption object is informational — it lets the buyer verify that vendor_cost is consistent with the rate card. vendor_cost is the billing source of truth, not consumption.
@@ -9396,7 +9086,6 @@ export interface CreativeConsumption {
    * Processing time billed, in seconds. For compute-time pricing models.
    */
   duration_seconds?: number;
-  [k: string]: unknown;
 }
 /**
  * Multi-format success response. Returned when the request used target_format_ids. Contains one manifest per requested format. Multi-format requests are atomic — all formats must succeed or the entire request fails with an error response. Array order corresponds to the target_format_ids request order.
@@ -9459,9 +9148,7 @@ export interface BuildCreativeMultiSuccess {
            * Context description applied to this preview
            */
           context_description?: string;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -9496,9 +9183,7 @@ export interface BuildCreativeMultiSuccess {
            * Context description applied to this preview
            */
           context_description?: string;
-          [k: string]: unknown;
         };
-        [k: string]: unknown;
       }[],
     ];
     /**
@@ -9509,7 +9194,6 @@ export interface BuildCreativeMultiSuccess {
      * ISO 8601 timestamp when preview URLs expire. May differ from the manifest's expires_at.
      */
     expires_at: string;
-    [k: string]: unknown;
   };
   /**
    * When include_preview was true in the request but preview generation failed. Uses the standard error structure with code, message, and recovery classification. Omitted when preview succeeded or was not requested.
@@ -9533,7 +9217,6 @@ export interface BuildCreativeMultiSuccess {
   consumption?: CreativeConsumption;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Multiplicity success response. Returned WHENEVER the request used max_creatives, max_variants > 1, variant_axis, or refine_from_build_variant_id — with or without a transformer_id. **There is no fallback to the single/multi-format shapes: a client that sends any of those inputs MUST handle this `creatives[]` shape; it will not receive `creative_manifest`/`creative_manifests`.** Carries creatives[] — one entry per produced creative group (per catalog item when fanning out) — each holding variants[] alternatives. The envelope semantics are fixed: creatives[] is the set of creative groups the call produced; variants[] is the choose-among set within each group. Every produced variant is a real, independently-billed build (you pay for all produced); the buyer keeps one or many by trafficking the chosen build_variant_id(s). Mutually exclusive with the other success/error/submitted shapes. Per-FORMAT remains atomic within a (creative) group; per-ITEM (catalog fan-out) is non-atomic — a failed item is reported via that creative's errors[] and does not fail the batch.
@@ -9562,7 +9245,6 @@ export interface BuildCreativeVariantSuccess {
          * Identifier of the catalog item this creative was built for.
          */
         item_id: string;
-        [k: string]: unknown;
       };
       /**
        * When this creative group was produced by fanning out over signal_conditions, the SignalTargeting condition this group is FOR (e.g. weather=rain). Sibling to catalog_item_ref. Carries the SAME signal_ref identity the sales-side package targeting uses, so a sales agent can structurally match condition identity and reject-at-trafficking (SIGNAL_TARGETING_INCOMPATIBLE) when a creative is assigned to an incompatible package.
@@ -9626,7 +9308,6 @@ export interface BuildCreativeVariantSuccess {
              */
             seconds_used?: number;
             ext?: ExtensionObject;
-            [k: string]: unknown;
           };
           /**
            * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -9644,7 +9325,6 @@ export interface BuildCreativeVariantSuccess {
            * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
            */
           consumption?: CreativeConsumption;
-          [k: string]: unknown;
         },
         ...{
           /**
@@ -9698,7 +9378,6 @@ export interface BuildCreativeVariantSuccess {
              */
             seconds_used?: number;
             ext?: ExtensionObject;
-            [k: string]: unknown;
           };
           /**
            * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -9716,7 +9395,6 @@ export interface BuildCreativeVariantSuccess {
            * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
            */
           consumption?: CreativeConsumption;
-          [k: string]: unknown;
         }[],
       ];
       /**
@@ -9725,7 +9403,6 @@ export interface BuildCreativeVariantSuccess {
        * @minItems 1
        */
       errors?: [CoreError, ...CoreError[]];
-      [k: string]: unknown;
     } & (
       | {
           /**
@@ -9786,7 +9463,6 @@ export interface BuildCreativeVariantSuccess {
                  */
                 seconds_used?: number;
                 ext?: ExtensionObject;
-                [k: string]: unknown;
               };
               /**
                * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -9804,7 +9480,6 @@ export interface BuildCreativeVariantSuccess {
                * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
                */
               consumption?: CreativeConsumption;
-              [k: string]: unknown;
             },
             ...{
               /**
@@ -9858,7 +9533,6 @@ export interface BuildCreativeVariantSuccess {
                  */
                 seconds_used?: number;
                 ext?: ExtensionObject;
-                [k: string]: unknown;
               };
               /**
                * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -9876,10 +9550,8 @@ export interface BuildCreativeVariantSuccess {
                * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
                */
               consumption?: CreativeConsumption;
-              [k: string]: unknown;
             }[],
           ];
-          [k: string]: unknown;
         }
       | {
           /**
@@ -9888,7 +9560,6 @@ export interface BuildCreativeVariantSuccess {
            * @minItems 1
            */
           errors: [CoreError, ...CoreError[]];
-          [k: string]: unknown;
         }
     ),
     ...({
@@ -9908,7 +9579,6 @@ export interface BuildCreativeVariantSuccess {
          * Identifier of the catalog item this creative was built for.
          */
         item_id: string;
-        [k: string]: unknown;
       };
       /**
        * When this creative group was produced by fanning out over signal_conditions, the SignalTargeting condition this group is FOR (e.g. weather=rain). Sibling to catalog_item_ref. Carries the SAME signal_ref identity the sales-side package targeting uses, so a sales agent can structurally match condition identity and reject-at-trafficking (SIGNAL_TARGETING_INCOMPATIBLE) when a creative is assigned to an incompatible package.
@@ -9972,7 +9642,6 @@ export interface BuildCreativeVariantSuccess {
              */
             seconds_used?: number;
             ext?: ExtensionObject;
-            [k: string]: unknown;
           };
           /**
            * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -9990,7 +9659,6 @@ export interface BuildCreativeVariantSuccess {
            * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
            */
           consumption?: CreativeConsumption;
-          [k: string]: unknown;
         },
         ...{
           /**
@@ -10044,7 +9712,6 @@ export interface BuildCreativeVariantSuccess {
              */
             seconds_used?: number;
             ext?: ExtensionObject;
-            [k: string]: unknown;
           };
           /**
            * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -10062,7 +9729,6 @@ export interface BuildCreativeVariantSuccess {
            * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
            */
           consumption?: CreativeConsumption;
-          [k: string]: unknown;
         }[],
       ];
       /**
@@ -10071,7 +9737,6 @@ export interface BuildCreativeVariantSuccess {
        * @minItems 1
        */
       errors?: [CoreError, ...CoreError[]];
-      [k: string]: unknown;
     } & (
       | {
           /**
@@ -10132,7 +9797,6 @@ export interface BuildCreativeVariantSuccess {
                  */
                 seconds_used?: number;
                 ext?: ExtensionObject;
-                [k: string]: unknown;
               };
               /**
                * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -10150,7 +9814,6 @@ export interface BuildCreativeVariantSuccess {
                * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
                */
               consumption?: CreativeConsumption;
-              [k: string]: unknown;
             },
             ...{
               /**
@@ -10204,7 +9867,6 @@ export interface BuildCreativeVariantSuccess {
                  */
                 seconds_used?: number;
                 ext?: ExtensionObject;
-                [k: string]: unknown;
               };
               /**
                * Which rate-card pricing option was applied for THIS variant leaf. Pass in report_usage after promotion.
@@ -10222,10 +9884,8 @@ export interface BuildCreativeVariantSuccess {
                * Structured consumption for this variant leaf. Informational; vendor_cost is the billing source of truth.
                */
               consumption?: CreativeConsumption;
-              [k: string]: unknown;
             }[],
           ];
-          [k: string]: unknown;
         }
       | {
           /**
@@ -10234,7 +9894,6 @@ export interface BuildCreativeVariantSuccess {
            * @minItems 1
            */
           errors: [CoreError, ...CoreError[]];
-          [k: string]: unknown;
         }
     ))[],
   ];
@@ -10288,7 +9947,6 @@ export interface BuildCreativeVariantSuccess {
   expires_at?: string;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A single feature evaluation result for a creative. Uses the same value structure as property-feature-value (value, confidence, expires_at, etc.).
@@ -10398,9 +10056,7 @@ export interface BuildCreativeEstimate {
       cost_low?: number;
       cost_high?: number;
       consumption_estimate?: CreativeConsumption;
-      [k: string]: unknown;
     }[];
-    [k: string]: unknown;
   };
   /**
    * ISO 8601 timestamp after which this estimate's inputs/prices may no longer hold.
@@ -10408,7 +10064,6 @@ export interface BuildCreativeEstimate {
   expires_at?: string;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Error response — creative generation failed. Multi-format requests (`target_format_ids[]`) are atomic per `BuildCreativeMultiSuccess` semantics: a single format failing means the entire batch returns an error response, not a partial success. Buyers diagnose per-format failures by reading the `errors[]` array's per-format attribution (see the `errors` field description).
@@ -10429,7 +10084,10 @@ export interface BuildCreativeError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  creative_manifest?: never;
+  creative_manifests?: never;
+  creatives?: never;
+  estimate?: never;
 }
 /**
  * Async task envelope returned when build_creative cannot be confirmed before the response — for example, when a slow generative pipeline or multi-minute LLM workflow is queued. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the creative_manifest(s) land on the completion artifact, not this envelope.
@@ -10453,7 +10111,10 @@ export interface BuildCreativeResponseBuildCreativeSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  creative_manifest?: never;
+  creative_manifests?: never;
+  creatives?: never;
+  estimate?: never;
 }
 /**
  * Success response - signal activated successfully to one or more deployment targets
@@ -10469,7 +10130,7 @@ export interface ActivateSignalSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Error response - operation failed, signal not activated
@@ -10483,7 +10144,8 @@ export interface ActivateSignalError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  deployments?: never;
+  sandbox?: never;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/0.
@@ -10491,7 +10153,6 @@ export interface ActivateSignalError {
 export interface ImageFormatDeclaration {
   format_kind: 'image';
   params: CanonicalFormatImage;
-  [k: string]: unknown;
 }
 /**
  * Shared parameter fields that apply across canonical formats. Each canonical format extends this base with format-specific parameters (dimensions, durations, codecs, slot constraints).
@@ -10619,7 +10280,6 @@ export interface CanonicalFormatBase {
      * Producers SHOULD set this explicitly on slots whose consumption pattern isn't obvious (host-read scripts on `audio_hosted`, briefs on generative `video_hosted`, catalog feeds on `sponsored_placement`). For canonicals where every slot is render-verbatim (`image`, `display_tag`, `video_vast`), the default `false` is sufficient and the flag MAY be omitted.
      */
     consumed_for_production?: boolean;
-    [k: string]: unknown;
   }[];
   /**
    * Downstream platform connections or grants required to use this format declaration. These are in addition to the single AdCP caller credential. Use this when a platform product requires multiple downstream grants, such as an advertiser account connection plus a publisher identity or post authorization for published-post references.
@@ -10633,7 +10293,6 @@ export interface CanonicalFormatBase {
    * Typical production turnaround in business days when the format requires seller-side production (e.g., host-recording from a buyer-supplied script). 0 for synchronous (e.g., generative AI); >0 for human-produced (e.g., podcast host-read). Absent when no production is required (buyer uploads complete creative).
    */
   production_window_business_days?: number;
-  [k: string]: unknown;
 }
 /**
  * A seller/platform-side connection or grant required by a product, format, or request. This is not the AdCP caller credential: the AdCP request is still authenticated once, and the seller uses these stored downstream connections to call a platform or service on the buyer's behalf. Use this shape for platforms that require more than one downstream grant, such as an advertiser account connection plus a publisher identity or post authorization for published-post references.
@@ -10691,7 +10350,6 @@ export interface DownstreamConnectionRequirement {
      * Public URL for the referenced post, when available.
      */
     post_url?: string;
-    [k: string]: unknown;
   };
   /**
    * Seller-hosted or provider-hosted URL where a human can complete or restore this downstream connection.
@@ -10705,85 +10363,63 @@ export interface DownstreamConnectionRequirement {
    * Expiration time for the downstream grant, when known.
    */
   expires_at?: string;
-  [k: string]: unknown;
 }
 /**
  * The schema at formats/canonical/image.json#/allOf/1/oneOf/0.
  */
-export interface ImageFixed {
-  [k: string]: unknown;
-}
+export interface ImageFixed {}
 /**
  * The schema at formats/canonical/image.json#/allOf/1/oneOf/1.
  */
-export interface ImageMultiSize {
-  [k: string]: unknown;
-}
+export interface ImageMultiSize {}
 /**
  * The schema at formats/canonical/image.json#/allOf/1/oneOf/3.
  */
-export interface ImageNone {
-  [k: string]: unknown;
-}
+export interface ImageNone {}
 /**
  * The schema at core/product-format-declaration.json#/oneOf/1.
  */
 export interface HTML5FormatDeclaration {
   format_kind: 'html5';
   params: CanonicalFormatHTML5Banner;
-  [k: string]: unknown;
 }
 /**
  * The schema at formats/canonical/html5.json#/allOf/1/oneOf/0.
  */
-export interface Html5Fixed {
-  [k: string]: unknown;
-}
+export interface Html5Fixed {}
 /**
  * The schema at formats/canonical/html5.json#/allOf/1/oneOf/1.
  */
-export interface Html5MultiSize {
-  [k: string]: unknown;
-}
+export interface Html5MultiSize {}
 /**
  * The schema at formats/canonical/html5.json#/allOf/1/oneOf/3.
  */
-export interface Html5None {
-  [k: string]: unknown;
-}
+export interface Html5None {}
 /**
  * The schema at core/product-format-declaration.json#/oneOf/2.
  */
 export interface DisplayTagFormatDeclaration {
   format_kind: 'display_tag';
   params: CanonicalFormatDisplayTag;
-  [k: string]: unknown;
 }
 /**
  * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/0.
  */
-export interface DisplayTagFixed {
-  [k: string]: unknown;
-}
+export interface DisplayTagFixed {}
 /**
  * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/1.
  */
-export interface DisplayTagMultiSize {
-  [k: string]: unknown;
-}
+export interface DisplayTagMultiSize {}
 /**
  * The schema at formats/canonical/display_tag.json#/allOf/1/oneOf/3.
  */
-export interface DisplayTagNone {
-  [k: string]: unknown;
-}
+export interface DisplayTagNone {}
 /**
  * The schema at core/product-format-declaration.json#/oneOf/3.
  */
 export interface ImageCarouselFormatDeclaration {
   format_kind: 'image_carousel';
   params: CanonicalFormatImageCarousel;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/4.
@@ -10791,7 +10427,6 @@ export interface ImageCarouselFormatDeclaration {
 export interface HostedVideoFormatDeclaration {
   format_kind: 'video_hosted';
   params: CanonicalFormatHostedVideo;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/5.
@@ -10799,7 +10434,6 @@ export interface HostedVideoFormatDeclaration {
 export interface VASTVideoFormatDeclaration {
   format_kind: 'video_vast';
   params: CanonicalFormatVASTVideo;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/6.
@@ -10807,7 +10441,6 @@ export interface VASTVideoFormatDeclaration {
 export interface HostedAudioFormatDeclaration {
   format_kind: 'audio_hosted';
   params: CanonicalFormatHostedAudio;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/7.
@@ -10815,7 +10448,6 @@ export interface HostedAudioFormatDeclaration {
 export interface DAASTAudioFormatDeclaration {
   format_kind: 'audio_daast';
   params: CanonicalFormatDAASTAudio;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/8.
@@ -10823,7 +10455,6 @@ export interface DAASTAudioFormatDeclaration {
 export interface SponsoredPlacementFormatDeclaration {
   format_kind: 'sponsored_placement';
   params: CanonicalFormatSponsoredPlacementRetailMediaCatalogDriven;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/9.
@@ -10831,7 +10462,6 @@ export interface SponsoredPlacementFormatDeclaration {
 export interface NativeInFeedFormatDeclaration {
   format_kind: 'native_in_feed';
   params: CanonicalFormatNativeInFeed;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/10.
@@ -10839,7 +10469,6 @@ export interface NativeInFeedFormatDeclaration {
 export interface ResponsiveCreativeFormatDeclaration {
   format_kind: 'responsive_creative';
   params: CanonicalFormatResponsiveCreative;
-  [k: string]: unknown;
 }
 /**
  * The schema at core/product-format-declaration.json#/oneOf/11.
@@ -10847,7 +10476,6 @@ export interface ResponsiveCreativeFormatDeclaration {
 export interface AgentPlacementFormatDeclaration {
   format_kind: 'agent_placement';
   params: CanonicalFormatAgentPlacementAISurfaceSponsoredPlacement;
-  [k: string]: unknown;
 }
 /**
  * Adopter-defined shape that doesn't fit the 12 canonicals. Requires `format_shape` (vocabulary-registered global pattern) and `format_schema` (URI+digest reference to a fetchable schema describing the actual params/slots). `params` shape is governed by the fetched schema rather than baked into AdCP — kept as `type: object` here with `additionalProperties: true` because the canonical schema validates dynamically post-fetch.
@@ -10860,7 +10488,6 @@ export interface CustomFormatDeclaration {
   params: {
     [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * Cost Per Mille (cost per 1,000 impressions) pricing. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -10906,7 +10533,6 @@ export interface CPMPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Pricing guidance for auction-based bidding. Helps buyers calibrate bids with historical percentiles.
@@ -10928,7 +10554,6 @@ export interface PriceGuidance {
    * 90th percentile of recent winning bids
    */
   p90?: number;
-  [k: string]: unknown;
 }
 /**
  * Viewable Cost Per Mille (cost per 1,000 viewable impressions) pricing - MRC viewability standard. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -10974,7 +10599,6 @@ export interface VCPMPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Cost Per Click pricing. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11020,7 +10644,6 @@ export interface CPCPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Cost Per Completed View (100% video/audio completion) pricing. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11066,7 +10689,6 @@ export interface CPCVPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Cost Per View (at publisher-defined threshold) pricing for video/audio. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11111,9 +10733,7 @@ export interface CPVPricingOption {
            * Seconds of viewing required
            */
           duration_seconds: number;
-          [k: string]: unknown;
         };
-    [k: string]: unknown;
   };
   /**
    * Minimum spend requirement per package using this pricing option, in the specified currency
@@ -11127,7 +10747,6 @@ export interface CPVPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Cost Per Point (Gross Rating Point) pricing for TV and audio campaigns. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11173,7 +10792,6 @@ export interface CPPPricingOption {
      * Minimum GRPs/TRPs required
      */
     min_points?: number;
-    [k: string]: unknown;
   };
   /**
    * Minimum spend requirement per package using this pricing option, in the specified currency
@@ -11187,7 +10805,6 @@ export interface CPPPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Cost Per Acquisition pricing. Advertiser pays a fixed price when a specified conversion event occurs. The event_type field declares which event triggers billing (e.g., purchase, lead, app_install).
@@ -11233,7 +10850,6 @@ export interface CPAPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Flat rate pricing for sponsorships, takeovers, and DOOH exclusive placements. A fixed total cost regardless of delivery volume. For duration-scaled pricing (rate × time units), use the `time` model instead. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11276,7 +10892,6 @@ export interface FlatRatePricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * DOOH inventory allocation parameters. Sponsorship and takeover flat_rate options omit this field entirely — only include for digital out-of-home inventory.
@@ -11314,7 +10929,6 @@ export interface DoohParameters {
    * Estimated audience impressions for this slot (informational, not a delivery guarantee)
    */
   estimated_impressions?: number;
-  [k: string]: unknown;
 }
 /**
  * Cost per time unit (hour, day, week, or month) - rate scales with campaign duration. If fixed_price is present, it's fixed pricing. If absent, it's auction-based.
@@ -11360,7 +10974,6 @@ export interface TimeBasedPricingOption {
      * Maximum booking duration in time_units. Must be >= min_duration when both are present.
      */
     max_duration?: number;
-    [k: string]: unknown;
   };
   /**
    * Minimum spend requirement per package using this pricing option, in the specified currency
@@ -11374,7 +10987,6 @@ export interface TimeBasedPricingOption {
    * Adjustment kinds applicable to this pricing option. Tells buyer agents which adjustments are available before negotiation. When absent, no adjustments are pre-declared — the buyer should check price_breakdown if present.
    */
   eligible_adjustments?: PriceAdjustmentKind[];
-  [k: string]: unknown;
 }
 /**
  * Forecasted delivery metrics for a proposal or product allocation. Publishers attach points to help buyers evaluate expected campaign performance before purchase.
@@ -11423,7 +11035,6 @@ export interface DeliveryForecast {
    */
   valid_until?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A forecast data point. When budget is present, the point pairs a spend level with expected delivery — multiple points at ascending budgets form a curve. When budget is omitted, the point represents total available inventory for the requested targeting and dates, independent of spend.
@@ -11472,7 +11083,6 @@ export interface ForecastPoint {
       low?: unknown;
       mid?: unknown;
       high?: unknown;
-      [k: string]: unknown;
     };
     [k: string]:
       | ForecastRange
@@ -11480,7 +11090,6 @@ export interface ForecastPoint {
           low?: unknown;
           mid?: unknown;
           high?: unknown;
-          [k: string]: unknown;
         })
       | undefined;
   };
@@ -11507,7 +11116,6 @@ export interface ForecastPoint {
       low?: unknown;
       mid?: unknown;
       high?: unknown;
-      [k: string]: unknown;
     };
     /**
      * Forecasted average in-view duration per measurable impression, in seconds.
@@ -11517,13 +11125,11 @@ export interface ForecastPoint {
      * Viewability measurement standard applied to these forecasted values.
      */
     standard?: ViewabilityStandard;
-    [k: string]: unknown;
   };
   /**
    * Forecasted values for vendor-defined metrics that the product's reporting_capabilities.vendor_metrics declared. Mirrors delivery-metrics.vendor_metric_values, but value and measurable_impressions use ForecastRange. These forecasted measurement values are independent of pricing_options.
    */
   vendor_metric_values?: ForecastVendorMetricValue[];
-  [k: string]: unknown;
 }
 /**
  * A geographic dimension for a ForecastPoint row. Variant of ForecastPoint dimensions; see forecast-point-dimensions.json for dispatch rules.
@@ -11679,7 +11285,6 @@ export interface OutcomeMeasurementDeprecated {
    * Reporting frequency and format
    */
   reporting: string;
-  [k: string]: unknown;
 }
 /**
  * Seller-declared cancellation terms for a product. Declares the minimum notice period required before cancellation takes effect and the cancellation fee for insufficient notice. Buyers accept these terms by creating a media buy against the product.
@@ -11705,9 +11310,7 @@ export interface CancellationPolicy {
      * Fixed fee amount in the buy's currency. Required when type is 'fixed_fee'.
      */
     amount?: number;
-    [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * An action a seller declares as allowed on buys created against this product, scoped to the buy statuses where the action is permitted and the modes available. Advisory template only — the authoritative per-buy resolution lives in `available_actions[]` on the buy response (which may diverge from the product template based on negotiated terms, account tier, or buy-level overrides). The containing `allowed_actions[]` array is uniquely keyed by `action`; sellers MUST NOT emit two entries with the same `action` value. JSON Schema `uniqueItems` only catches structurally identical objects, so validators MUST enforce action-uniqueness separately.
@@ -11819,7 +11422,6 @@ export interface ReportingCapabilities {
    * @minItems 1
    */
   measurement_windows?: [MeasurementWindow, ...MeasurementWindow[]];
-  [k: string]: unknown;
 }
 /**
  * Declares which geographic levels and classification systems are available for by_geo reporting breakdowns in product-level reporting_capabilities.
@@ -11977,7 +11579,6 @@ export interface MeasurementWindow {
    * Whether this window is the basis for delivery guarantees, reconciliation, and invoicing. A product typically has one guarantee basis window (e.g., C7 for most US broadcast, post-IVT final for DOOH). Buyers reconcile against the guarantee basis window's final numbers.
    */
   is_guarantee_basis?: boolean;
-  [k: string]: unknown;
 }
 /**
  * Creative requirements and restrictions for a product
@@ -12015,7 +11616,6 @@ export interface CreativePolicy {
      * When true, the seller requires creatives to include at least one `embedded_provenance` entry. For pipelines where sidecar metadata is stripped by intermediaries, this ensures provenance data persists through delivery. Submissions that omit `embedded_provenance` are rejected with `PROVENANCE_EMBEDDED_MISSING`.
      */
     require_embedded_provenance?: boolean;
-    [k: string]: unknown;
   };
   /**
    * Governance agents the seller operates, has allowlisted, or otherwise trusts to verify provenance claims via `get_creative_features`. Buyers attaching a `verify_agent` pointer on `embedded_provenance[]` or `watermarks[]` MUST select an `agent_url` that appears in this list (canonicalized per /docs/reference/url-canonicalization: lowercase scheme and host, strip default port, normalize path dot-segments) - the buyer is *representing* that they used a verifier the seller will recognize, not asserting unilateral routing. Sellers MUST reject `sync_creatives` submissions whose `verify_agent.agent_url` does not match any entry here with `PROVENANCE_VERIFIER_NOT_ACCEPTED`. The seller is the verifier-of-record: it is the seller, not the buyer, that decides which agent it will call. Publishing the list lets buyers pre-flight their creative shape against `get_products` and lets multiple buyers converge on the same verifier without coordinating with each other.
@@ -12056,7 +11656,6 @@ export interface CreativePolicy {
       providers?: [string, ...string[]];
     }[],
   ];
-  [k: string]: unknown;
 }
 /**
  * Fixed cost per thousand impressions
@@ -12072,7 +11671,6 @@ export interface CpmPricing {
    */
   currency: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Percentage of media spend charged for this signal. When max_cpm is set, the effective rate is capped at that CPM — useful for platforms like The Trade Desk that use percent-of-media pricing with a CPM ceiling.
@@ -12092,7 +11690,6 @@ export interface PercentOfMediaPricing {
    */
   currency: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Fixed charge per billing period, regardless of impressions or spend. Used for licensed data bundles and audience subscriptions.
@@ -12112,7 +11709,6 @@ export interface FlatFeePricing {
    */
   currency: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Fixed price per unit of work. Used for creative transformation (per format), AI generation (per image, per token), and rendering (per variant). The unit field describes what is counted; unit_price is the cost per one unit.
@@ -12132,7 +11728,6 @@ export interface PerUnitPricing {
    */
   currency: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Escape hatch for pricing constructs that do not fit cpm, percent_of_media, flat_fee, or per_unit. Use when a vendor prices via performance kickers, tiered volume, hybrid formulas, outcome-sharing, or any other model the standard forms cannot express. Requires a human-readable description and a structured metadata object that captures the parameters a buyer needs to reason about the charge. Buyers SHOULD route custom pricing through operator review before commitment — automatic selection is not recommended.
@@ -12151,14 +11746,12 @@ export interface CustomPricing {
      * One or two sentences describing the pricing construct in plain language, displayed to the buyer's operator when requesting approval. Should not repeat the top-level `description` verbatim — summarize the charge mechanic instead (e.g., 'Base $12 CPM plus $0.50 per qualifying post-view conversion, capped at $45 CPM').
      */
     summary_for_operator?: string;
-    [k: string]: unknown;
   };
   /**
    * ISO 4217 currency code. Present when the pricing resolves to a monetary charge in a specific currency.
    */
   currency?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Product-level composition rules for selecting signals on packages. The selectable signal menu may come from inline signal_targeting_options or from get_signals for wholesale signal discovery when the product omits inline options. These rules are intentionally product-scoped, not seller-level get_adcp_capabilities, because a single seller may route products through different ad servers with different signal targeting limits. Sellers MUST echo the applied signal_targeting_groups on the resulting package state, including fixed/default selections the seller applies without buyer edits.
@@ -12198,7 +11791,6 @@ export interface SignalTargetingRules {
    * @minItems 1
    */
   selection_group_rules?: [SignalSelectionGroupRule, ...SignalSelectionGroupRule[]];
-  [k: string]: unknown;
 }
 /**
  * Product-scoped override for one ProductSignalTargetingOption.selection_group value. Use this when a product has mixed signal-selection behavior, such as fixed suppressions plus a required pick-one include tier.
@@ -12224,7 +11816,6 @@ export interface SignalSelectionGroupRule {
    * Maximum selected options from this selection_group.
    */
   max_selected_signals?: number;
-  [k: string]: unknown;
 }
 /**
  * Vendor-attested metric optimization capabilities for a product. Presence indicates the product supports `optimization_goals` with `kind: 'vendor_metric'` — i.e., the seller's bidding stack can steer delivery toward a specific vendor's metric. This is the optimization-side counterpart to `reporting_capabilities.vendor_metrics`, which declares which vendor metrics the product can *report*. The two are related but distinct: a product may be able to commit to reporting a vendor metric (the vendor's SDK fires on the inventory) without being able to optimize against it (the optimization signal isn't actionable in the seller's bidding stack). Each `supported_metrics` entry is the tuple `(vendor, metric_id)` plus the target kinds the seller supports for that pair. Buyers MUST set `vendor_metric` goals only against entries declared here; sellers MUST reject goals whose `(vendor, metric_id)` is not in `supported_metrics`, and MUST reject goals whose `target.kind` is not in the matching entry's `supported_targets`. Buyers SHOULD also verify the metric is in the vendor's published `measurement.metrics[]` catalog (the discovery-layer check — softened from MUST while measurement-vendor adoption of AdCP-conformant capability publication catches up; tightens to MUST at the next minor) and that the package's `committed_metrics[]` includes a matching `{ scope: 'vendor', vendor, metric_id }` entry (the reporting-coherence check — optimizing for a metric you don't commit to reporting is unverifiable). The `maximize_value` target kind from the `event` goal kind is intentionally excluded — it's monetary-only; a buyer wanting to maximize a vendor metric uses the target-less form of the `vendor_metric` goal. Precondition checks are seller-runtime, not JSON-Schema-enforceable: the schema's `required` only validates structural presence of `vendor` and `metric_id`.
@@ -12234,7 +11825,6 @@ export interface VendorMetricOptimization {
    * Vendor-defined metrics this product can steer delivery toward. Each entry pairs a vendor identity (BrandRef anchored on the vendor's `brand.json` `agents[type='measurement']`) with a `metric_id` from that vendor's published `measurement.metrics[]` catalog, plus the target kinds the seller supports for the pair. Semantic uniqueness key is `(vendor.domain, vendor.brand_id, metric_id)`; sellers MUST de-duplicate before publication. JSON Schema `uniqueItems` blocks exact-object duplicates; semantic deduplication on the BrandRef-domain key is a seller obligation.
    */
   supported_metrics: VendorMetricOptimizationSupportedMetric[];
-  [k: string]: unknown;
 }
 /**
  * One vendor-defined metric that a product can optimize toward. Identified by the tuple `(vendor, metric_id)` plus the supported target kinds for optimization goals.
@@ -12279,7 +11869,6 @@ export interface MeasurementReadiness {
    * Seller explanation of the readiness assessment, recommendations for improvement, or context about what the buyer needs to change.
    */
   notes?: string;
-  [k: string]: unknown;
 }
 /**
  * An actionable issue detected during a health or readiness assessment. Used by event source health and measurement readiness to surface problems and recommendations.
@@ -12293,7 +11882,6 @@ export interface DiagnosticIssue {
    * Human/agent-readable description of the issue and how to resolve it.
    */
   message: string;
-  [k: string]: unknown;
 }
 /**
  * References collections declared in an adagents.json. Buyers resolve full collection objects by fetching the adagents.json at the given domain and matching collection_ids against its collections array.
@@ -12309,7 +11897,6 @@ export interface CollectionSelector {
    * @minItems 1
    */
   collection_ids: [string, ...string[]];
-  [k: string]: unknown;
 }
 /**
  * A single bookable unit within a collection — one episode, issue, event, or rotation period. The parent collection's kind indicates how to interpret each installment: TV/podcast episodes, print issues, live event airings, newsletter editions, or DOOH rotation periods. Installments inherit collection-level fields they don't override: content_rating defaults to the collection's baseline, guest_talent is additive to the collection's recurring talent, and topics add context beyond the collection's genre.
@@ -12393,7 +11980,6 @@ export interface Installment {
     type: DerivativeType;
   };
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Content advisory rating using a specified rating system
@@ -12407,7 +11993,6 @@ export interface ContentRating {
    * Rating value within the system (e.g., 'TV-PG', 'R', 'explicit')
    */
   rating: string;
-  [k: string]: unknown;
 }
 /**
  * Event-anchored content tied to a real-world event or occasion. When present on a collection, indicates the collection is a special. When present on an installment, indicates that specific installment is event-anchored (overrides or supplements the collection-level special).
@@ -12429,7 +12014,6 @@ export interface Special {
    * When the event ends (ISO 8601). Omit for single-day events.
    */
   ends?: string;
-  [k: string]: unknown;
 }
 /**
  * A person associated with a collection or installment, with an optional link to their brand.json identity
@@ -12447,7 +12031,6 @@ export interface Talent {
    * URL to this person's brand.json entry. Enables buyer agents to evaluate the talent's brand identity and associations.
    */
   brand_url?: string;
-  [k: string]: unknown;
 }
 /**
  * Break-based ad inventory configuration for an installment. Describes the ad breaks available within the content. For non-break ad formats (host reads, integrations, sponsorships), use product placements instead.
@@ -12473,7 +12056,6 @@ export interface AdInventoryConfiguration {
    * Ad format types supported in breaks (e.g., 'video', 'audio', 'display')
    */
   supported_formats?: string[];
-  [k: string]: unknown;
 }
 /**
  * Deadlines associated with a bookable installment. Applies to any channel where inventory is tied to a scheduled unit: print issues, podcast episodes, linear TV airings, influencer posts, DOOH rotations.
@@ -12493,7 +12075,6 @@ export interface InstallmentDeadlines {
    * @minItems 1
    */
   material_deadlines?: [MaterialDeadline, ...MaterialDeadline[]];
-  [k: string]: unknown;
 }
 /**
  * A deadline for creative material submission. Sellers declare stages to distinguish draft materials (e.g., talking points, raw artwork) from production-ready assets (e.g., approved scripts, press-ready PDFs).
@@ -12511,7 +12092,6 @@ export interface MaterialDeadline {
    * What the seller needs at this stage (e.g., 'Talking points and brand guidelines', 'Press-ready PDF with bleed')
    */
   label?: string;
-  [k: string]: unknown;
 }
 /**
  * A proposed media plan with budget allocations across products. Represents the publisher's strategic recommendation for how to structure a campaign based on the brief. Proposals are actionable: committed proposals can be executed directly via create_media_buy by providing the proposal_id; draft proposals must first be finalized via get_products refine action 'finalize'.
@@ -12567,7 +12147,6 @@ export interface Proposal {
      * ISO 4217 currency code
      */
     currency?: string;
-    [k: string]: unknown;
   };
   /**
    * Explanation of how this proposal aligns with the campaign brief
@@ -12578,7 +12157,6 @@ export interface Proposal {
    */
   forecast?: DeliveryForecast;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A budget allocation for a specific product within a proposal. Percentages across all allocations in a proposal should sum to 100.
@@ -12627,7 +12205,6 @@ export interface ProductAllocation {
    */
   forecast?: DeliveryForecast;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * A signing wrapper attached to a committed proposal. The IO does not introduce new deal terms — all negotiated terms (performance standards, measurement terms, cancellation policy, pricing) live on the product and package. The IO exists for human signature workflows and provides summary fields so buyer agents can verify the IO matches the committed proposal before a human signs.
@@ -12658,7 +12235,6 @@ export interface InsertionOrder {
        * ISO 4217 currency code
        */
       currency: string;
-      [k: string]: unknown;
     };
     /**
      * Campaign start date
@@ -12672,7 +12248,6 @@ export interface InsertionOrder {
      * Payment terms
      */
     payment_terms?: 'net_30' | 'net_60' | 'net_90' | 'prepaid' | 'due_on_receipt';
-    [k: string]: unknown;
   };
   /**
    * URL to a human-readable document containing the full insertion order terms
@@ -12686,7 +12261,6 @@ export interface InsertionOrder {
    * Whether the buyer must accept this IO before creating a media buy. When true, create_media_buy requires an io_acceptance referencing this io_id.
    */
   requires_signature: boolean;
-  [k: string]: unknown;
 }
 /**
  * Standard cursor-based pagination metadata for list responses
@@ -12720,14 +12294,12 @@ export interface SignalCoverageForecast {
       metrics?: {
         [k: string]: unknown;
       };
-      [k: string]: unknown;
     },
     ...(ForecastPoint & {
       dimensions: unknown;
       metrics?: {
         [k: string]: unknown;
       };
-      [k: string]: unknown;
     })[],
   ];
   /**
@@ -12770,7 +12342,6 @@ export interface SignalCoverageForecast {
      * Historical or planned date window used to compute the denominator.
      */
     date_range?: DateRange;
-    [k: string]: unknown;
   };
   /**
    * 'exclusive' means the returned signal-value buckets do not overlap with each other. 'overlapping' means one impression or user can appear in multiple returned buckets, so coverage_rate values may sum above 1.0. This field describes overlap among returned buckets; bucket_completeness declares whether the returned buckets cover the full denominator.
@@ -12802,7 +12373,6 @@ export interface DateRange {
    * End date (inclusive), ISO 8601
    */
   end: string;
-  [k: string]: unknown;
 }
 /**
  * Optional signal-definition enrichment fields that may be projected inline on signal listings when requested through get_signals.fields. This schema intentionally excludes signal identity and required definition fields so source-native, private, or compact listings can include typed partial disclosure without becoming a full adagents.json signal definition.
@@ -12991,11 +12561,9 @@ export interface SignalDefinitionEnrichment {
       } & (
         | {
             url: string;
-            [k: string]: unknown;
           }
         | {
             email: string;
-            [k: string]: unknown;
           }
       ),
       ...({
@@ -13013,11 +12581,9 @@ export interface SignalDefinitionEnrichment {
       } & (
         | {
             url: string;
-            [k: string]: unknown;
           }
         | {
             email: string;
-            [k: string]: unknown;
           }
       ))[],
     ];
@@ -13029,7 +12595,6 @@ export interface SignalDefinitionEnrichment {
    */
   last_updated?: string;
   dts_compliant_version?: string;
-  [k: string]: unknown;
 }
 /**
  * Disclosure requirements and jurisdictional notes for modeled data signals. This schema is intentionally separate from core/provenance.json because creative provenance is about generated content, render guidance, and asset-level chain of custody, while signal modeling disclosure is about data-segment methodology and data-use transparency.
@@ -13355,7 +12920,6 @@ export interface SyncAccountsSuccess {
        * When this setup link expires
        */
       expires_at?: string;
-      [k: string]: unknown;
     };
     /**
      * Rate card applied to this account
@@ -13368,7 +12932,6 @@ export interface SyncAccountsSuccess {
     credit_limit?: {
       amount: number;
       currency: string;
-      [k: string]: unknown;
     };
     /**
      * Per-account errors (only present when action is 'failed')
@@ -13392,11 +12955,10 @@ export interface SyncAccountsSuccess {
      * Optional. The caller's scope grant against this account after the sync operation. Vendor agents of any type (media-buy, signals, governance, creative, brand) that support scope introspection SHOULD populate this so callers can preempt RBAC errors rather than discovering scope by trial and error. Media-buy sales agents claiming the `attestation_verifier` standard scope MUST populate it. Present on `created`, `updated`, and `unchanged` results; omitted on `failed` results (where the account did not reach a usable state). Absence means the vendor agent does not advertise introspectable scope — callers MUST NOT infer access from absence.
      */
     authorization?: AccountAuthorization;
-    [k: string]: unknown;
   }[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * The authenticated caller's grant against a specific account: which tasks are callable, which request fields are modifiable, and the named scope (if any) the grant maps to. Attached to per-account entries in sync_accounts and list_accounts responses when the vendor agent supports scope introspection. APPLIES TO EVERY AGENT TYPE: media-buy sales agents, signals agents, governance agents, creative agents, and brand agents all use the same authorization shape on their sync_accounts / list_accounts responses — the accounts protocol is shared, and so is the scope-introspection mechanism. The standard scope `attestation_verifier` is Media Buy Protocol-specific (it binds to the AAO Verified (Live) qualifier), but the mechanism itself is protocol-neutral: a signals agent can declare a `custom:activation_only` scope, a governance agent can declare a `custom:audit_viewer` scope, and so on. ABSENCE IS SILENCE, NOT DENIAL: the vendor agent simply does not advertise introspectable scope. Callers MUST NOT infer access (or absence of access) from the absence of this object — discover scope by attempting tasks and reading the authz error codes (SCOPE_INSUFFICIENT, READ_ONLY_SCOPE, FIELD_NOT_PERMITTED) when introspection is unavailable. Conceptually analogous to RFC 7662 OAuth 2.0 Token Introspection, specialized for AdCP's task-and-field authorization model. IDENTITY BINDING: the authorization object is implicitly scoped to the (caller identity, account_id) tuple at read time — the same account returned to a different authenticated caller MAY return a different authorization object. Vendor agents MUST resolve 'caller identity' from the authenticated request (not from any client-supplied field) and MUST bind the returned authorization to that identity. CONSISTENCY: for a given (caller identity, account_id) tuple, sequential reads within the refresh window (below) MUST return identical authorization objects, modulo operator-initiated scope changes. Flicker from load-balanced or eventually-consistent backends is non-conformant — compliance engines rely on scope stability for state tracking. REFRESH WINDOW: callers SHOULD re-read authorization at least every 300 seconds of active use against the account. Vendor agents MUST reflect operator-initiated scope changes in sync_accounts / list_accounts responses within 300 seconds of the change being made; a reader that polls every 300s MUST see operator changes within at most one refresh cycle. Vendor agents MAY cache the authorization object briefly but MUST NOT cache past 300 seconds without revalidation.
@@ -13420,7 +12982,6 @@ export interface AccountAuthorization {
    * Convenience flag. When true, the caller is permitted only non-mutating tasks. Sellers MUST reject any mutation from a read-only caller with READ_ONLY_SCOPE. Sellers MAY omit this field; omission is equivalent to `false`. Callers MUST NOT infer read-only from `allowed_tasks` alone — the seller MUST set this explicitly when it applies.
    */
   read_only?: boolean;
-  [k: string]: unknown;
 }
 /**
  * Operation failed completely, no accounts were processed
@@ -13434,7 +12995,8 @@ export interface SyncAccountsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  accounts?: never;
+  dry_run?: never;
 }
 /**
  * Financial data retrieved successfully
@@ -13468,7 +13030,6 @@ export interface GetAccountFinancialsSuccess {
      * Number of active media buys in the period
      */
     media_buy_count?: number;
-    [k: string]: unknown;
   };
   /**
    * Credit status. Present for credit-based accounts (payment_terms like net_30).
@@ -13486,7 +13047,6 @@ export interface GetAccountFinancialsSuccess {
      * Credit utilization as a percentage (0-100)
      */
     utilization_percent?: number;
-    [k: string]: unknown;
   };
   /**
    * Prepay balance. Present for prepay accounts.
@@ -13508,9 +13068,7 @@ export interface GetAccountFinancialsSuccess {
        * Date of top-up
        */
       date: string;
-      [k: string]: unknown;
     };
-    [k: string]: unknown;
   };
   /**
    * Overall payment status. current: all obligations met. past_due: one or more invoices overdue. suspended: account suspended due to payment issues.
@@ -13548,11 +13106,10 @@ export interface GetAccountFinancialsSuccess {
      * Date payment was received. Present when status is 'paid'.
      */
     paid_date?: string;
-    [k: string]: unknown;
   }[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Operation failed — financials not available
@@ -13566,7 +13123,10 @@ export interface GetAccountFinancialsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  account?: never;
+  currency?: never;
+  period?: never;
+  timezone?: never;
 }
 /**
  * Success response - sync operation processed event sources
@@ -13620,7 +13180,6 @@ export interface SyncEventSourcesSuccess {
        * Human/agent-readable setup instructions
        */
       instructions?: string;
-      [k: string]: unknown;
     };
     /**
      * Action taken for this event source
@@ -13638,7 +13197,6 @@ export interface SyncEventSourcesSuccess {
      * Per-source extension metadata that travels with this event source result, such as platform-native conversion IDs, attribution-window handles, raw origin strings, or implementation details not yet standardized. Semantic fields such as `event_types`, `action_source`, and `surface` remain authoritative; `ext` complements them and is not a substitute.
      */
     ext?: ExtensionObject;
-    [k: string]: unknown;
   }[];
   /**
    * When true, this response contains simulated data from sandbox mode.
@@ -13646,7 +13204,7 @@ export interface SyncEventSourcesSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Structured context for the surface where an event source or logged event originated. Use this when the flat `action_source` is too coarse, such as a creator channel, social profile, podcast feed, newsletter list, or another owned platform property. `category` is a closed vocabulary so buyers can reason generically; `property_type` and `namespace` are open strings so new platforms and property shapes do not require a schema change. The flat `action_source` remains for backward compatibility. When `category` matches an ActionSource value, producers SHOULD set `action_source` to the same value. When `category` is `owned_property`, producers SHOULD keep the most compatible flat `action_source` for legacy consumers, commonly `system_generated` for platform-native events or `other` when no closer value applies.
@@ -13679,7 +13237,6 @@ export interface EventSurface {
    */
   property_id?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Health assessment for a configured event source. Sellers evaluate the quality, completeness, and volume of events received from this source. Sellers with native quality scores (Snap EQS, Meta EMQ) relay them in detail; sellers without native scores derive status from operational metrics (volume, error rates, tag activity).
@@ -13705,7 +13262,6 @@ export interface EventSourceHealth {
      * Seller's name for this score (e.g., 'Event Quality Score', 'Event Match Quality').
      */
     label?: string;
-    [k: string]: unknown;
   };
   /**
    * Fraction of events from this source that the seller successfully matched to ad interactions (0.0-1.0). Low match rates indicate weak user_match identifiers. Absent when the seller does not compute match rates.
@@ -13727,7 +13283,6 @@ export interface EventSourceHealth {
    * Actionable issues detected with this event source. Sellers should limit to the top 3-5 most actionable items. Buyer agents should sort by severity rather than relying on array position.
    */
   issues?: DiagnosticIssue[];
-  [k: string]: unknown;
 }
 /**
  * Error response - operation failed completely
@@ -13741,7 +13296,8 @@ export interface SyncEventSourcesError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  event_sources?: never;
+  sandbox?: never;
 }
 /**
  * Success response - sync operation processed audiences (may include per-item failures)
@@ -13810,7 +13366,6 @@ export interface SyncAudiencesSuccess {
          * Match rate for this identifier type (matched / submitted). Server-authoritative — consumers should prefer this value over computing their own.
          */
         match_rate: number;
-        [k: string]: unknown;
       },
       ...{
         /**
@@ -13829,7 +13384,6 @@ export interface SyncAudiencesSuccess {
          * Match rate for this identifier type (matched / submitted). Server-authoritative — consumers should prefer this value over computing their own.
          */
         match_rate: number;
-        [k: string]: unknown;
       }[],
     ];
     /**
@@ -13844,7 +13398,6 @@ export interface SyncAudiencesSuccess {
      * Errors for this audience (only present when action='failed')
      */
     errors?: CoreError[];
-    [k: string]: unknown;
   }[];
   /**
    * When true, this response contains simulated data from sandbox mode.
@@ -13852,7 +13405,8 @@ export interface SyncAudiencesSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
+  task_id?: never;
 }
 /**
  * Error response - operation failed completely, no audiences were processed
@@ -13866,7 +13420,9 @@ export interface SyncAudiencesError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  audiences?: never;
+  sandbox?: never;
+  task_id?: never;
 }
 /**
  * Async task envelope returned when the whole sync operation cannot be confirmed before the response is emitted — for example, when the seller batches ingestion, when governance review gates the upload before matching can start, or when an upstream clean-room flow needs to settle before any per-audience result can be issued. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the audiences array with per-item action/status lands on the completion artifact, not this envelope. Per-audience asynchronous matching (one audience in 'processing' while the rest of the sync resolves synchronously) belongs on the SyncAudiencesSuccess branch with status: processing on that item, not here. Matching latency on the per-audience status enum (processing → ready / too_small) is the common case; this envelope is the less-common operation-level case.
@@ -13890,7 +13446,7 @@ export interface SyncAudiencesSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  audiences?: never;
 }
 /**
  * Success response - sync operation processed catalogs (may include per-catalog failures)
@@ -13948,7 +13504,6 @@ export interface SyncCatalogsSuccess {
        * Reasons for rejection or warning
        */
       reasons?: string[];
-      [k: string]: unknown;
     }[];
     /**
      * ISO 8601 timestamp of when the most recent sync was accepted by the platform
@@ -13970,7 +13525,6 @@ export interface SyncCatalogsSuccess {
      * Non-fatal warnings about this catalog
      */
     warnings?: string[];
-    [k: string]: unknown;
   }[];
   /**
    * When true, this response contains simulated data from sandbox mode.
@@ -13978,7 +13532,7 @@ export interface SyncCatalogsSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Error response - operation failed completely, no catalogs were processed
@@ -13992,7 +13546,9 @@ export interface SyncCatalogsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  catalogs?: never;
+  dry_run?: never;
+  sandbox?: never;
 }
 /**
  * Async task envelope returned when sync_catalogs cannot be confirmed before the response — for example, when catalog ingestion and deduplication are queued for batch processing. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the per-catalog results land on the completion artifact, not this envelope.
@@ -14016,7 +13572,7 @@ export interface SyncCatalogsResponseSyncCatalogsSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  catalogs?: never;
 }
 /**
  * Success response - events received and queued for processing
@@ -14046,7 +13602,6 @@ export interface LogEventSuccess {
      * Human-readable error message
      */
     message: string;
-    [k: string]: unknown;
   }[];
   /**
    * Non-fatal issues (low match quality, missing recommended fields, deprecation notices)
@@ -14062,7 +13617,7 @@ export interface LogEventSuccess {
   sandbox?: boolean;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Error response - request failed entirely
@@ -14076,7 +13631,9 @@ export interface LogEventError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  events_received?: never;
+  events_processed?: never;
+  sandbox?: never;
 }
 /**
  * The schema at brand/get-brand-identity-response.json#/oneOf/0.
@@ -14098,7 +13655,6 @@ export interface GetBrandIdentitySuccess {
      * House display name
      */
     name: string;
-    [k: string]: unknown;
   };
   /**
    * Localized brand names with BCP 47 locale code keys (e.g., 'en_US', 'fr_CA'). Bare language codes ('en') are accepted as wildcards for backwards compatibility.
@@ -14156,7 +13712,6 @@ export interface GetBrandIdentitySuccess {
      * Height in pixels
      */
     height?: number;
-    [k: string]: unknown;
   }[];
   /**
    * Brand color palette. Each role accepts a single hex color or an array of hex colors. Shape matches brand.json colors definition.
@@ -14167,7 +13722,6 @@ export interface GetBrandIdentitySuccess {
     accent?: string | [string, ...string[]];
     background?: string | [string, ...string[]];
     text?: string | [string, ...string[]];
-    [k: string]: unknown;
   };
   /**
    * Brand typography. Each key is a role name (e.g., 'primary', 'secondary') referenced by type_scale entries. Values are either a CSS font-family string or a structured object with family name and font files. Shape matches brand.json fonts definition.
@@ -14209,7 +13763,6 @@ export interface GetBrandIdentitySuccess {
      * Prohibited topics, competitor references, and phrasings to avoid
      */
     donts?: string[];
-    [k: string]: unknown;
   };
   /**
    * Brand tagline or slogan. Accepts a plain string or a localized array matching the names pattern.
@@ -14233,7 +13786,6 @@ export interface GetBrandIdentitySuccess {
     settings?: {
       [k: string]: unknown;
     };
-    [k: string]: unknown;
   };
   /**
    * Available brand assets (images, audio, video). Authorized callers only. Shape matches brand.json asset definition.
@@ -14283,7 +13835,6 @@ export interface GetBrandIdentitySuccess {
      * File format (e.g., 'jpg', 'mp4')
      */
     format?: string;
-    [k: string]: unknown;
   }[];
   /**
    * Rights availability summary. For detailed pricing, use get_rights.
@@ -14300,7 +13851,6 @@ export interface GetBrandIdentitySuccess {
     excluded_countries?: string[];
     exclusivity_model?: string;
     content_restrictions?: string[];
-    [k: string]: unknown;
   };
   /**
    * Fields available but not returned in this response due to authorization level. Tells the caller what they would gain by linking their account via sync_accounts. Values match the request fields enum.
@@ -14321,7 +13871,7 @@ export interface GetBrandIdentitySuccess {
   )[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * The schema at brand/get-brand-identity-response.json#/oneOf/1.
@@ -14333,7 +13883,9 @@ export interface GetBrandIdentityError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  brand_id?: never;
+  house?: never;
+  names?: never;
 }
 /**
  * The schema at brand/search-brands-response.json#/oneOf/0.
@@ -14349,7 +13901,7 @@ export interface SearchBrandsSuccess {
   pagination?: PaginationResponse;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Lightweight brand stub returned by search_brands. Contains the public identity tier sufficient for discovery. Follow up with get_brand_identity for authorized fields.
@@ -14371,7 +13923,6 @@ export interface SearchBrandResult {
      * House display name
      */
     name: string;
-    [k: string]: unknown;
   };
   /**
    * Localized brand names with BCP 47 locale code keys (e.g., 'en_US', 'fr_CA').
@@ -14413,7 +13964,6 @@ export interface SearchBrandResult {
      * Logo variant type
      */
     variant?: 'primary' | 'secondary' | 'icon' | 'wordmark' | 'full-lockup';
-    [k: string]: unknown;
   }[];
   /**
    * Rights availability summary. Signals whether this brand has licensable rights and in which markets. For detailed pricing and rights records, use get_rights.
@@ -14428,9 +13978,7 @@ export interface SearchBrandResult {
      * Countries excluded from availability (ISO 3166-1 alpha-2)
      */
     excluded_countries?: string[];
-    [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * The schema at brand/search-brands-response.json#/oneOf/1.
@@ -14442,7 +13990,7 @@ export interface SearchBrandsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  brands?: never;
 }
 /**
  * The schema at brand/get-rights-response.json#/oneOf/0.
@@ -14501,7 +14049,6 @@ export interface GetRightsSuccess {
        * Active exclusivity commitments that may affect availability. Implementers should use vague descriptions ('exclusive commitment in this category') rather than specific deal terms to protect confidential business relationships.
        */
       existing_exclusives?: string[];
-      [k: string]: unknown;
     };
     /**
      * Available pricing options for these rights
@@ -14519,9 +14066,7 @@ export interface GetRightsSuccess {
     preview_assets?: {
       url: string;
       usage?: string;
-      [k: string]: unknown;
     }[];
-    [k: string]: unknown;
   }[];
   /**
    * Results that matched but were filtered out, with reasons
@@ -14537,11 +14082,10 @@ export interface GetRightsSuccess {
      * Actionable alternatives if the exclusion is fixable (e.g., 'Available in BE and DE markets'). Absent if the exclusion is final.
      */
     suggestions?: string[];
-    [k: string]: unknown;
   }[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * A pricing option for licensable rights. Separate from media-buy pricing options — rights pricing includes period, impression caps, overage rates, and use-type scoping.
@@ -14586,7 +14130,6 @@ export interface RightsPricingOption {
    */
   description?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * The schema at brand/get-rights-response.json#/oneOf/1.
@@ -14598,7 +14141,7 @@ export interface GetRightsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  rights?: never;
 }
 /**
  * The schema at brand/acquire-rights-response.json#/oneOf/0.
@@ -14640,7 +14183,6 @@ export interface AcquireRightsAcquired {
      * Disclosure text to include with the creative
      */
     text?: string;
-    [k: string]: unknown;
   };
   /**
    * Authenticated webhook for submitting creatives for approval. POST a creative-approval-request to the URL using the provided authentication. The response is a creative-approval-response.
@@ -14656,7 +14198,7 @@ export interface AcquireRightsAcquired {
   rights_constraint: RightsConstraint;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * Contractual terms for a rights grant. Shared between acquire_rights and update_rights responses.
@@ -14677,9 +14219,7 @@ export interface RightsTerms {
   exclusivity?: {
     scope?: string;
     countries?: string[];
-    [k: string]: unknown;
   };
-  [k: string]: unknown;
 }
 /**
  * A scoped credential issued by an LLM provider for generating rights-cleared content. The rights agent coordinates with the provider to issue the credential; the provider enforces usage constraints at generation time. Any creative agent can use the credential.
@@ -14708,7 +14248,6 @@ export interface GenerationCredential {
    */
   endpoint?: string;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * The schema at brand/acquire-rights-response.json#/oneOf/1.
@@ -14730,7 +14269,7 @@ export interface AcquireRightsPendingApproval {
   estimated_response_time?: string;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * The schema at brand/acquire-rights-response.json#/oneOf/2.
@@ -14752,7 +14291,7 @@ export interface AcquireRightsRejected {
   suggestions?: string[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  errors?: never;
 }
 /**
  * The schema at brand/acquire-rights-response.json#/oneOf/3.
@@ -14764,7 +14303,7 @@ export interface AcquireRightsError {
   errors: [CoreError, ...CoreError[]];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  rights_status?: never;
 }
 /**
  * Interim `result` types of AdCP 3.1.19 webhooks, by task type and task status (manifest.json tools[].async_response_schemas). Task types and statuses missing here carry an untyped object.
@@ -14882,7 +14421,6 @@ export interface CreateMediaBuyInputRequired {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when create_media_buy cannot be confirmed before the response is emitted. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the media_buy_id and packages land on the completion artifact, not this envelope.
@@ -14906,7 +14444,6 @@ export interface CreateMediaBuySubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Progress payload for active create_media_buy task.
@@ -14930,7 +14467,6 @@ export interface CreateMediaBuyWorking {
   step_number?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Payload when update_media_buy task is paused waiting for user input or approval.
@@ -14942,7 +14478,6 @@ export interface UpdateMediaBuyInputRequired {
   reason?: 'APPROVAL_REQUIRED' | 'CHANGE_CONFIRMATION';
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when update_media_buy cannot be confirmed before the response — for example, when operator re-approval is required for mid-flight changes. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the updated media buy state lands on the completion artifact, not this envelope.
@@ -14966,7 +14501,6 @@ export interface UpdateMediaBuySubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Progress payload for active update_media_buy task.
@@ -14990,7 +14524,6 @@ export interface UpdateMediaBuyWorking {
   step_number?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Payload when sync_creatives task is paused waiting for buyer clarification or approval.
@@ -15002,7 +14535,6 @@ export interface SyncCreativesInputRequired {
   reason?: 'APPROVAL_REQUIRED' | 'ASSET_CONFIRMATION' | 'FORMAT_CLARIFICATION';
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when the whole sync_creatives operation cannot be confirmed before the response is emitted — for example, when the seller batches ingestion or when async review must settle before per-item results can be issued. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the creatives array lands on the completion artifact, not this envelope.
@@ -15026,7 +14558,6 @@ export interface SyncCreativesSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Progress payload for active sync_creatives task.
@@ -15058,7 +14589,6 @@ export interface SyncCreativesWorking {
   creatives_total?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Payload when build_creative is paused waiting for user input. May occur during generation when the agent needs creative direction, or when brand guidelines require approval.
@@ -15074,7 +14604,6 @@ export interface BuildCreativeInputRequired {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when build_creative cannot be confirmed before the response — for example, when a slow generative pipeline or multi-minute LLM workflow is queued. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the creative_manifest(s) land on the completion artifact, not this envelope.
@@ -15098,7 +14627,6 @@ export interface BuildCreativeSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Progress payload for active build_creative task. Returned during AI generation, format transformation, or complex library retrieval with macro resolution.
@@ -15122,7 +14650,6 @@ export interface BuildCreativeWorking {
   step_number?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Payload when search is paused waiting for user clarification.
@@ -15142,7 +14669,6 @@ export interface GetProductsInputRequired {
   suggestions?: string[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when get_products cannot be confirmed before the response — for example, when custom or bespoke product curation is queued for processing. This envelope is valid only for `buying_mode: "brief"` and `buying_mode: "refine"`; `buying_mode: "wholesale"` is a synchronous wholesale product feed read and MUST NOT use the Submitted arm. The buyer can always poll `get_task_status` (legacy `tasks/get`) with `task_id`. If the originating request carried `push_notification_config`, the seller also delivers at least the terminal completion/failure notification to that webhook URL; intermediate progress notifications are MAY. The products array lands on the completion artifact, not this envelope.
@@ -15170,7 +14696,9 @@ export interface GetProductsSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  products?: never;
+  proposals?: never;
+  result?: never;
 }
 /**
  * Progress payload for active get_products task.
@@ -15194,7 +14722,6 @@ export interface GetProductsWorking {
   step_number?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when get_signals cannot be confirmed before the response — for example, when semantic discovery depends on slow provider queries or review. This envelope is valid only for `discovery_mode: "brief"`; `discovery_mode: "wholesale"` is a synchronous wholesale signals feed read and MUST NOT use the Submitted arm. The caller can always poll `get_task_status` (legacy `tasks/get`) with `task_id`. If the originating request carried `push_notification_config`, the agent also delivers at least the terminal completion/failure notification to that webhook URL; intermediate progress notifications are MAY. The signals array lands on the completion artifact, not this envelope.
@@ -15222,7 +14749,8 @@ export interface GetSignalsSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
+  signals?: never;
+  result?: never;
 }
 /**
  * Progress payload for an active get_signals task after a submitted semantic discovery request has started processing. Valid only for `discovery_mode: "brief"`; wholesale signals feed reads report partial completion via `incomplete[]`, not async task progress.
@@ -15246,7 +14774,6 @@ export interface GetSignalsWorking {
   step_number?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Payload when sync_catalogs task is paused waiting for buyer clarification or approval.
@@ -15258,7 +14785,6 @@ export interface SyncCatalogsInputRequired {
   reason?: 'APPROVAL_REQUIRED' | 'FEED_VALIDATION' | 'ITEM_REVIEW' | 'FEED_ACCESS';
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Async task envelope returned when sync_catalogs cannot be confirmed before the response — for example, when catalog ingestion and deduplication are queued for batch processing. The buyer polls tasks/get with task_id or receives a webhook when the task completes; the per-catalog results land on the completion artifact, not this envelope.
@@ -15282,7 +14808,6 @@ export interface SyncCatalogsSubmitted {
   errors?: CoreError[];
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }
 /**
  * Progress payload for active sync_catalogs task.
@@ -15322,5 +14847,4 @@ export interface SyncCatalogsWorking {
   items_total?: number;
   context?: ContextObject;
   ext?: ExtensionObject;
-  [k: string]: unknown;
 }

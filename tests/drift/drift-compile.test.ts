@@ -127,9 +127,13 @@ describe('the unmodified runtime against each AdCP release', () => {
     expect(of('pinned-3.1.19')).toEqual([]);
   });
 
-  it('3.0.26: fails only where the spec changed: the task types 3.1 added, and the token / notification_id envelope members 3.1 added', () => {
+  it('3.0.26: fails only where the spec changed: the task types 3.1 added, the token / notification_id envelope members and the operation_id config member 3.1 added', () => {
     const found = of('release-3.0.26');
-    expect(new Set(found.map((d) => d.file))).toEqual(new Set(['src/runtime/webhooks/task-kinds.ts', 'src/runtime/webhooks/task-envelope.ts']));
+    expect(new Set(found.map((d) => d.file))).toEqual(
+      new Set(['src/runtime/webhooks/task-kinds.ts', 'src/runtime/webhooks/task-envelope.ts', 'src/runtime/webhooks/push-config.ts']),
+    );
+    // The push config type is closed: the field list the runtime echoes names a member 3.0 lacks.
+    expect(found.find((d) => d.file.endsWith('push-config.ts'))?.message).toBe(`Type '"operation_id"' is not assignable to type 'keyof PushNotificationConfig'.`);
     const missingMembers = found.find((d) => d.file.endsWith('task-envelope.ts'));
     expect(namesAll(missingMembers?.message ?? '', ['token', 'notification_id'])).toBe(true);
     expect(found.map((d) => d.message)).toEqual(expect.arrayContaining([expect.stringContaining("'media_buy_delivery'")]));

@@ -20,7 +20,7 @@ interface VerifyOptions {
 }
 
 type Receiver = typeof import('../../runtime/receiver/index.js');
-type Outcome = Awaited<ReturnType<ReturnType<Receiver['createWebhookReceiver']>['receive']>>;
+type Outcome = Awaited<ReturnType<import('../../runtime/receiver/index.js').WebhookReceiver['receive']>>;
 
 export function registerWebhookVerify(webhook: Command): void {
   webhook

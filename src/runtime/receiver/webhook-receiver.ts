@@ -91,7 +91,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookR
 export function createWebhookReceiver<B extends AnyAdcpBinding>(
   options: WebhookReceiverOptions<B> & { readonly binding: B } & WebhookReceiverHandlerOptions<BoundWebhookEvent<B>>,
 ): BoundWebhookReceiver<B>;
-export function createWebhookReceiver(options: WebhookReceiverOptions<AnyAdcpBinding> & WebhookReceiverHandlerOptions): WebhookReceiver {
+export function createWebhookReceiver(
+  options: WebhookReceiverOptions<AnyAdcpBinding> & WebhookReceiverHandlerOptions<never>,
+): WebhookReceiver | BoundWebhookReceiver<AnyAdcpBinding> {
   const core = createWebhookReceiverCore(options as WebhookReceiverOptions);
   const policy = options.handlerErrorPolicy ?? 'acknowledge';
   const byPair = new Map<string, WebhookHandler<never>>();
@@ -108,7 +110,8 @@ export function createWebhookReceiver(options: WebhookReceiverOptions<AnyAdcpBin
   const reportFailure = async (error: unknown, event: ReceivedWebhookEvent): Promise<void> => {
     safeLog(core.logger, 'error', 'webhook handler failed', { task_type: event.taskType, task_id: event.taskId, sender: event.sender });
     try {
-      await options.onHandlerError?.(error, event);
+      // Each overload types the hook's event by its binding; this one event reaches it as is.
+      await (options.onHandlerError as WebhookReceiverHandlerOptions['onHandlerError'])?.(error, event);
     } catch {
       // The error hook's own failure changes nothing.
     }
