@@ -6,7 +6,7 @@
 // with skipLibCheck off under @types/node 20 and the newest @types/node; and under npm's linked
 // (isolated, .store) layout the generated code compiles and runs, importing only the package's
 // public entry points. Real processes only: npm, the package's CLI, tsc, node.
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedSchemasRoot } from '../helpers/shared.js';
@@ -125,17 +125,17 @@ function generatedFiles(dir: string, folder: string): string[] {
     .map((name) => `${folder}/${name}`);
 }
 
-/** Every module specifier a generated file imports or re-exports from outside its folder. */
-function bareSpecifiers(dir: string, folder: string): Set<string> {
+/** Every module specifier the generated files in `folder` import or re-export (static, side-effect and `import()`). */
+function moduleSpecifiers(dir: string, folder: string): Set<string> {
+  const patterns = [
+    /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s+['"]([^'"]+)['"]/gm,
+    /^\s*import\s+['"]([^'"]+)['"]/gm,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
   const found = new Set<string>();
   for (const file of generatedFiles(dir, folder)) {
     const source = readFileSync(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/^\s*(?:import|export)\b[^'"`;]*?\bfrom\s+['"]([^'"]+)['"]/gm)) {
-      if (!match[1]!.startsWith('.')) found.add(match[1]!);
-    }
-    for (const match of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) {
-      if (!match[1]!.startsWith('.')) found.add(match[1]!);
-    }
+    for (const pattern of patterns) for (const match of source.matchAll(pattern)) found.add(match[1]!);
   }
   return found;
 }
@@ -150,11 +150,16 @@ function publicEntryPoints(dir: string): Set<string> {
   );
 }
 
+/** Relative imports stay inside the folder; everything else is node: or one of the package's public entry points. */
 function expectOnlyPublicImports(dir: string, folder: string): void {
+  const specifiers = [...moduleSpecifiers(dir, folder)];
+  const relativeOnes = specifiers.filter((specifier) => specifier.startsWith('.'));
+  expect(relativeOnes.filter((specifier) => !/^\.\/[\w.-]+\.js$/.test(specifier))).toEqual([]);
+  expect(relativeOnes.filter((specifier) => !existsSync(join(dir, folder, specifier.replace(/\.js$/, '.ts'))))).toEqual([]);
   const entries = publicEntryPoints(dir);
-  const outside = [...bareSpecifiers(dir, folder)].filter((specifier) => !specifier.startsWith('node:'));
-  expect(outside.length).toBeGreaterThan(0);
-  expect(outside.filter((specifier) => !entries.has(specifier))).toEqual([]);
+  const packageOnes = specifiers.filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:'));
+  expect(packageOnes.length).toBeGreaterThan(0);
+  expect(packageOnes.filter((specifier) => !entries.has(specifier))).toEqual([]);
 }
 
 /** Seller code announcing a task of `taskType` through the binding generated into `folder`. */
@@ -348,8 +353,9 @@ describe('three AdCP versions generated side by side from the installed package'
     ];
 
     function installedTypesNodeMajor(): number {
-      const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string };
-      return Number.parseInt(manifest.version, 10);
+      const { version } = JSON.parse(readFileSync(join(project, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string };
+      timings.push(`@types/node ${version}`);
+      return Number.parseInt(version, 10);
     }
 
     it('with @types/node 20', () => {
