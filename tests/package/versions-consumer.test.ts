@@ -30,7 +30,7 @@ const V3_1 = 'src/adcp/v3_1';
 const V3_2 = 'src/adcp/v3_2';
 /** Added to the copied 3.1.19 task-status enum; no AdCP release has it. */
 const ADDED_STATUS = 'suspended';
-/** Removed from the copied 3.1.19 task-type enum; no other schema names it, so generation accepts the removal. */
+/** Removed from the copied 3.1.19 task-type enum; elsewhere only descriptions mention it, and generation accepts the removal. */
 const REMOVED_TASK_TYPE = 'log_event';
 
 let workDir: string;
@@ -178,9 +178,10 @@ export function handle(sender: WebhookSender, params: unknown): object {
 }
 
 /**
- * A seller process on loopback: one lifecycle through \`bindingImport\`'s binding announces
- * \`status\`; prints what the lifecycle answered, what the buyer's endpoint received, and whether
- * that binding and the package's bundled (pristine 3.1.19) binding accept the received envelope.
+ * A seller process on loopback: one lifecycle through the binding generated into `folder` announces
+ * `status` to a local buyer endpoint; prints what the lifecycle answered, what the endpoint received,
+ * whether that binding and the package's bundled (unedited 3.1.19) binding accept it, and whether the
+ * folder's own builder and validator agree on an envelope with that status.
  */
 function lifecycleCheckSource(folder: string, taskType: string, status: string): string {
   return `import { createServer } from 'node:http';
@@ -420,6 +421,7 @@ describe('installed with npm --install-strategy=linked (isolated node_modules/.s
     const report = runCheck(linked, 'linked', lifecycleCheckSource(V3_2, 'buy_products', 'working'));
     expect(report.version).toBe('3.2.0-beta.5');
     expect(report.outcome.queued).toBe(true);
+    expect(report.drainTimedOut).toBe(false);
     expect(report.receivedCount).toBe(1);
     expect(report.received).toMatchObject({ status: 'working', task_type: 'buy_products', operation_id: 'op_1' });
     expect(report.receivedValid).toBe(true);
