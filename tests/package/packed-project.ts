@@ -72,7 +72,7 @@ export function packRepository(workDir: string): PackedTarball {
 }
 
 /** The exact versions this repository resolved, so the install is served from the npm cache. */
-function lockedVersion(name: string): string {
+export function lockedVersion(name: string): string {
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { version?: string }>;
   };
