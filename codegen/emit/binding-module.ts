@@ -33,12 +33,13 @@ export function emitBindingModule(ctx: EmitContext): EmittedModule {
   const operationIdRequired = envelope.payloadFields.some((field) => field.name === 'operation_id' && field.required);
   const roles = statuses.members.map(({ value }) => `  ${propertyKey(value)}: ${literal(KNOWN_STATUS_ROLES[value] ?? NEW_STATUS_ROLE)},\n`);
   const kinds = taskTypes.members.map(({ value }) => `  ${propertyKey(value)}: ${literal(REPORT_TASK_TYPES.has(value) ? 'report' : 'task')},\n`);
-  const bindingType = `AdcpBinding<${taskTypes.names.type}, ${statuses.names.type}, ${protocols.names.type}, ${NAMES.config}, ${NAMES.payload}>`;
+  const bindingType = `AdcpBinding<${taskTypes.names.type}, ${statuses.names.type}, ${protocols.names.type}, ${NAMES.config}, ${NAMES.payload}, ${NAMES.resultTable}>`;
   const body = [
     `import { BINDING_CONTRACT, defineBinding, type AdcpBinding, type BindingPayloadInput, type BindingStatusRole, type BindingTaskKind } from ${literal(entry)};\n`,
     `import { ${NAMES.builder} } from './${MODULES.builder}.js';\n`,
     importType([NAMES.payload], MODULES.payload),
     importType([NAMES.config], MODULES.config),
+    importType([NAMES.resultTable], MODULES.webhookResult),
     `import { ${protocols.names.values}, type ${protocols.names.type} } from './${protocols.names.module}.js';\n`,
     `import { ${statuses.names.values}, type ${statuses.names.type} } from './${statuses.names.module}.js';\n`,
     `import { ${NAMES.protocolTable} } from './${MODULES.protocolTable}.js';\n`,

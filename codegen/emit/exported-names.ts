@@ -11,6 +11,7 @@ export const NAMES = {
   payloadInput: 'McpWebhookPayloadInput',
   webhookResult: 'WebhookResult',
   untypedResult: 'UntypedWebhookResult',
+  resultTable: 'WebhookResultTable',
   terminalResultStatuses: 'TERMINAL_RESULT_STATUSES',
   resultMap: 'TaskResultMap',
   interimResultMap: 'TaskInterimResultMap',

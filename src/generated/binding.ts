@@ -16,6 +16,7 @@ import {
 import { buildMcpWebhookPayload } from './build-mcp-webhook-payload.js';
 import type { McpWebhookPayload } from './mcp-webhook-payload.js';
 import type { PushNotificationConfig } from './push-notification-config.js';
+import type { WebhookResultTable } from './webhook-result.js';
 import { ADCP_PROTOCOLS, type AdcpProtocol } from './adcp-protocols.js';
 import { TASK_STATUSES, type TaskStatus } from './task-statuses.js';
 import { TASK_TYPE_PROTOCOLS } from './task-type-protocols.js';
@@ -86,7 +87,8 @@ export const binding: AdcpBinding<
   TaskStatus,
   AdcpProtocol,
   PushNotificationConfig,
-  McpWebhookPayload
+  McpWebhookPayload,
+  WebhookResultTable
 > = defineBinding({
   contract: BINDING_CONTRACT,
   version: ADCP_VERSION,

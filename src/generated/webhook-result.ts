@@ -31,7 +31,10 @@ export type WebhookResult<
   S extends TaskStatus = TaskStatus,
 > = WebhookResultTable[T][S];
 
-type WebhookResultTable = {
+/**
+ * The envelope `result` type of every AdCP 3.1.19 task type and status; the generated binding carries it so that receivers typed by that binding type `result`.
+ */
+export type WebhookResultTable = {
   [T in SpecWebhookTaskType]: {
     [S in TaskStatus]: S extends (typeof TERMINAL_RESULT_STATUSES)[number]
       ? TaskResultMap[T]

@@ -178,6 +178,31 @@ export function handle(sender: WebhookSender, params: unknown): object {
 }
 
 /**
+ * Buyer code typed by the binding generated into `folder`: the event union narrows `result` on task
+ * type × status, so a create_media_buy completion reads `media_buy_id` without a cast; each
+ * `@ts-expect-error` must be an error (an unused one fails the compile).
+ */
+function buyerSource(folder: string): string {
+  return `import { createWebhookReceiver, staticKeySource } from 'adcp-codegen';
+import { binding } from '../${folder}/index.js';
+
+export const receiver = createWebhookReceiver({ binding, keys: staticKeySource([]), registration: { mode: 'rfc9421' } });
+export const seen: string[] = [];
+receiver.onAny((event) => {
+  if (event.taskType === 'create_media_buy' && event.status === 'completed') {
+    const id: string | undefined = event.result?.media_buy_id;
+    seen.push(id ?? '');
+    // @ts-expect-error no create_media_buy response declares "nope"
+    seen.push(String(event.result?.nope));
+  }
+});
+receiver.on('create_media_buy', 'completed', (event) => {
+  seen.push(event.result?.media_buy_id ?? '');
+});
+`;
+}
+
+/**
  * A seller process on loopback: one lifecycle through the binding generated into `folder` announces
  * `status` to a local buyer endpoint; prints what the lifecycle answered, what the endpoint received,
  * whether that binding and the package's bundled (unedited 3.1.19) binding accept it, and whether the
@@ -292,6 +317,16 @@ describe('three AdCP versions generated side by side from the installed package'
 
     it('fails to compile through the 3.1.19 binding, tsc naming "buy_products"', () => {
       expectRefusedNaming(tsc(project, 'buy-products-v3_1', ['seller/buy-products-v3_1.ts']), 'seller/buy-products-v3_1.ts', 'buy_products');
+    }, 180_000);
+  });
+
+  describe('buyer code receiving through each version\'s binding', () => {
+    beforeAll(() => {
+      for (const { folder } of VERSIONS) writeText(join(project, `buyer/receive-${folder.split('/').at(-1)}.ts`), buyerSource(folder));
+    });
+
+    it.each(VERSIONS)('$folder: an if on task type and status narrows result; an unknown member is refused', ({ folder }) => {
+      expectCompiles(tsc(project, `buyer-${folder.split('/').at(-1)}`, [`buyer/receive-${folder.split('/').at(-1)}.ts`]));
     }, 180_000);
   });
 

@@ -89,7 +89,13 @@ export interface AdcpBinding<
   Protocol extends string = string,
   Config = unknown,
   Payload = unknown,
+  Results = unknown,
 > extends BindingSpec<TaskType, Status, Protocol, Config, Payload> {
+  /**
+   * Type-level only, never present at run time: the envelope `result` type by task type and status
+   * (the generated WebhookResultTable), so that events received through this binding type `result`.
+   */
+  readonly '~results'?: Results;
   isTaskType(value: unknown): value is TaskType;
   isTaskStatus(value: unknown): value is Status;
   /** Role of `status`; `undefined` for a value that is not one of this release's statuses. */
@@ -99,4 +105,4 @@ export interface AdcpBinding<
 }
 
 /** Any binding, whatever its version's literal types. */
-export type AnyAdcpBinding = AdcpBinding<string, string, string, unknown, unknown>;
+export type AnyAdcpBinding = AdcpBinding<string, string, string, unknown, unknown, unknown>;

@@ -17,9 +17,9 @@ const FUNCTIONS = ['validatePushNotificationConfig', 'validateMcpWebhookPayload'
  * Turns a generated BindingSpec into an AdcpBinding, refusing (BindingContractError) a spec that
  * breaks the contract. Literal types of the spec (task types, statuses, protocols) are kept.
  */
-export function defineBinding<TaskType extends string, Status extends string, Protocol extends string, Config, Payload>(
+export function defineBinding<TaskType extends string, Status extends string, Protocol extends string, Config, Payload, Results = unknown>(
   spec: BindingSpec<TaskType, Status, Protocol, Config, Payload>,
-): AdcpBinding<TaskType, Status, Protocol, Config, Payload> {
+): AdcpBinding<TaskType, Status, Protocol, Config, Payload, Results> {
   checkSpec(spec);
   const taskTypes: ReadonlySet<string> = new Set(spec.taskTypes);
   const statuses: ReadonlySet<string> = new Set(spec.statuses);

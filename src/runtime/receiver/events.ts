@@ -6,7 +6,7 @@ import type { SpecWebhookTaskType } from '../../generated/task-types.js';
 import type { TaskStatus } from '../../generated/task-statuses.js';
 import type { UntypedWebhookResult, WebhookResult } from '../../generated/webhook-result.js';
 import type { AnyAdcpBinding } from '../binding/index.js';
-import type { BindingPayload, BindingStatus, BindingTaskType } from '../routing/binding-types.js';
+import type { BindingPayload, BindingResult, BindingStatus, BindingTaskType } from '../routing/binding-types.js';
 import type { ChecklistStep, WebhookChecklistCode } from '../signing/webhook-checklist.js';
 import type { HmacVerificationCode } from '../signing/hmac-verifier.js';
 
@@ -82,11 +82,24 @@ export interface BoundWebhookEvent<
 > extends WebhookEventFacts {
   readonly taskType: T;
   readonly status: S;
-  /** The AdCP data: MCP `result`, or the DataPart the A2A extraction algorithm selects. */
-  readonly result: UntypedWebhookResult | undefined;
+  /** The AdCP data: MCP `result` (typed by `B` for `T` × `S`), or the DataPart the A2A extraction algorithm selects. */
+  readonly result: BindingResult<B, T, S> | undefined;
   /** The parsed body: the MCP envelope of `B`, or the A2A `Task` / `TaskStatusUpdateEvent` (unwrapped). */
   readonly payload: BindingPayload<B> | Readonly<Record<string, unknown>>;
 }
+
+/**
+ * Every event binding `B` accepts for task types `T` and statuses `S`, as a union discriminated on
+ * `taskType` × `status`: a plain `if` or `switch` on both narrows `result` (webhooks.mdx "Webhook payload").
+ */
+export type BoundWebhookEvents<
+  B extends AnyAdcpBinding,
+  T extends BindingTaskType<B> = BindingTaskType<B>,
+  S extends BindingStatus<B> = BindingStatus<B>,
+> = T extends unknown ? (S extends unknown ? BoundWebhookEvent<B, T, S> : never) : never;
+
+/** What a receiver typed by binding `B` hands its handlers: every typed event, or an A2A event of unnamed task type. */
+export type BoundReceivedEvent<B extends AnyAdcpBinding> = BoundWebhookEvents<B> | BoundWebhookEvent<B, undefined>;
 
 /** A repeat of an event already processed: answer 2xx (webhooks.mdx "Dedup by idempotency_key"). */
 export interface WebhookDuplicate {

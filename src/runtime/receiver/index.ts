@@ -33,6 +33,8 @@ export type {
   UntypedWebhookEvent,
   ReceivedWebhookEvent,
   BoundWebhookEvent,
+  BoundWebhookEvents,
+  BoundReceivedEvent,
   WebhookDuplicate,
   WebhookRejection,
   WebhookRejectionCode,

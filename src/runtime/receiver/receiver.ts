@@ -11,7 +11,7 @@ import type { WebhookKeySource } from '../keys/webhook-key-source.js';
 import { silentLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import { tokensEqual } from '../signing/constant-time.js';
 import type {
-  BoundWebhookEvent,
+  BoundReceivedEvent,
   ReceiveOutcome,
   ReceivedWebhookEvent,
   WebhookEventFacts,
@@ -120,7 +120,7 @@ export class ReceiverConfigError extends AdcpError<'ADCP_RECEIVER_CONFIG_INVALID
 export function createWebhookReceiverCore(options: WebhookReceiverOptions): WebhookReceiverCore;
 export function createWebhookReceiverCore<B extends AnyAdcpBinding>(
   options: WebhookReceiverOptions<B> & { readonly binding: B },
-): WebhookReceiverCore<BoundWebhookEvent<B>>;
+): WebhookReceiverCore<BoundReceivedEvent<B>>;
 export function createWebhookReceiverCore(options: WebhookReceiverOptions<AnyAdcpBinding>): WebhookReceiverCore {
   const config = resolveConfig(options);
   const claim = (request: WebhookRequest, receiveOptions?: ReceiveOptions): Promise<ClaimOutcome> =>

@@ -17,7 +17,7 @@ import type { TaskStatus } from '../../generated/task-statuses.js';
 import type { AnyAdcpBinding } from '../binding/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { BindingStatus, BindingTaskType } from '../routing/binding-types.js';
-import type { BoundWebhookEvent, ReceivedWebhookEvent, ReceiveOutcome, TypedWebhookEvent, WebhookEvent, WebhookEventFacts } from './events.js';
+import type { BoundReceivedEvent, BoundWebhookEvent, BoundWebhookEvents, ReceivedWebhookEvent, ReceiveOutcome, TypedWebhookEvent, WebhookEvent, WebhookEventFacts } from './events.js';
 import { createWebhookReceiverCore, safeLog, type ReceiveOptions, type WebhookReceiverCore, type WebhookReceiverOptions } from './receiver.js';
 import type { WebhookRequest } from './request-snapshot.js';
 
@@ -69,15 +69,15 @@ export interface WebhookReceiver extends WebhookReceiverCore {
  * A receiver whose events are typed by binding `B` (webhooks.mdx "Webhook payload"): handlers key on
  * that AdCP version's task types and statuses.
  */
-export interface BoundWebhookReceiver<B extends AnyAdcpBinding> extends WebhookReceiverCore<BoundWebhookEvent<B>> {
+export interface BoundWebhookReceiver<B extends AnyAdcpBinding> extends WebhookReceiverCore<BoundReceivedEvent<B>> {
   /** Handles every event of `taskType` in `status`. */
   on<T extends BindingTaskType<B>, S extends BindingStatus<B>>(taskType: T, status: S, handler: WebhookHandler<BoundWebhookEvent<B, T, S>>): this;
   /** Handles every event of `taskType` without a more specific handler. */
-  on<T extends BindingTaskType<B>>(taskType: T, handler: WebhookHandler<BoundWebhookEvent<B, T>>): this;
+  on<T extends BindingTaskType<B>>(taskType: T, handler: WebhookHandler<BoundWebhookEvents<B, T>>): this;
   /** Handles events no task-type handler takes (including A2A events of unknown task type). */
-  onAny(handler: WebhookHandler<BoundWebhookEvent<B>>): this;
+  onAny(handler: WebhookHandler<BoundReceivedEvent<B>>): this;
   /** Receive, dispatch to the most specific handler, settle dedup, and say what to answer. Never throws. */
-  handle(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookHttpAnswer<BoundWebhookEvent<B>>>;
+  handle(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookHttpAnswer<BoundReceivedEvent<B>>>;
 }
 
 /**
@@ -89,7 +89,7 @@ export interface BoundWebhookReceiver<B extends AnyAdcpBinding> extends WebhookR
  */
 export function createWebhookReceiver(options: WebhookReceiverOptions & WebhookReceiverHandlerOptions): WebhookReceiver;
 export function createWebhookReceiver<B extends AnyAdcpBinding>(
-  options: WebhookReceiverOptions<B> & { readonly binding: B } & WebhookReceiverHandlerOptions<BoundWebhookEvent<B>>,
+  options: WebhookReceiverOptions<B> & { readonly binding: B } & WebhookReceiverHandlerOptions<BoundReceivedEvent<B>>,
 ): BoundWebhookReceiver<B>;
 export function createWebhookReceiver(
   options: WebhookReceiverOptions<AnyAdcpBinding> & WebhookReceiverHandlerOptions<never>,
