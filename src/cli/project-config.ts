@@ -1,7 +1,8 @@
 // The project config file: `adcp-codegen.config.json` in the directory the CLI runs in (or the file
 // given with `--config`). It records what would otherwise be repeated on every command — where the
 // schema cache and its lock live, where the generated code goes, which AdCP release is pinned — so
-// `generate`, `check`, `diff` and `sync` run without flags. A flag always overrides the file.
+// `generate`, `check`, `diff` and `sync` run without flags. A flag always overrides the file. With
+// `versions` it lists several such targets, one AdCP release each (see version-targets.ts).
 // JSON, not a script: reading it runs no code, and the same file gives the same result everywhere.
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, isAbsolute } from 'node:path';

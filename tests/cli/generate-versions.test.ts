@@ -66,7 +66,7 @@ describe('"versions": sync, generate and check side by side', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(`[${version}] sync: AdCP ${version} from dir:`);
-      const lockPath = join(project, CACHES[index], '..', 'adcp-schemas.lock.json');
+      const lockPath = join(project, CACHES[index] as string, '..', 'adcp-schemas.lock.json');
       expect(JSON.parse(readFileSync(lockPath, 'utf8')).adcpVersion).toBe(version);
     });
   });
@@ -79,7 +79,7 @@ describe('"versions": sync, generate and check side by side', () => {
     VERSIONS.forEach((version, index) => {
       expect(summaries[index]).toMatch(new RegExp(`^\\[${version.replace(/\./g, '\\.')}\\] generate: \\d+ files from ${CACHES[index]} → ${OUTS[index]}: `));
       expect(generated.stdout).toContain(`[${version}] created  ${OUTS[index]}/index.ts\n`);
-      expect(existsSync(join(project, OUTS[index], 'index.ts'))).toBe(true);
+      expect(existsSync(join(project, OUTS[index] as string, 'index.ts'))).toBe(true);
     });
     expect(existsSync(join(project, 'src/generated'))).toBe(false);
   });

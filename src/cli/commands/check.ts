@@ -43,7 +43,8 @@ Exit codes:
      semantic change for the webhook surface)
   1  drift: the cache differs from its lock or the generated code from the
      schemas; with --upstream, also when upstream differs (another release
-     or any semantic change), so CI flags an available release
+     or any semantic change), so CI flags an available release; with
+     "versions", when any target drifted
   2  bad input (missing cache or lock, unreadable upstream) or internal error`;
 
 export function registerCheck(program: Command): void {

@@ -58,10 +58,8 @@ async function runSync(options: SyncOptions, cwd: string): Promise<void> {
     await syncAll([singleTarget(options, cwd, config)], options, cwd);
     return;
   }
-  const targets = versionedTargets(versions, options, cwd);
-  for (const target of selectTargets(versions, options.only, cwd, 'sync')) {
-    if (target.version === undefined && options.version === undefined) process.stdout.write(`[${target.label}] sync: skipped: its entry of "versions" sets no "version"\n`);
-  }
+  const { targets, skipped } = versionedTargets(versions, options, cwd);
+  for (const label of skipped) process.stdout.write(`[${label}] sync: skipped: its entry of "versions" sets no "version"\n`);
   await syncAll(targets, options, cwd);
 }
 
@@ -75,10 +73,11 @@ function singleTarget(options: SyncOptions, cwd: string, config: LoadedProjectCo
 }
 
 /**
- * The `versions` targets to sync: those --only names, else every entry with a "version". Flags that
- * name one release or one cache apply only when exactly one target is selected.
+ * The `versions` targets to sync: those --only names (all without it) that have a release to fetch,
+ * and the labels of the selected ones that have none. Flags that name one release or one cache apply
+ * only when exactly one target is selected.
  */
-function versionedTargets(versions: readonly VersionTarget[], options: SyncOptions, cwd: string): SyncTarget[] {
+function versionedTargets(versions: readonly VersionTarget[], options: SyncOptions, cwd: string): { targets: SyncTarget[]; skipped: string[] } {
   const selected = selectTargets(versions, options.only, cwd, 'sync');
   const flags = [['--version', options.version], ['--from', options.from], ['--sha256', options.sha256], ['--schemas', options.schemas], ['--lock', options.lock]] as const;
   if (selected.length > 1) assertNoTargetFlags(flags, 'sync');
@@ -86,11 +85,13 @@ function versionedTargets(versions: readonly VersionTarget[], options: SyncOptio
   if (syncable.length === 0) {
     throw new CliError(`sync: no release named: no selected entry of "versions" sets "version" (targets: ${knownTargets(selected, cwd)}); set it or pass --only <target> --version <version>`);
   }
-  return syncable.map((target) => {
+  const targets = syncable.map((target) => {
     const cacheDir = options.schemas !== undefined ? resolve(cwd, options.schemas) : target.schemasDir;
     const lockPath = options.lock !== undefined ? resolve(cwd, options.lock) : options.schemas !== undefined ? lockPathFor(cacheDir) : target.lockPath;
     return { version: (options.version ?? target.version) as string, cacheDir, lockPath, prefix: `[${target.label}] ` };
   });
+  const skipped = selected.filter((target) => !syncable.includes(target)).map((target) => target.label);
+  return { targets, skipped };
 }
 
 /** Syncs the targets one after another; each cache and lock is swapped in atomically on its own. */
