@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, type CliRun } from '../helpers/cli.js';
+import { releaseRoutes, releaseTarball, removeTempDirs } from '../cache/fixtures.js';
+import { startReleaseServer, type ReleaseServer } from '../cache/release-server.js';
+import { runCliProcess, runCliProcessAsync, type CliRun } from '../helpers/cli.js';
 import { sharedSchemasRoot } from '../helpers/shared.js';
 
 const VERSIONS = ['3.0.26', '3.1.19', '3.2.0-beta.5'] as const;
@@ -303,5 +305,36 @@ describe('"versions": sync and diff per target', () => {
     const report = JSON.parse(run.stdout) as { verdict: string; from: { adcpVersion: string }; to: { adcpVersion: string } };
     expect([report.from.adcpVersion, report.to.adcpVersion]).toEqual(['3.0.26', '3.2.0-beta.5']);
     expect(report.verdict).toMatch(/^breaking/);
+  });
+});
+
+describe('"versions": sync without --only', () => {
+  let server: ReleaseServer;
+  beforeAll(async () => {
+    const routes = ['3.0.26', '3.1.19'].flatMap((version) => releaseRoutes('/protocol', version, releaseTarball(version)));
+    server = await startReleaseServer(new Map(routes));
+  });
+  afterAll(async () => {
+    await server.close();
+    removeTempDirs();
+  });
+
+  it('fetches every entry that names a "version" into its own cache and lock, and says which it skipped', async () => {
+    const dir = tempProject({
+      versions: [
+        { schemas: 'schemas/3.0/cache', out: 'gen/3.0', version: '3.0.26' },
+        { schemas: 'schemas/local/cache', out: 'gen/local' },
+        { schemas: 'schemas/3.1/cache', out: 'gen/3.1', version: '3.1.19' },
+      ],
+    });
+    const run = await runCliProcessAsync(['sync', '--base-url', `${server.baseUrl}/`], { cwd: dir });
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('[gen/local] sync: skipped: its entry of "versions" sets no "version"');
+    expect(run.stdout).toContain(`[3.0.26] sync: AdCP 3.0.26 from ${server.baseUrl}/protocol/3.0.26.tgz:`);
+    expect(run.stdout).toContain(`[3.1.19] sync: AdCP 3.1.19 from ${server.baseUrl}/protocol/3.1.19.tgz:`);
+    expect(run.stderr.split('\n').filter((line) => line !== '').every((line) => /^\[3\.(0\.26|1\.19)\] sync: warning: /.test(line))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'schemas/3.0/adcp-schemas.lock.json'), 'utf8')).adcpVersion).toBe('3.0.26');
+    expect(JSON.parse(readFileSync(join(dir, 'schemas/3.1/adcp-schemas.lock.json'), 'utf8')).adcpVersion).toBe('3.1.19');
+    expect(existsSync(join(dir, 'schemas/local'))).toBe(false);
   });
 });
