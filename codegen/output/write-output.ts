@@ -15,18 +15,26 @@ export interface OutputChanges {
 }
 
 /**
- * Applies a plan: writes only missing or changed files (each via a temp file and a rename, so no file
- * is ever half-written), removes the files the previous manifest lists that are unchanged since and no
- * longer generated, then writes the new manifest. A file that is not ours is never overwritten or
- * removed; the manifest goes last, so an interrupted run leaves the previous record of ownership.
+ * Throws OutputError when applying `plan` would overwrite a file adcp-codegen did not write; checks
+ * every plan of a run first so that one refused folder leaves all of them untouched.
  */
-export async function applyOutputPlan(outDir: string, plan: OutputPlan): Promise<OutputChanges> {
+export function assertPlanWritable(outDir: string, plan: OutputPlan): void {
   const foreign = plan.stale.find((file) => !file.owned);
   if (foreign !== undefined) {
     throw new OutputError(
       `${join(outDir, foreign.path)}: exists and was not written by adcp-codegen (not in its ${MANIFEST_NAME} with the exact banner); move it or choose another --out`,
     );
   }
+}
+
+/**
+ * Applies a plan: writes only missing or changed files (each via a temp file and a rename, so no file
+ * is ever half-written), removes the files the previous manifest lists that are unchanged since and no
+ * longer generated, then writes the new manifest. A file that is not ours is never overwritten or
+ * removed; the manifest goes last, so an interrupted run leaves the previous record of ownership.
+ */
+export async function applyOutputPlan(outDir: string, plan: OutputPlan): Promise<OutputChanges> {
+  assertPlanWritable(outDir, plan);
   const writes = [...plan.missing, ...plan.stale];
   for (const file of writes.filter((file) => file.path !== MANIFEST_NAME)) await writeAtomically(outDir, file);
   for (const file of plan.extra) await removeGenerated(outDir, file);

@@ -1,10 +1,12 @@
 // The project config file: `adcp-codegen.config.json` in the directory the CLI runs in (or the file
 // given with `--config`). It records what would otherwise be repeated on every command — where the
 // schema cache and its lock live, where the generated code goes, which AdCP release is pinned — so
-// `generate`, `check`, `diff` and `sync` run without flags. A flag always overrides the file.
+// `generate`, `check`, `diff` and `sync` run without flags. A flag always overrides the file. With
+// `versions` it lists several such targets, one AdCP release each (see version-targets.ts).
 // JSON, not a script: reading it runs no code, and the same file gives the same result everywhere.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import { lockPathFor } from '../../codegen/cache/lock-file.js';
 import { isReleaseVersion } from '../../codegen/cache/release-version.js';
 import { AdcpError } from '../runtime/errors/adcp-error.js';
 
@@ -21,6 +23,19 @@ export interface ProjectConfig {
   readonly out?: string;
   /** AdCP release the project pins (what `sync --version` names), e.g. `3.1.19` or `latest`. */
   readonly version?: string;
+  /**
+   * Several AdCP releases side by side, each with its own cache and output folder; excludes the
+   * top-level `schemas`, `lock`, `out` and `version`.
+   */
+  readonly versions?: readonly ProjectVersionEntry[];
+}
+
+/** One entry of `versions`: `schemas` and `out` required, `lock` and `version` optional. */
+export interface ProjectVersionEntry {
+  readonly schemas: string;
+  readonly out: string;
+  readonly lock?: string;
+  readonly version?: string;
 }
 
 /** A config file that was found, with its paths already resolved against its directory. */
@@ -29,6 +44,16 @@ export interface LoadedProjectConfig {
   readonly schemas?: string;
   readonly lock?: string;
   readonly out?: string;
+  readonly version?: string;
+  /** The `versions` entries, paths resolved; `lock` defaults to the file beside the cache. */
+  readonly versions?: readonly LoadedVersionEntry[];
+}
+
+/** A `versions` entry with its paths resolved and its lock defaulted. */
+export interface LoadedVersionEntry {
+  readonly schemas: string;
+  readonly lock: string;
+  readonly out: string;
   readonly version?: string;
 }
 
@@ -40,7 +65,9 @@ export class ProjectConfigError extends AdcpError<'ADCP_CONFIG_INVALID'> {
 }
 
 const PATH_KEYS = ['schemas', 'lock', 'out'] as const;
-const KNOWN_KEYS = new Set<string>(['$schema', ...PATH_KEYS, 'version']);
+const SINGLE_TARGET_KEYS = [...PATH_KEYS, 'version'] as const;
+const KNOWN_KEYS = new Set<string>(['$schema', ...SINGLE_TARGET_KEYS, 'versions']);
+const ENTRY_KEYS = new Set<string>(SINGLE_TARGET_KEYS);
 
 /**
  * Reads `explicit` (a `--config` value, which must exist) or else `adcp-codegen.config.json` in
@@ -72,27 +99,84 @@ function parseProjectConfig(text: string, path: string): LoadedProjectConfig {
   const entries = value as Record<string, unknown>;
   const unknown = Object.keys(entries).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) {
-    throw new ProjectConfigError(`${path}: unknown key ${JSON.stringify(unknown[0])} (known: schemas, lock, out, version)`);
+    throw new ProjectConfigError(`${path}: unknown key ${JSON.stringify(unknown[0])} (known: schemas, lock, out, version, versions)`);
   }
   const base = dirname(path);
+  if (entries['versions'] !== undefined) return { path, versions: parseVersions(entries, base, path) };
   const config: { path: string; schemas?: string; lock?: string; out?: string; version?: string } = { path };
   for (const key of PATH_KEYS) {
-    const raw = stringField(entries, key, path);
+    const raw = stringField(entries, key, path, `"${key}"`);
     if (raw !== undefined) config[key] = resolve(base, raw);
   }
-  const version = stringField(entries, 'version', path);
-  if (version !== undefined) {
-    if (version !== 'latest' && !isReleaseVersion(version)) {
-      throw new ProjectConfigError(`${path}: "version" ${JSON.stringify(version)} is not an AdCP release version (expected e.g. 3.1.19, or latest)`);
-    }
-    config.version = version;
-  }
+  const version = releaseField(entries, path, '"version"');
+  if (version !== undefined) config.version = version;
   return config;
 }
 
-function stringField(entries: Record<string, unknown>, key: string, path: string): string | undefined {
+/** `versions`: a non-empty array of entries whose caches, locks and output folders are all distinct. */
+function parseVersions(entries: Record<string, unknown>, base: string, path: string): LoadedVersionEntry[] {
+  const clash = SINGLE_TARGET_KEYS.find((key) => entries[key] !== undefined);
+  if (clash !== undefined) {
+    throw new ProjectConfigError(`${path}: "versions" and top-level "${clash}" exclude each other (move "${clash}" into each entry of "versions")`);
+  }
+  const list = entries['versions'];
+  if (!Array.isArray(list)) throw new ProjectConfigError(`${path}: versions: must be an array of { "schemas", "out", "lock"?, "version"? }`);
+  if (list.length === 0) throw new ProjectConfigError(`${path}: versions: must hold at least one entry`);
+  const parsed = list.map((entry: unknown, index) => parseVersionEntry(entry, `versions[${index}]`, base, path));
+  assertDistinctTargets(parsed, path);
+  return parsed;
+}
+
+function parseVersionEntry(entry: unknown, where: string, base: string, path: string): LoadedVersionEntry {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw new ProjectConfigError(`${path}: ${where}: must be an object with "schemas", "out", "lock"? and "version"?`);
+  }
+  const fields = entry as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((key) => !ENTRY_KEYS.has(key));
+  if (unknown !== undefined) throw new ProjectConfigError(`${path}: ${where}: unknown key ${JSON.stringify(unknown)} (known: schemas, lock, out, version)`);
+  const required = (key: 'schemas' | 'out'): string => {
+    const raw = stringField(fields, key, path, `${where}.${key}:`);
+    if (raw === undefined) throw new ProjectConfigError(`${path}: ${where}.${key}: must be a non-empty string`);
+    return resolve(base, raw);
+  };
+  const schemas = required('schemas');
+  const out = required('out');
+  const lock = stringField(fields, 'lock', path, `${where}.lock:`);
+  const version = releaseField(fields, path, `${where}.version:`);
+  return { schemas, out, lock: lock === undefined ? lockPathFor(schemas) : resolve(base, lock), ...(version === undefined ? {} : { version }) };
+}
+
+/** No two entries share a cache, a lock or an output folder, and no output folder lies inside another. */
+function assertDistinctTargets(entries: readonly LoadedVersionEntry[], path: string): void {
+  entries.forEach((entry, index) => {
+    for (let other = 0; other < index; other += 1) {
+      const earlier = entries[other] as LoadedVersionEntry;
+      const pair = `versions[${index}] and versions[${other}]`;
+      if (entry.out === earlier.out) throw new ProjectConfigError(`${path}: ${pair}: same "out"; each version needs its own output folder`);
+      if (entry.schemas === earlier.schemas) throw new ProjectConfigError(`${path}: ${pair}: same "schemas"; each version needs its own cache`);
+      if (entry.lock === earlier.lock) {
+        throw new ProjectConfigError(`${path}: ${pair}: same lock file ${JSON.stringify(entry.lock)}; set "lock" in one of them`);
+      }
+      if (isInside(entry.out, earlier.out)) throw new ProjectConfigError(`${path}: versions[${index}].out: lies inside versions[${other}].out`);
+      if (isInside(earlier.out, entry.out)) throw new ProjectConfigError(`${path}: versions[${other}].out: lies inside versions[${index}].out`);
+    }
+  });
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+function stringField(entries: Record<string, unknown>, key: string, path: string, shown: string): string | undefined {
   const value = entries[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw new ProjectConfigError(`${path}: "${key}" must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '') throw new ProjectConfigError(`${path}: ${shown} must be a non-empty string`);
   return value;
+}
+
+function releaseField(entries: Record<string, unknown>, path: string, shown: string): string | undefined {
+  const version = stringField(entries, 'version', path, shown);
+  if (version === undefined || version === 'latest' || isReleaseVersion(version)) return version;
+  throw new ProjectConfigError(`${path}: ${shown} ${JSON.stringify(version)} is not an AdCP release version (expected e.g. 3.1.19, or latest)`);
 }

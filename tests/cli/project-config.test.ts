@@ -76,7 +76,7 @@ describe('adcp-codegen.config.json', () => {
 
   it.each([
     ['not JSON', '{ out: src }', /adcp-codegen\.config\.json: not valid JSON/],
-    ['an unknown key', { output: 'src' }, /unknown key "output" \(known: schemas, lock, out, version\)/],
+    ['an unknown key', { output: 'src' }, /unknown key "output" \(known: schemas, lock, out, version, versions\)/],
     ['a non-string path', { out: 3 }, /"out" must be a non-empty string/],
     ['a bad version', { version: 'v3' }, /"version" "v3" is not an AdCP release version/],
   ])('refuses %s with one line and exit 2', (_name, config, message) => {

@@ -17,6 +17,7 @@ import {
 } from '../codegen-support.js';
 import { PROJECT_CONFIG_FILE } from '../project-config.js';
 import type { UpstreamResult } from './check-upstream.js';
+import { assertNoTargetFlags, assertOnlyNeedsVersions, collectOnly, knownTargets, ONLY_HELP, selectTargets, versionTargets } from '../version-targets.js';
 
 interface CheckOptions {
   schemas?: string;
@@ -26,19 +27,24 @@ interface CheckOptions {
   upstream?: string;
   baseUrl?: string;
   config?: string;
+  only?: string[];
 }
 
 // Pre-formatted (commander keeps indented text as written): lines fit the 80-column help.
 const DESCRIPTION = `verify the schema cache against its lock and the generated code against the
 schemas; with --upstream, also diff the pinned cache against an upstream
-release and print first the one-line verdict a CI bot would post
+release and print first the one-line verdict a CI bot would post. With
+"versions" in the project config, every version (or those --only names) is
+checked and reported under a heading naming it; --json then prints
+{ ok, targets: [{ label, ...report }] }
 
 Exit codes:
   0  in sync (with --upstream: and upstream is the same release, with no
      semantic change for the webhook surface)
   1  drift: the cache differs from its lock or the generated code from the
      schemas; with --upstream, also when upstream differs (another release
-     or any semantic change), so CI flags an available release
+     or any semantic change), so CI flags an available release; with
+     "versions", when any target drifted
   2  bad input (missing cache or lock, unreadable upstream) or internal error`;
 
 export function registerCheck(program: Command): void {
@@ -50,6 +56,7 @@ export function registerCheck(program: Command): void {
     .option('--out <dir>', 'generated output directory (default: the config\'s "out", else src/generated)')
     .option('--lock <file>', 'lock file (default: the config\'s "lock", else adcp-schemas.lock.json beside the cache)')
     .option('--config <file>', CONFIG_HELP)
+    .option('--only <target>', ONLY_HELP, collectOnly)
     .option('--upstream <source>', 'upstream release to compare the pinned cache with: schema directory, tarball, tarball URL, release version or "latest"')
     .option('--base-url <url>', BASE_URL_HELP)
     .option('--json', 'print a machine-readable report on stdout (the comparison under "upstream"; "ok" is true exactly when the exit code is 0)')
@@ -68,12 +75,50 @@ export function registerCheck(program: Command): void {
     });
 }
 
+/** One pinned cache and its generated folder; `generateHint` is the command that creates the folder. */
+interface CheckTarget {
+  readonly schemasDir: string;
+  readonly lockPath: string;
+  readonly outDir: string;
+  readonly generateHint: string;
+}
+
+/** What check found for one target; `ok` includes the upstream comparison. */
+interface TargetResult {
+  readonly report: CheckReport;
+  readonly upstream: UpstreamResult | undefined;
+  readonly ok: boolean;
+}
+
 async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const config = projectConfig(cwd, options.config);
-  const { schemasDir, lockPath } = schemaLocations(options, cwd, config);
+  const versions = versionTargets(config, cwd);
+  if (versions === undefined) {
+    assertOnlyNeedsVersions(options.only, 'check');
+    const { schemasDir, lockPath } = schemaLocations(options, cwd, config);
+    const outDir = outputDir(options.out, cwd, config);
+    const result = await checkTarget({ schemasDir, lockPath, outDir, generateHint: singleGenerateHint(outDir, cwd, options.out !== undefined || config?.out !== undefined) }, options, cwd);
+    await printCheck(result, options.json === true);
+    return result.ok ? 0 : 1;
+  }
+  assertNoTargetFlags([['--schemas', options.schemas], ['--out', options.out], ['--lock', options.lock]], 'check');
+  const selected = selectTargets(versions, options.only, cwd, 'check');
+  if (options.upstream !== undefined && selected.length > 1) {
+    throw new CliError(`check: --upstream compares one pinned cache; pick one target with --only (known: ${knownTargets(selected, cwd)})`, 2);
+  }
+  const results: (TargetResult & { label: string })[] = [];
+  for (const target of selected) {
+    const generateHint = `run \`adcp-codegen generate --only ${target.label}\` first`;
+    results.push({ label: target.label, ...(await checkTarget({ ...target, generateHint }, options, cwd)) });
+  }
+  await printTargets(results, options.json === true);
+  return results.every((result) => result.ok) ? 0 : 1;
+}
+
+async function checkTarget(target: CheckTarget, options: CheckOptions, cwd: string): Promise<TargetResult> {
+  const { schemasDir, lockPath, outDir } = target;
   assertSchemasDirExists(schemasDir, cwd);
-  const outDir = outputDir(options.out, cwd, config);
-  assertGeneratedDirExists(outDir, cwd, options.out !== undefined || config?.out !== undefined);
+  assertGeneratedDirExists(outDir, cwd, target.generateHint);
   const site = options.upstream === undefined ? undefined : releaseSiteFor(options.baseUrl);
   const { readLock } = await import('../../../codegen/cache/lock-file.js');
   const lock = await readLock(lockPath);
@@ -88,21 +133,22 @@ async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   ]);
   if (upstream !== undefined && 'pinnedError' in upstream && report.ok) throw new CliError(`check --upstream: ${upstream.pinnedError}`, 2);
   const ok = report.ok && (upstream === undefined || ('comparison' in upstream && !upstream.comparison.differs));
-  await printCheck(report, upstream, ok, options.json === true);
-  return ok ? 0 : 1;
+  return { report, upstream, ok };
+}
+
+function singleGenerateHint(outDir: string, cwd: string, named: boolean): string {
+  return named
+    ? `run \`adcp-codegen generate --out ${shownPath(outDir, cwd)}\` first`
+    : `run \`adcp-codegen generate --out <dir>\` first, then pass the same --out to check or record it as "out" in ${PROJECT_CONFIG_FILE}`;
 }
 
 /**
  * No output directory at all means nothing was generated there yet (or check looks in the wrong
  * place): one line naming the command that fixes it, instead of every generated file as "missing".
  */
-function assertGeneratedDirExists(outDir: string, cwd: string, named: boolean): void {
+function assertGeneratedDirExists(outDir: string, cwd: string, generateHint: string): void {
   if (existsSync(outDir)) return;
-  const shown = shownPath(outDir, cwd);
-  const where = named
-    ? `run \`adcp-codegen generate --out ${shown}\` first`
-    : `run \`adcp-codegen generate --out <dir>\` first, then pass the same --out to check or record it as "out" in ${PROJECT_CONFIG_FILE}`;
-  throw new CliError(`check: ${shown}: no generated code there; ${where}`, 2);
+  throw new CliError(`check: ${shownPath(outDir, cwd)}: no generated code there; ${generateHint}`, 2);
 }
 
 async function checkPinned(schemasDir: string, lockPath: string, lock: SchemaLock, outDir: string, cwd: string): Promise<CheckReport> {
@@ -187,26 +233,45 @@ async function verifyAndGenerate(schemasDir: string, lock: SchemaLock, bindingEn
 }
 
 /** The verdict line first (what a CI bot posts), then the check report, then the upstream diff. */
-async function printCheck(report: CheckReport, upstream: UpstreamResult | undefined, ok: boolean, json: boolean): Promise<void> {
-  const [{ formatCheckReport }, { writeJson }, { paletteFor }] = await Promise.all([
-    import('../../../codegen/output/check-report.js'),
-    import('../output/json-output.js'),
-    import('../output/palette.js'),
-  ]);
+async function printCheck(result: TargetResult, json: boolean): Promise<void> {
   if (json) {
-    writeJson({ ...report, ok, ...(upstream === undefined ? {} : { upstream: upstreamJson(upstream) }) });
+    const { writeJson } = await import('../output/json-output.js');
+    writeJson(targetJson(result));
     return;
   }
+  process.stdout.write(await targetText(result));
+}
+
+/** Each target's report under a heading naming it, then one line counting the targets in sync. */
+async function printTargets(results: readonly (TargetResult & { label: string })[], json: boolean): Promise<void> {
+  const ok = results.every((result) => result.ok);
+  if (json) {
+    const { writeJson } = await import('../output/json-output.js');
+    writeJson({ ok, targets: results.map((result) => ({ label: result.label, ...targetJson(result) })) });
+    return;
+  }
+  const sections: string[] = [];
+  for (const result of results) sections.push(`== ${result.label} (${result.report.outDir}) ==\n${await targetText(result)}`);
+  const drifted = results.filter((result) => !result.ok).map((result) => result.label);
+  const verdict = drifted.length === 0 ? 'all in sync' : `out of sync: ${drifted.join(', ')}`;
+  process.stdout.write(`${sections.join('\n')}\ncheck: ${results.length - drifted.length} of ${results.length} targets in sync; ${verdict}\n`);
+}
+
+function targetJson({ report, upstream, ok }: TargetResult) {
+  return { ...report, ok, ...(upstream === undefined ? {} : { upstream: upstreamJson(upstream) }) };
+}
+
+async function targetText({ report, upstream }: TargetResult): Promise<string> {
+  const [{ formatCheckReport }, { paletteFor }] = await Promise.all([
+    import('../../../codegen/output/check-report.js'),
+    import('../output/palette.js'),
+  ]);
   const palette = paletteFor(process.stdout);
   const checkText = formatCheckReport(report, { added: palette.green, removed: palette.red, hunk: palette.cyan });
-  if (upstream === undefined) {
-    process.stdout.write(checkText);
-  } else if ('pinnedError' in upstream) {
-    process.stdout.write(`upstream: not compared: ${upstream.pinnedError}\n${checkText}`);
-  } else {
-    const { formatDiffReport } = await import('../../../codegen/diff/index.js');
-    process.stdout.write(`${upstream.comparison.summary}\n${checkText}\n${formatDiffReport(upstream.comparison.diff, palette)}`);
-  }
+  if (upstream === undefined) return checkText;
+  if ('pinnedError' in upstream) return `upstream: not compared: ${upstream.pinnedError}\n${checkText}`;
+  const { formatDiffReport } = await import('../../../codegen/diff/index.js');
+  return `${upstream.comparison.summary}\n${checkText}\n${formatDiffReport(upstream.comparison.diff, palette)}`;
 }
 
 function upstreamJson(upstream: UpstreamResult) {

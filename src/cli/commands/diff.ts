@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockPathFor } from '../../../codegen/cache/lock-file.js';
 import { CliError } from '../cli-error.js';
@@ -12,7 +12,10 @@ import {
   schemaLocations,
   shippedSchemasDir,
   shownPath,
+  type SchemaLocations,
 } from '../codegen-support.js';
+import type { LoadedProjectConfig } from '../project-config.js';
+import { assertOnlyNeedsVersions, collectOnly, knownTargets, lockedVersion, selectTargets, versionTargets, type VersionTarget } from '../version-targets.js';
 
 interface DiffOptions {
   from?: string;
@@ -21,6 +24,7 @@ interface DiffOptions {
   json?: boolean;
   failOn?: string;
   config?: string;
+  only?: string[];
 }
 
 type FailOn = 'breaking' | 'additive';
@@ -29,8 +33,8 @@ const SOURCE_HELP = 'schema directory, tarball (.tgz), tarball URL, release vers
 
 // Pre-formatted (commander keeps indented text as written): lines fit the 80-column help.
 const DESCRIPTION = `semantic diff of two AdCP schema snapshots for the webhook surface, with a CI
-verdict. A bare release version that ships inside adcp-codegen (or is the
-project's pinned cache) is read offline unless --base-url is given.
+verdict. A bare release version that ships inside adcp-codegen (or is one of
+the project's pinned caches) is read offline unless --base-url is given.
 
 Exit codes:
   0  the diff was printed (and, with --fail-on, the verdict is below it)
@@ -44,11 +48,12 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .summary('semantic diff of two AdCP schema snapshots for the webhook surface, with a CI verdict')
     .description(DESCRIPTION)
-    .option('--from <source>', `older snapshot: ${SOURCE_HELP} (default: the project's pinned schema cache)`)
+    .option('--from <source>', `older snapshot: ${SOURCE_HELP} (default: the project's pinned schema cache; with "versions", the one --only picks)`)
     .requiredOption('--to <source>', `newer snapshot: ${SOURCE_HELP}`)
     .option('--fail-on <level>', 'exit 1 when the verdict is "breaking" (breaking for anyone) or "additive" (any change)')
     .option('--base-url <url>', BASE_URL_HELP)
     .option('--json', 'print the diff as one JSON object (format adcp-schema-diff/1)')
+    .option('--only <target>', 'with "versions" in the config: the target whose cache is the default --from (its version label or out folder)', collectOnly)
     .option('--config <file>', CONFIG_HELP)
     .action(async (options: DiffOptions) => {
       process.exitCode = await runDiff(options, process.cwd());
@@ -67,10 +72,10 @@ async function runDiff(options: DiffOptions, cwd: string): Promise<number> {
   let report;
   try {
     const config = projectConfig(cwd, options.config);
-    const pinned = schemaLocations({}, cwd, config);
-    const from = options.from ?? shownPath(pinned.schemasDir, cwd);
+    const caches = projectCaches(config, cwd);
+    const from = options.from ?? shownPath(defaultFrom(caches, options.only, cwd).schemasDir, cwd);
     const site = releaseSiteFor(options.baseUrl);
-    const localReleases = options.baseUrl === undefined ? localReleasesFor([shippedLocations(), pinned]) : undefined;
+    const localReleases = options.baseUrl === undefined ? localReleasesFor([shippedLocations(), ...caches.all]) : undefined;
     report = await diff.diffSchemaSources(from, options.to, { cwd, site, progress, ...(localReleases && { localReleases }) });
   } catch (error) {
     if (error instanceof diff.SnapshotError || error instanceof CacheError || error instanceof ProjectConfigError) {
@@ -100,6 +105,29 @@ function failsOn(verdict: string, failOn: FailOn | undefined): boolean {
   return verdict !== 'no changes';
 }
 
+/** The project's pinned caches: the one cache of a single-target config, or every target of `versions`. */
+type ProjectCaches =
+  | { readonly kind: 'single'; readonly all: readonly SchemaLocations[] }
+  | { readonly kind: 'versions'; readonly all: readonly VersionTarget[] };
+
+function projectCaches(config: LoadedProjectConfig | undefined, cwd: string): ProjectCaches {
+  const versions = versionTargets(config, cwd);
+  return versions === undefined ? { kind: 'single', all: [schemaLocations({}, cwd, config)] } : { kind: 'versions', all: versions };
+}
+
+/** The cache `--from` defaults to: the single pinned cache, or the one target of `versions` --only picks. */
+function defaultFrom(caches: ProjectCaches, only: readonly string[] | undefined, cwd: string): SchemaLocations {
+  if (caches.kind === 'single') {
+    assertOnlyNeedsVersions(only, 'diff');
+    return caches.all[0] as SchemaLocations;
+  }
+  const selected = selectTargets(caches.all, only, cwd, 'diff');
+  if (selected.length !== 1) {
+    throw new CliError(`diff: the project config has several "versions"; pass --from <source> or --only <target> to pick the default --from (targets: ${knownTargets(selected, cwd)})`, 2);
+  }
+  return selected[0] as VersionTarget;
+}
+
 function shippedLocations(): { schemasDir: string; lockPath: string } {
   const schemasDir = shippedSchemasDir();
   return { schemasDir, lockPath: lockPathFor(schemasDir) };
@@ -115,11 +143,3 @@ function localReleasesFor(caches: readonly { schemasDir: string; lockPath: strin
   return releases;
 }
 
-function lockedVersion(lockPath: string): string | undefined {
-  try {
-    const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as { adcpVersion?: unknown };
-    return typeof lock.adcpVersion === 'string' ? lock.adcpVersion : undefined;
-  } catch {
-    return undefined;
-  }
-}
