@@ -27,8 +27,11 @@ import {
 } from '../../src/runtime/receiver/index.js';
 import { createRfc9421Signer } from '../../src/runtime/signing/index.js';
 import {
+  createSyncCompletionGate,
   createWebhookSender,
   extractPushNotificationConfig,
+  maybeEmitSyncCompletion,
+  type SyncCompletionDelivery,
   startTaskLifecycle,
   type PushConfigExtraction,
   type WebhookSender,
@@ -192,6 +195,45 @@ describe('one seller process serves a 3.0 buyer and a 3.1 buyer at once', () => 
     const seller = startSeller();
     const task = startTaskLifecycle({ sender: seller.sender, taskType: 'create_media_buy', pushConfig: { url: 'https://buyer.example/hooks' }, initialStatus: 'submitted' });
     expect(task.update('working')).toEqual({ queued: false, reason: 'missing_operation_id' });
+  });
+});
+
+describe('the sync-completion gate speaks the buyer\'s version', () => {
+  it('through the 3.0 binding a registration without operation_id gets a 3.0 completion; the bundled gate refuses it', async () => {
+    const v30 = bindingOf('3.0.26');
+    const seller = startSeller();
+    const buyer30 = await startBuyer(receiverIn(v30));
+    const deliveries: SyncCompletionDelivery[] = [];
+    const gateFor = (binding?: AnyAdcpBinding) =>
+      createSyncCompletionGate({
+        enabled: true,
+        sender: seller.sender,
+        pushConfigPolicy: LOOPBACK,
+        ...(binding === undefined ? {} : { binding }),
+        onDelivery: (delivery) => deliveries.push(delivery),
+        logger: { log: () => undefined },
+      });
+    const call = (key: string) => ({
+      tool: 'create_media_buy',
+      params: { idempotency_key: key, push_notification_config: { url: buyer30.url } },
+      response: { media_buy_id: 'mb_sync_30', packages: [] },
+    });
+    const bundled = gateFor();
+    expect(maybeEmitSyncCompletion(bundled, call('idem-bundled-0000000001'))).toBe('scheduled');
+    bundled.flush();
+    const gate30 = gateFor(v30);
+    expect(maybeEmitSyncCompletion(gate30, call('idem-v30-000000000000001'))).toBe('scheduled');
+    gate30.flush();
+    const [event] = eventsOf(await buyer30.waitFor(1));
+    await seller.delivery.drain(10_000);
+    expect(deliveries.map((delivery) => [delivery.queued, delivery.reason, delivery.fields])).toEqual([
+      [false, 'invalid_push_config', ['push_notification_config.operation_id']],
+      [true, undefined, undefined],
+    ]);
+    expect(event?.adcpVersion).toBe('3.0.26');
+    expect(event?.status).toBe('completed');
+    expect(v30.validateMcpWebhookPayload(event?.payload).ok).toBe(true);
+    expect(buyer30.answers).toHaveLength(1);
   });
 });
 

@@ -5,13 +5,14 @@
 // got; it is handed to background delivery. The idempotency_key is claimed before the hand-off and
 // given back when delivery does not accept the webhook. Never throws: every outcome is a
 // SyncCompletionDelivery.
-import type { BuildMcpWebhookPayloadOptions, PushNotificationConfig, WebhookResult } from '../../generated/index.js';
+import type { BuildMcpWebhookPayloadOptions } from '../../generated/index.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
 import { extractPushNotificationConfig, PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { pooledRandomBytes } from './random-pool.js';
 import type { RequestReplayGuard } from './replay-dedup.js';
 import type { SyncCompletionTaskType } from './sync-completion.js';
-import { buildTaskEnvelope } from './task-envelope.js';
-import type { WebhookSender } from './webhook-sender.js';
+import { buildEnvelopeWith } from './task-envelope.js';
+import type { DeliveryPushConfig, WebhookSender } from './webhook-sender.js';
 
 export interface ScheduledEmission {
   readonly tool: SyncCompletionTaskType;
@@ -42,7 +43,8 @@ export interface SyncCompletionDelivery {
 
 export interface BatchContext {
   readonly sender: WebhookSender;
-  readonly policy: PushConfigPolicy;
+  /** Judges registrations; its binding also builds the envelopes. */
+  readonly policy: PushConfigPolicy<AnyAdcpBinding> & { readonly binding: AnyAdcpBinding };
   readonly replay: RequestReplayGuard;
 }
 
@@ -65,21 +67,20 @@ export function emitScheduled(emission: ScheduledEmission, context: BatchContext
   }
 }
 
-function buildAndSend(emission: ScheduledEmission, pushConfig: PushNotificationConfig, context: BatchContext): SyncCompletionDelivery {
+function buildAndSend(emission: ScheduledEmission, pushConfig: unknown, context: BatchContext): SyncCompletionDelivery {
   const { tool } = emission;
   try {
     const taskId = syncTaskId();
-    const built = buildTaskEnvelope({
-      taskId,
-      taskType: tool,
-      status: 'completed',
-      pushConfig,
-      result: emission.response as WebhookResult<SyncCompletionTaskType, 'completed'>,
-    }, BUILD_OPTIONS);
+    const built = buildEnvelopeWith(
+      context.policy.binding,
+      { taskId, taskType: tool, status: 'completed', pushConfig, result: emission.response },
+      BUILD_OPTIONS,
+    );
     // No envelope re-validation: the generated builder makes a schema-valid envelope from a
     // validated registration, and `result` was checked to be an object on the response path.
     if (!built.ok) return { tool, taskId, queued: false, reason: built.reason };
-    const sent = context.sender.send({ pushConfig, payload: built.payload });
+    // A validated registration of any release carries `url`; the binding built an envelope object.
+    const sent = context.sender.send({ pushConfig: pushConfig as DeliveryPushConfig, payload: built.payload as object });
     return sent.queued ? { tool, taskId, queued: true, idempotencyKey: sent.idempotencyKey } : { tool, taskId, queued: false, reason: sent.reason };
   } catch {
     return { tool, queued: false, reason: 'sender_error' };

@@ -24,7 +24,9 @@
 // idempotency key, task id) and the hand-off to delivery — runs right after the response, in one
 // batch per event-loop turn (sync-completion-batch.ts); `flush()` runs it at once, e.g. before
 // draining delivery. The fate of each scheduled webhook goes to `onDelivery` and the logger.
-import { isSpecWebhookTaskType, type SpecWebhookTaskType } from '../../generated/index.js';
+import type { SpecWebhookTaskType } from '../../generated/index.js';
+import type { AnyAdcpBinding } from '../binding/index.js';
+import { DEFAULT_BINDING } from '../routing/binding-types.js';
 import { guardLogger, type Logger } from '../logging/logger.js';
 import { PUSH_CONFIG_FIELD, type PushConfigPolicy } from './push-config.js';
 import { readField, UNREADABLE } from './read-field.js';
@@ -65,7 +67,13 @@ export interface SyncCompletionGateOptions {
   /** Background delivery; without one the gate never fires. */
   readonly sender?: WebhookSender | undefined;
   readonly logger?: Logger;
-  readonly pushConfigPolicy?: PushConfigPolicy;
+  readonly pushConfigPolicy?: PushConfigPolicy<AnyAdcpBinding>;
+  /**
+   * The AdCP version the buyer speaks: its task types, push_notification_config rules and envelope
+   * builder (a 3.0 buyer registers no operation_id). Default: `pushConfigPolicy.binding`, else the
+   * bundled binding.
+   */
+  readonly binding?: AnyAdcpBinding;
   /** Remembers request idempotency keys already acted on. Default: a bounded in-memory ReplayDedup. */
   readonly replayGuard?: RequestReplayGuard;
   /** Webhooks scheduled and not yet handed to delivery, at most. Default 10,000. */
@@ -115,7 +123,7 @@ class Gate implements SyncCompletionGate {
   readonly enabled: boolean;
   readonly #sender: WebhookSender | undefined;
   readonly #logger: Logger;
-  readonly #policy: PushConfigPolicy;
+  readonly #policy: PushConfigPolicy<AnyAdcpBinding> & { readonly binding: AnyAdcpBinding };
   readonly #replay: RequestReplayGuard;
   readonly #maxPending: number;
   readonly #onDelivery: ((delivery: SyncCompletionDelivery) => void) | undefined;
@@ -127,7 +135,8 @@ class Gate implements SyncCompletionGate {
     this.enabled = options.enabled === true;
     this.#sender = options.sender;
     this.#logger = guardLogger(options.logger);
-    this.#policy = options.pushConfigPolicy ?? {};
+    const binding = options.binding ?? options.pushConfigPolicy?.binding ?? DEFAULT_BINDING;
+    this.#policy = { ...options.pushConfigPolicy, binding };
     this.#replay = options.replayGuard ?? new ReplayDedup();
     this.#maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
     this.#onDelivery = options.onDelivery;
@@ -153,7 +162,7 @@ class Gate implements SyncCompletionGate {
     const { tool, params, response } = call;
     const pushConfig = pushConfigWithUrl(params);
     if (pushConfig === undefined) return 'skipped_no_url';
-    if (!isSpecWebhookTaskType(tool)) return this.#skipToolOutsideSpec(tool);
+    if (!this.#policy.binding.isTaskType(tool)) return this.#skipToolOutsideSpec(tool);
     if (!SYNC_COMPLETION_SET.has(tool)) return 'skipped_tool_not_sync_completion';
     if (typeof response !== 'object' || response === null || Array.isArray(response)) return 'skipped_response_not_object';
     if (isBareSubmittedEnvelope(response)) return 'skipped_submitted_envelope';
