@@ -4,7 +4,7 @@
 // CPU time (user + sys, via /usr/bin/time when present) is printed beside the wall time: on a shared,
 // loaded machine it is the steadier figure. Needs a build first (`npm run build`). Target: ≤ 2000 ms.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +28,11 @@ const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const timeReport = join(project, 'time.txt');
 
 /** One cold run: wall ms measured here, CPU ms (user + sys) from /usr/bin/time when available. */
-function timeRun(args, before) {
+function timeRun(args, before, cwd = project) {
   before?.();
   const command = timeBinary === undefined ? [process.execPath, cli, ...args] : [timeBinary, '-f', '%U %S', '-o', timeReport, process.execPath, cli, ...args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command[0], command.slice(1), { cwd: project, encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  const result = spawnSync(command[0], command.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, CI: '1' } });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) {
     console.error(`bench:codegen: \`adcp-codegen ${args.join(' ')}\` exited ${result.status}\n${result.stdout}${result.stderr}`);
@@ -44,16 +44,37 @@ function timeRun(args, before) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function measure(label, args, before) {
-  timeRun(args, before); // warm-up: page cache, not the process
-  const samples = Array.from({ length: runs }, () => timeRun(args, before));
+function measure(label, args, before, { cwd = project, targetMs = TARGET_MS } = {}) {
+  timeRun(args, before, cwd); // warm-up: page cache, not the process
+  const samples = Array.from({ length: runs }, () => timeRun(args, before, cwd));
   const walls = samples.map((s) => s.wall).sort((a, b) => a - b);
   const wall = median(walls);
   const cpu = median(samples.map((s) => s.cpu));
   console.log(
     `${label.padEnd(34)} wall median ${wall.toFixed(0).padStart(5)} ms (min ${walls[0].toFixed(0)}, max ${walls.at(-1).toFixed(0)})  ` +
-      `cpu median ${Number.isNaN(cpu) ? 'n/a' : `${cpu.toFixed(0)} ms`}  ${wall <= TARGET_MS ? 'within' : 'OVER'} the ${TARGET_MS} ms target`,
+      `cpu median ${Number.isNaN(cpu) ? 'n/a' : `${cpu.toFixed(0)} ms`}  ${wall <= targetMs ? 'within' : 'OVER'} the ${targetMs} ms target`,
   );
+  return wall;
+}
+
+// The three published releases side by side (project config `versions`): generate is linear in the
+// number of versions when the three-version run costs at most three one-version targets.
+const VERSIONS = ['3.0.26', '3.1.19', '3.2.0-beta.5'];
+
+function measureVersions() {
+  const shared = join(repo, '..', 'shared', 'adcp', 'schemas');
+  if (!VERSIONS.every((version) => existsSync(join(shared, version)))) {
+    console.log(`versions: skipped (${shared} does not hold ${VERSIONS.join(', ')})`);
+    return;
+  }
+  const multi = join(project, 'multi');
+  const outs = VERSIONS.map((version) => join(multi, 'out', version));
+  mkdirSync(multi, { recursive: true });
+  const versions = VERSIONS.map((version, index) => ({ schemas: join(shared, version), lock: join(multi, `${version}.lock.json`), out: outs[index] }));
+  writeFileSync(join(multi, 'adcp-codegen.config.json'), `${JSON.stringify({ versions }, null, 2)}\n`);
+  const clear = () => outs.forEach((out) => rmSync(out, { recursive: true, force: true }));
+  const wall = measure(`generate ${VERSIONS.length} versions (empty outs)`, ['generate'], clear, { cwd: multi, targetMs: TARGET_MS * VERSIONS.length });
+  console.log(`  per version: ${(wall / VERSIONS.length).toFixed(0)} ms (target ≤ ${TARGET_MS} ms per version)`);
 }
 
 function cpuModel() {
@@ -68,6 +89,7 @@ try {
   measure('generate (empty --out, all files)', ['generate', '--out', 'out-fresh'], () => rmSync(freshOut, { recursive: true, force: true }));
   measure('generate (up to date, no writes)', ['generate']);
   measure('check (in sync)', ['check']);
+  measureVersions();
 } finally {
   rmSync(project, { recursive: true, force: true });
 }
