@@ -4,9 +4,31 @@
 // no top-level await) and must not load better-sqlite3 or pg (they load when such a store opens).
 
 // The AdCP webhook surface generated from the pinned schemas: task types, statuses and the other
-// enums (tuple + union + guard), PushNotificationConfig, McpWebhookPayload<T, S>, TaskResultMap and
-// every result type, buildMcpWebhookPayload, the validators, ADCP_VERSION and the schema hashes.
-export * from './generated/index.js';
+// enums (tuple + union + guard), PushNotificationConfig, McpWebhookPayload<T, S>, TaskResultMap,
+// WebhookResult, buildMcpWebhookPayload, the validators, the binding, ADCP_VERSION and the schema
+// hashes. The schema catalogue (every type a result reaches: Product, Package, Account …) sits
+// behind the `types` namespace, so generic names never crowd the root: `types.CreateMediaBuySuccess`.
+export * from './generated/adcp-protocols.js';
+export * from './generated/auth-schemes.js';
+export * from './generated/binding.js';
+export * from './generated/build-mcp-webhook-payload.js';
+export * from './generated/capabilities.js';
+export * from './generated/mcp-webhook-payload.js';
+export * from './generated/notifications.js';
+export * from './generated/push-notification-config.js';
+export * from './generated/task-statuses.js';
+export * from './generated/task-type-protocols.js';
+export * from './generated/task-types.js';
+export * from './generated/validation.js';
+export * from './generated/validators.js';
+export * from './generated/version.js';
+export * from './generated/webhook-result.js';
+export type { TaskResultMap, TaskInterimResultMap } from './generated/result-types.js';
+/**
+ * The AdCP 3.1.19 schema catalogue: every type a task result reaches (`types.CreateMediaBuySuccess`,
+ * `types.Product`, `types.ContextObject` …), generated from schemas/cache (manifest.json tools[]).
+ */
+export type * as types from './generated/result-types.js';
 
 // Signing (seller) and verification (buyer).
 export type { OutgoingWebhookRequest, WebhookSigner, SyncWebhookSigner } from './runtime/signing/webhook-signer.js';

@@ -23,14 +23,13 @@ import {
   maybeEmitSyncCompletion,
   silentLogger,
   startTaskLifecycle,
-  type ContextObject,
-  type CreateMediaBuyResponse,
   type InvalidRequestError,
   type Logger,
   type PushConfigPolicy,
   type PublicJwk,
   type PushNotificationConfig,
   type SyncCompletionGate,
+  type types,
   type WebhookSender,
   type WebhookSigningSource,
 } from '../../src/index.js';
@@ -206,7 +205,7 @@ class Seller implements McpTools {
   }
 
   /** protocol/get-adcp-capabilities-response.json, with the signing posture the runtime really has. */
-  #capabilities(context: ContextObject | undefined): Record<string, unknown> {
+  #capabilities(context: types.ContextObject | undefined): Record<string, unknown> {
     return {
       adcp: { major_versions: [3], supported_versions: ['3.0', '3.1'], idempotency: { supported: true, replay_ttl_seconds: REPLAY_TTL_SECONDS } },
       supported_protocols: ['media_buy'],
@@ -232,7 +231,7 @@ class Seller implements McpTools {
   }
 
   /** The conformant path: a submitted first response, then task webhooks as the task moves on. */
-  #createMediaBuyAsTask(pushConfig: PushNotificationConfig | undefined, context: ContextObject | undefined): Record<string, unknown> {
+  #createMediaBuyAsTask(pushConfig: PushNotificationConfig | undefined, context: types.ContextObject | undefined): Record<string, unknown> {
     const adcp30 = pushConfig !== undefined && pushConfig.operation_id === undefined;
     const task = startTaskLifecycle({
       sender: this.#options.sender,
@@ -247,7 +246,7 @@ class Seller implements McpTools {
       this.#later(delay, () => task.update('working', { percentage: 50, current_step: 'io_signature' }));
     }
     this.#later(delay * 2, () => {
-      const result: CreateMediaBuyResponse = {
+      const result: types.CreateMediaBuyResponse = {
         status: 'completed',
         media_buy_id: `mb_${randomUUID().slice(0, 8)}`,
         media_buy_status: 'pending_creatives',
@@ -306,12 +305,12 @@ class Seller implements McpTools {
  * task and sends no webhook (media-buy/task-reference/get_products: wholesale reads MUST NOT enter
  * Submitted). The example's catalogue is empty.
  */
-function getProducts(context: ContextObject | undefined): Record<string, unknown> {
+function getProducts(context: types.ContextObject | undefined): Record<string, unknown> {
   return { products: [], ...(context === undefined ? {} : { context }) };
 }
 
 /** What the platform returns, internal bookkeeping included. */
-function updateMediaBuy(args: ToolArguments, context: ContextObject | undefined): Record<string, unknown> {
+function updateMediaBuy(args: ToolArguments, context: types.ContextObject | undefined): Record<string, unknown> {
   return {
     status: 'completed',
     media_buy_id: typeof args['media_buy_id'] === 'string' ? args['media_buy_id'] : 'mb_unknown',
@@ -323,7 +322,7 @@ function updateMediaBuy(args: ToolArguments, context: ContextObject | undefined)
   };
 }
 
-function syncCreatives(args: ToolArguments, context: ContextObject | undefined): Record<string, unknown> {
+function syncCreatives(args: ToolArguments, context: types.ContextObject | undefined): Record<string, unknown> {
   const creatives = Array.isArray(args['creatives']) ? args['creatives'] : [];
   return {
     status: 'completed',
@@ -339,9 +338,9 @@ function projectToWire(result: Record<string, unknown>): Record<string, unknown>
   return wire;
 }
 
-function contextOf(args: ToolArguments): ContextObject | undefined {
+function contextOf(args: ToolArguments): types.ContextObject | undefined {
   const context = args['context'];
-  return typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as ContextObject) : undefined;
+  return typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as types.ContextObject) : undefined;
 }
 
 /** An AdCP error response (mcp-guide.mdx: `isError: true`, the error in `adcp_error`), echoing context. */

@@ -15,10 +15,10 @@ export const consumerTs = `import {
   validateMcpWebhookPayload,
   verifyHmacWebhook,
   verifyRfc9421Webhook,
-  type CreateMediaBuyResponse,
   type McpWebhookPayload,
   type SpecWebhookTaskType,
   type WebhookVerification,
+  type types,
 } from 'adcp-codegen';
 import * as generated from './src/adcp/index.js';
 
@@ -37,7 +37,7 @@ export const completed: McpWebhookPayload<'create_media_buy', 'completed'> = bui
   status: 'completed',
   operation_id: 'op_1',
 });
-export const typedResult: CreateMediaBuyResponse | undefined = completed.result;
+export const typedResult: types.CreateMediaBuyResponse | undefined = completed.result;
 export const generatedPayload: generated.McpWebhookPayload<'create_media_buy', 'completed'> =
   generated.buildMcpWebhookPayload({ task_id: 't', task_type: 'create_media_buy', status: 'completed', operation_id: 'o' });
 

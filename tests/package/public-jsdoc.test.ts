@@ -67,7 +67,8 @@ function exportsWithoutJsDoc(): { missing: string[]; total: number } {
   const missing = exported
     .filter((symbol) => {
       const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-      return !(target.declarations ?? []).some(hasJsDoc);
+      // A namespace re-export (`export type * as types`) carries its JSDoc on the export itself.
+      return ![...(symbol.declarations ?? []), ...(target.declarations ?? [])].some(hasJsDoc);
     })
     .map((symbol) => symbol.name)
     .sort();
@@ -75,7 +76,7 @@ function exportsWithoutJsDoc(): { missing: string[]; total: number } {
 }
 
 function hasJsDoc(declaration: ts.Declaration): boolean {
-  const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : declaration;
+  const node = ts.isVariableDeclaration(declaration) ? declaration.parent.parent : ts.isNamespaceExport(declaration) ? declaration.parent : declaration;
   return ts.getJSDocCommentsAndTags(node).some((doc) => ts.isJSDoc(doc) && (doc.comment !== undefined || (doc.tags?.length ?? 0) > 0));
 }
 
