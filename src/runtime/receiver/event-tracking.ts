@@ -19,6 +19,7 @@ export interface TaskOrderTracker {
   observe(sender: string, taskId: string, status: TaskStatus, timestamp: string | undefined): boolean;
 }
 
+/** Options of `createNotificationTracker` and `createTaskOrderTracker`. */
 export interface TrackerOptions {
   /** Entries kept; the oldest are forgotten beyond it (these are hints, not security state). Default 100,000. */
   readonly maxEntries?: number;
@@ -37,6 +38,13 @@ function boundedMap<V>(maxEntries: number): { get(key: string): V | undefined; s
   };
 }
 
+/**
+ * Creates the in-memory re-emission tracker the receiver uses by default: `observe` answers true when a
+ * `(sender, notification_id)` pair arrives under an `idempotency_key` other than the one last seen for
+ * it, i.e. the sender re-emitted the event, a missed-events warning (core/mcp-webhook-payload.json
+ * `notification_id`). Holds at most `maxEntries` pairs (default 100,000), forgetting the oldest; one
+ * process only.
+ */
 export function createNotificationTracker(options: TrackerOptions = {}): NotificationTracker {
   const seen = boundedMap<string>(options.maxEntries ?? 100_000);
   return {
@@ -56,6 +64,14 @@ interface TaskMark {
   readonly final: boolean;
 }
 
+/**
+ * Creates the in-memory ordering tracker the receiver uses by default (webhooks.mdx "Reliability":
+ * events may arrive out of order). `observe` answers true (stale) when the status's timestamp is older
+ * than the newest recorded for `(sender, task_id)`, or when the task already reached a final status
+ * (`completed`, `failed`, `canceled`, `rejected`) and this one is interim; a stale status is not
+ * recorded. A missing or unparseable timestamp sorts before every dated one. Holds at most
+ * `maxEntries` tasks (default 100,000), forgetting the oldest; one process only.
+ */
 export function createTaskOrderTracker(options: TrackerOptions = {}): TaskOrderTracker {
   const latest = boundedMap<TaskMark>(options.maxEntries ?? 100_000);
   return {

@@ -69,6 +69,11 @@ export interface UntypedWebhookEvent extends WebhookEventFacts {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Every event a receiver without a `binding` option hands back: a `WebhookEvent`, typed on task type ×
+ * status, or an `UntypedWebhookEvent` (an A2A delivery whose registration names no task type).
+ * Narrowing on `taskType`, then `status`, types `result` (webhooks.mdx "Webhook payload formats").
+ */
 export type ReceivedWebhookEvent = WebhookEvent | UntypedWebhookEvent;
 
 /**
@@ -123,6 +128,12 @@ export type ReceiverRejectionCode =
   | 'webhook_receiver_unavailable'
   | 'webhook_raw_body_unavailable';
 
+/**
+ * Every `code` a `WebhookRejection` carries: the RFC 9421 webhook verifier checklist codes
+ * (security.mdx "Webhook callbacks", "Webhook error taxonomy"), the legacy HMAC-SHA256 codes
+ * (webhooks.mdx "Legacy HMAC-SHA256 fallback (deprecated)") and the receiver's own
+ * `ReceiverRejectionCode`s.
+ */
 export type WebhookRejectionCode = WebhookChecklistCode | HmacVerificationCode | ReceiverRejectionCode;
 
 /** Where the request failed: a checklist step, or a receiver stage around the checklist. */
@@ -150,8 +161,19 @@ export interface RejectionExplanation {
   readonly signatureBase?: string;
 }
 
+/**
+ * A refused request: the receiver's verdict and the HTTP answer to send. `status` is the HTTP status;
+ * authentication failures are 401 with `wwwAuthenticate` (security.mdx "Webhook error taxonomy"),
+ * terminal for the sender, while 503 answers carry `retryAfterSeconds` so the sender's retry comes
+ * back later (webhooks.mdx "Reliability").
+ */
 export interface WebhookRejection {
+  /** Discriminant of `ReceiveOutcome`. */
   readonly kind: 'rejected';
+  /**
+   * Machine-readable reason: a checklist code (`webhook_signature_*`, `webhook_mode_mismatch` …), a
+   * legacy HMAC code, or a receiver code (`webhook_payload_too_large` …).
+   */
   readonly code: WebhookRejectionCode;
   /** 400, 401, 404, 405, 413, 415, 500 or 503. */
   readonly status: number;
@@ -159,6 +181,7 @@ export interface WebhookRejection {
   readonly wwwAuthenticate?: string;
   /** Seconds the sender should wait before retrying (503 answers). */
   readonly retryAfterSeconds?: number;
+  /** Where the request failed: the checklist step or the receiver stage. */
   readonly stage: RejectionStage;
   /** Operator-facing reason; never a secret, a token, a signature or key material. */
   readonly detail: string;

@@ -12,6 +12,11 @@ import type {
   NonceStore,
 } from './store-contract.js';
 
+/**
+ * Caps of `createMemoryNonceStore` (security.mdx "Webhook replay dedup sizing"). An admission over
+ * either cap is answered `rate_abuse` and nothing is inserted; live entries are never evicted to make
+ * room.
+ */
 export interface MemoryNonceStoreOptions {
   /** Live entries one keyid may hold; default 100,000 (security.mdx "Webhook replay dedup sizing"). */
   readonly maxEntriesPerKeyid?: number;
@@ -108,6 +113,11 @@ export function createMemoryNonceStore(options: MemoryNonceStoreOptions = {}): N
   };
 }
 
+/**
+ * Options of `createMemoryDedupStore`. A sender at its cap is answered `in_progress` (it retries later)
+ * rather than losing an event to eviction, which would let a duplicate run twice. Memory holds the
+ * state of one process only, not the durable dedup state webhooks.mdx "Reliability" asks for.
+ */
 export interface MemoryDedupStoreOptions {
   /** Events one sender may hold (claimed or completed); default 1,000,000. */
   readonly maxEventsPerSender?: number;

@@ -34,6 +34,12 @@ export interface A2aExtraction {
   readonly data: JsonObject | undefined;
 }
 
+/**
+ * What `extractA2aWebhook` answers (building/by-layer/L0/a2a-response-extraction.mdx "Extraction
+ * Algorithm", "Wrapper Rejection"): `ok: true` with the extraction, or `ok: false` with an
+ * operator-facing `reason`: not a JSON object, a nested stream envelope, an absent or unknown
+ * `status.state`, no task id, or a `{"response": ...}` wrapper.
+ */
 export type A2aExtractionResult =
   | { readonly ok: true; readonly value: A2aExtraction }
   | { readonly ok: false; readonly reason: string };

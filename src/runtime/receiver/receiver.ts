@@ -35,6 +35,16 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_DEDUP_RETENTION_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_DEDUP_LEASE_MS = 30_000;
 
+/**
+ * Options of `createWebhookReceiverCore` and `createWebhookReceiver` (security.mdx "Webhook callbacks";
+ * webhooks.mdx "Reliability"). Only `registration` is required; an RFC 9421 registration also needs
+ * `keys`. Defaults: the bundled binding, in-memory nonce and dedup stores (one process only), body cap
+ * 1 MiB (`DEFAULT_MAX_BODY_BYTES`), replay scope `shared`, dedup retention 24 h
+ * (`DEFAULT_DEDUP_RETENTION_MS`), dedup lease 30 s, `trustProxy` and `explain` off, `Date.now`, the
+ * default re-emission and ordering trackers, a silent logger. Unusable options (a number that is not a
+ * positive integer, a `publicBaseUrl` other than an http(s) origin with an optional path) throw
+ * `ReceiverConfigError`.
+ */
 export interface WebhookReceiverOptions<B extends AnyAdcpBinding = DefaultBinding> {
   /**
    * The AdCP version whose binding validates envelopes and types the events; a registration's own
@@ -68,12 +78,17 @@ export interface WebhookReceiverOptions<B extends AnyAdcpBinding = DefaultBindin
   readonly explain?: boolean;
   /** Current time, epoch milliseconds (tests, vectors). */
   readonly now?: () => number;
+  /** Recognises re-emitted `notification_id`s (`reEmission`); default `createNotificationTracker()`. */
   readonly notifications?: NotificationTracker;
+  /** Recognises out-of-order statuses (`stale`); default `createTaskOrderTracker()`. */
   readonly ordering?: TaskOrderTracker;
+  /** Where the receiver and its adapters log; default silent. */
   readonly logger?: Logger;
 }
 
+/** Per-request options of `receive`, `claim` and `handle`. */
 export interface ReceiveOptions {
+  /** Attach an explanation to a rejection of this request; default: the receiver's `explain` option. */
   readonly explain?: boolean;
 }
 
@@ -86,8 +101,18 @@ export interface ClaimedEvent<E extends WebhookEventFacts = ReceivedWebhookEvent
   release(): Promise<void>;
 }
 
+/**
+ * What `claim` answers: the accepted event with its open dedup claim (run the side effects, then
+ * `complete`, or `release` on failure), a duplicate to acknowledge with 2xx, or a rejection
+ * (webhooks.mdx "Reliability", "Dedup by `idempotency_key`").
+ */
 export type ClaimOutcome<E extends WebhookEventFacts = ReceivedWebhookEvent> = ClaimedEvent<E> | WebhookDuplicate | WebhookRejection;
 
+/**
+ * The buyer's webhook receiver without handlers, as `createWebhookReceiverCore` makes it: `receive` or
+ * `claim` judges one request and the caller writes the HTTP answer itself (security.mdx "Webhook
+ * callbacks"; webhooks.mdx "Signature verification", "Reliability").
+ */
 export interface WebhookReceiverCore<E extends WebhookEventFacts = ReceivedWebhookEvent> {
   /**
    * Verifies, validates and dedups one request and marks the event processed before returning it
@@ -96,9 +121,13 @@ export interface WebhookReceiverCore<E extends WebhookEventFacts = ReceivedWebho
   receive(request: WebhookRequest, options?: ReceiveOptions): Promise<ReceiveOutcome<E>>;
   /** Like `receive`, but leaves the dedup claim open for the caller to complete or release. */
   claim(request: WebhookRequest, options?: ReceiveOptions): Promise<ClaimOutcome<E>>;
+  /** The configured public base URL, trailing slashes removed: the adapters build the signed URL from it. */
   readonly publicBaseUrl: string | undefined;
+  /** Whether the adapters take scheme and host from `X-Forwarded-Proto` / `X-Forwarded-Host`. */
   readonly trustProxy: boolean;
+  /** The body cap in bytes, checked before any crypto (413 above it). */
   readonly maxBodyBytes: number;
+  /** The configured logger (silent by default). */
   readonly logger: Logger;
   /** Closes the stores. */
   close(): Promise<void>;

@@ -46,6 +46,14 @@ export interface BearerRegistration extends RegistrationMembers {
   readonly sender: string;
 }
 
+/**
+ * What the buyer registered at a webhook URL, discriminated on `mode`: how its deliveries must
+ * authenticate. `rfc9421` is the 3.x default (no `authentication` in the push_notification_config);
+ * `hmac` and `bearer` are the deprecated legacy schemes the buyer opted into with
+ * `authentication.schemes`. One mode per registration, never a fallback from one to another
+ * (security.mdx "Webhook callbacks", "Mode selection is a switch, not both";
+ * core/push-notification-config.json).
+ */
 export type WebhookRegistration = Rfc9421Registration | HmacRegistration | BearerRegistration;
 
 /** The request facts a registration lookup may key on. */

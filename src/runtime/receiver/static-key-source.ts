@@ -4,6 +4,11 @@ import { AdcpError } from '../errors/adcp-error.js';
 import type { Jwks, PublicJwk } from '../keys/jwk.js';
 import type { KeyRevocationState, WebhookKeyLookup, WebhookKeyQuery, WebhookKeySource } from '../keys/webhook-key-source.js';
 
+/**
+ * Options of `staticKeySource`: the sender identity and revocation state of pinned keys (security.mdx
+ * "Webhook callbacks", verifier checklist steps 7 and 9). Defaults: sender `keyid:<kid>`, no revoked
+ * kids, a revocation list that is never stale.
+ */
 export interface StaticKeySourceOptions {
   /** The sender identity (dedup scope) of a key; default `keyid:<kid>`. One string: all keys. */
   readonly sender?: string | ((jwk: PublicJwk) => string);

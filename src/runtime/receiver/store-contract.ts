@@ -19,8 +19,14 @@ export interface NonceStore {
   close(): Promise<void>;
 }
 
+/**
+ * One `(scope, keyid, nonce)` a verified webhook signature presents to `NonceStore.admit` (security.mdx
+ * "Webhook callbacks", verifier checklist steps 12 and 13).
+ */
 export interface NonceEntry {
+  /** The signature's `keyid` parameter; the per-keyid cap counts entries per value. */
   readonly keyid: string;
+  /** The signature's `nonce` parameter. */
   readonly nonce: string;
   /**
    * Cross-endpoint scoping (security.mdx "Cross-endpoint scoping"): `''` for one shared logical
@@ -33,6 +39,11 @@ export interface NonceEntry {
   readonly now: number;
 }
 
+/**
+ * `NonceStore.admit`'s answer: `admitted` (the nonce is now held until `expiresAt`), `replayed` (held
+ * and unexpired: `webhook_signature_replayed`), or `rate_abuse` naming the cap admission would exceed
+ * (`webhook_signature_rate_abuse`; security.mdx "Webhook replay dedup sizing").
+ */
 export type NonceAdmission =
   | {
       readonly outcome: 'admitted';
@@ -61,8 +72,14 @@ export interface EventDedupStore {
   close(): Promise<void>;
 }
 
+/**
+ * The event `EventDedupStore.begin` claims, keyed on `(sender, idempotencyKey)` (webhooks.mdx
+ * "Reliability", "Dedup by `idempotency_key`").
+ */
 export interface DedupEvent {
+  /** The authenticated sender identity: each sender has its own keyspace. */
   readonly sender: string;
+  /** The payload's `idempotency_key` (for A2A bodies, `a2a:` + the body's SHA-256). */
   readonly idempotencyKey: string;
   /** Current time, epoch milliseconds. */
   readonly nowMs: number;
@@ -77,6 +94,11 @@ export interface DedupToken {
   readonly claimId: string;
 }
 
+/**
+ * `EventDedupStore.begin`'s answer: `claimed` with the token to `complete` or `release`, `duplicate`
+ * (already completed: answer 2xx), or `in_progress` (another claim holds an unexpired lease, or the
+ * sender is at the store's cap: answer so the sender retries later).
+ */
 export type DedupClaim =
   | { readonly outcome: 'claimed'; readonly token: DedupToken }
   | { readonly outcome: 'duplicate' }

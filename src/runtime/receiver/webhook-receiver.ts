@@ -21,6 +21,10 @@ import type { BoundReceivedEvent, BoundWebhookEvent, BoundWebhookEvents, Receive
 import { createWebhookReceiverCore, safeLog, type ReceiveOptions, type WebhookReceiverCore, type WebhookReceiverOptions } from './receiver.js';
 import type { WebhookRequest } from './request-snapshot.js';
 
+/**
+ * A handler registered with `on` or `onAny`: it gets the accepted event and may be async. What a
+ * throwing handler answers is `handlerErrorPolicy`'s choice.
+ */
 export type WebhookHandler<E> = (event: E) => void | Promise<void>;
 
 /** What to answer on the wire. The body never carries a secret or an explanation. */
@@ -32,6 +36,12 @@ export interface WebhookHttpAnswer<E extends WebhookEventFacts = ReceivedWebhook
   readonly outcome: ReceiveOutcome<E>;
 }
 
+/**
+ * Handler-failure options of `createWebhookReceiver`. With the default policy `acknowledge`, a
+ * throwing handler still answers 200 and the event is marked processed, so one failing event cannot
+ * become a retry storm; `retry` answers 500 and releases the dedup claim so the sender's retry runs the
+ * handler again (webhooks.mdx "Reliability").
+ */
 export interface WebhookReceiverHandlerOptions<E extends WebhookEventFacts = ReceivedWebhookEvent> {
   /** What a throwing handler answers; default `acknowledge` (see the status policy above). */
   readonly handlerErrorPolicy?: 'acknowledge' | 'retry';
@@ -54,6 +64,14 @@ export interface HttpWebhookReceiver {
   handle(request: WebhookRequest, options?: ReceiveOptions): Promise<WebhookHttpAnswer<WebhookEventFacts>>;
 }
 
+/**
+ * The buyer's webhook receiver with typed handlers, as `createWebhookReceiver` makes it without a
+ * `binding` option. `handle` runs one request through verification, dedup and the most specific
+ * handler, and answers per the status policy (webhooks.mdx "Reliability", "Best practices"): 200 for an
+ * event or a duplicate, 401 with `WWW-Authenticate` on an authentication failure, 415 / 413 before any
+ * crypto, 400 for an invalid envelope, 404 when nothing is registered at the URL, 503 with
+ * `Retry-After` when the event is claimed elsewhere or a store is down.
+ */
 export interface WebhookReceiver extends WebhookReceiverCore {
   /** Handles every event of `taskType` in `status`; `result` is typed for that pair. */
   on<T extends SpecWebhookTaskType, S extends TaskStatus>(taskType: T, status: S, handler: WebhookHandler<TypedWebhookEvent<T, S>>): this;

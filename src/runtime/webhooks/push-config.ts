@@ -13,6 +13,11 @@ import { readField, UNREADABLE } from './read-field.js';
 import { isUrlIssue, urlSchemaIssues, urlVerdict } from './url-verdicts.js';
 import { validatorErrorsToInvalidRequest } from './validator-errors.js';
 
+/**
+ * The request parameter carrying the buyer's webhook registration, `push_notification_config`
+ * (webhooks.mdx "Adding push_notification_config to a request"; core/push-notification-config.json),
+ * and the root of every `InvalidRequestError.field` about it.
+ */
 export const PUSH_CONFIG_FIELD = 'push_notification_config';
 
 /** The fields of PushNotificationConfig this runtime reads and echoes (3.0 has all but operation_id). */

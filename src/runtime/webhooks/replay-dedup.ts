@@ -29,6 +29,7 @@ export interface RequestReplayGuard {
   release?(key: string): void;
 }
 
+/** Options of `ReplayDedup`; `maxEntries` and `ttlMs` default to `DEFAULT_REPLAY_MAX_ENTRIES` and `DEFAULT_REPLAY_TTL_MS`. */
 export interface ReplayDedupOptions {
   /** How many keys are remembered at most. Default 10,000. */
   readonly maxEntries?: number;
@@ -38,11 +39,23 @@ export interface ReplayDedupOptions {
   readonly now?: () => number;
 }
 
+/** Default `ReplayDedupOptions.maxEntries`: 10,000 request idempotency keys. */
 export const DEFAULT_REPLAY_MAX_ENTRIES = 10_000;
+/**
+ * Default `ReplayDedupOptions.ttlMs`: 24 h, the recommended idempotency replay window (security.mdx
+ * "Idempotency", "Normative seller behavior": `replay_ttl_seconds` recommended 86400).
+ */
 export const DEFAULT_REPLAY_TTL_MS = 24 * 60 * 60 * 1000;
 
 const EMPTY = -1;
 
+/**
+ * The in-memory `RequestReplayGuard`: remembers up to `maxEntries` request idempotency keys (default
+ * 10,000) for `ttlMs` each (default 24 h), reusing the oldest slot when full, so a replayed request
+ * (same `idempotency_key`; security.mdx "Idempotency") never emits a second webhook. One process only;
+ * the constructor throws `RangeError` unless `maxEntries` is an integer from 1 to 2^28 and `ttlMs` is
+ * positive.
+ */
 export class ReplayDedup implements RequestReplayGuard {
   /** Open-addressing index: bucket → slot, or EMPTY. Its length is a power of two. */
   private readonly slotByBucket: Int32Array;
@@ -73,10 +86,12 @@ export class ReplayDedup implements RequestReplayGuard {
     this.seed = randomBytes(4).readInt32LE(0);
   }
 
+  /** Slots holding a key, expired keys included until their slot is reused. */
   get size(): number {
     return this.remembered;
   }
 
+  /** True the first time `key` is seen within `ttlMs` (the key is now claimed); false for a replay. */
   firstSighting(key: string): boolean {
     const now = this.now();
     const hash = seededHash(key, this.seed);
@@ -91,6 +106,7 @@ export class ReplayDedup implements RequestReplayGuard {
     return true;
   }
 
+  /** Expires a claimed `key` at once: its next sighting is a first sighting again. */
   release(key: string): void {
     const slot = this.slotOf(key, seededHash(key, this.seed));
     // Expired in place: the next sighting renews it, as for any expired key.

@@ -30,6 +30,11 @@ export function statusRole(status: TaskStatus): StatusRole {
 
 /** Statuses a task's first (synchronous) response may carry for webhooks to follow. */
 export const NON_TERMINAL_INITIAL_STATUSES = ['submitted', 'working'] as const satisfies readonly TaskStatus[];
+/**
+ * A status a task's first, synchronous response may carry when task webhooks are to follow:
+ * `submitted` or `working` (webhooks.mdx "When webhooks fire": only operations whose initial response
+ * is non-terminal may later emit task webhooks).
+ */
 export type NonTerminalInitialStatus = (typeof NON_TERMINAL_INITIAL_STATUSES)[number];
 
 /** Statuses never sent as a later task webhook. */
@@ -43,6 +48,11 @@ export function isAnnouncedStatus(status: TaskStatus): status is AnnouncedStatus
   return role === 'progress' || role === 'terminal';
 }
 
+/**
+ * True for the statuses that end a task, `completed`, `failed`, `canceled` and `rejected`
+ * (webhooks.mdx "When webhooks fire"; enums/task-status.json): nothing is announced for the task after
+ * its terminal webhook.
+ */
 export function isTerminalStatus(status: TaskStatus): boolean {
   return statusRole(status) === 'terminal';
 }

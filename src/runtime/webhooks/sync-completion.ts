@@ -36,12 +36,14 @@ import type { WebhookSender } from './webhook-sender.js';
 
 export type { SyncCompletionDelivery } from './sync-completion-batch.js';
 
+/** The task types the opt-in sync-completion gate fires for: `create_media_buy`, `update_media_buy`, `sync_creatives`. */
 export const SYNC_COMPLETION_TASK_TYPES = [
   'create_media_buy',
   'update_media_buy',
   'sync_creatives',
 ] as const satisfies readonly SpecWebhookTaskType[];
 
+/** One of `SYNC_COMPLETION_TASK_TYPES`. */
 export type SyncCompletionTaskType = (typeof SYNC_COMPLETION_TASK_TYPES)[number];
 
 /** The rule the gate breaks when enabled, quoted in the warning. */
@@ -49,6 +51,14 @@ export const SYNC_COMPLETION_NONCONFORMANCE =
   'sync-completion webhooks are non-conformant from AdCP 3.0.26 on: sellers MUST NOT send task webhooks for inline terminal responses ' +
   '("Sellers MUST NOT synthesize a task webhook by inventing a task_id or replaying the inline result", webhooks.mdx "When webhooks fire")';
 
+/**
+ * What `maybeEmitSyncCompletion` decided on the response path: `scheduled` (the webhook is built and
+ * handed to delivery right after the response; its fate goes to `onDelivery`), or why it was skipped:
+ * the gate is disabled, no sender is wired, the request has no push URL, the tool is outside
+ * enums/task-type.json or outside `SYNC_COMPLETION_TASK_TYPES`, the response is the bare
+ * `{ task_id, status: 'submitted' }` envelope (that task's lifecycle announces its own completion) or
+ * not an object, the backlog is full (`maxPending`), or the gate failed.
+ */
 export type SyncCompletionOutcome =
   | 'scheduled'
   | 'skipped_disabled'
@@ -61,12 +71,24 @@ export type SyncCompletionOutcome =
   | 'skipped_backlog_full'
   | 'skipped_gate_error';
 
+/**
+ * Options of `createSyncCompletionGate`. Enabling the gate is non-conformant from AdCP 3.0.26 on:
+ * sellers MUST NOT synthesize a task webhook by replaying the inline result (webhooks.mdx "When webhooks
+ * fire"); the conformant path is `startTaskLifecycle`. Defaults: disabled, no sender (never fires), the
+ * `pushConfigPolicy` binding or else the bundled binding, a `ReplayDedup` of 10,000 keys for 24 h, at
+ * most 10,000 pending webhooks, a silent logger.
+ */
 export interface SyncCompletionGateOptions {
   /** Default false. Non-conformant from AdCP 3.0.26 on; enabling it logs a warning once. */
   readonly enabled?: boolean;
   /** Background delivery; without one the gate never fires. */
   readonly sender?: WebhookSender | undefined;
+  /** Told of refusals and failures, and warned once when the gate is enabled; default silent. */
   readonly logger?: Logger;
+  /**
+   * How the request's `push_notification_config` is judged before a webhook is built (as by
+   * `extractPushNotificationConfig`); default: the binding's rules and the default SSRF policy.
+   */
   readonly pushConfigPolicy?: PushConfigPolicy<AnyAdcpBinding>;
   /**
    * The AdCP version the buyer speaks: its task types, push_notification_config rules and envelope
@@ -82,6 +104,7 @@ export interface SyncCompletionGateOptions {
   readonly onDelivery?: (delivery: SyncCompletionDelivery) => void;
 }
 
+/** One synchronous tool call, handed to `maybeEmitSyncCompletion` once its response is decided. */
 export interface SyncCompletionCall {
   /** The tool (task type) that was called. */
   readonly tool: string;
@@ -93,7 +116,13 @@ export interface SyncCompletionCall {
   readonly replayScope?: string;
 }
 
+/**
+ * The gate `createSyncCompletionGate` makes, passed to `maybeEmitSyncCompletion` with every synchronous
+ * response. The webhooks it schedules are built and handed to delivery in one batch per event-loop
+ * turn.
+ */
 export interface SyncCompletionGate {
+  /** Whether the gate fires at all (`SyncCompletionGateOptions.enabled`). */
   readonly enabled: boolean;
   /** Hands every scheduled webhook to delivery now (call before draining delivery). Never throws. */
   flush(): void;
@@ -106,6 +135,13 @@ const DEFAULT_MAX_PENDING = 10_000;
 const MAX_WARNED_TOOLS = 256;
 const loggersWarnedOfNonconformance = new WeakSet<Logger>();
 
+/**
+ * Creates the opt-in sync-completion gate: after a synchronous `create_media_buy`, `update_media_buy`
+ * or `sync_creatives` response, it sends the request's push_notification_config a `completed` webhook
+ * carrying that response under a synthesized `sync-<uuid>` task_id. Non-conformant from AdCP 3.0.26 on
+ * (webhooks.mdx "When webhooks fire"); off by default, and enabling it logs a warning once per logger.
+ * A replayed request (same `idempotency_key`) never fires twice.
+ */
 export function createSyncCompletionGate(options: SyncCompletionGateOptions = {}): SyncCompletionGate {
   return new Gate(options);
 }

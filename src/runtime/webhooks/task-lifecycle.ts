@@ -34,12 +34,21 @@ export type TaskWebhookSender = WebhookSender | DurableWebhookSender;
 /** `update`'s result: a promise exactly when the sender is durable. */
 export type LifecycleUpdateResult<D extends TaskWebhookSender> = D extends DurableWebhookSender ? Promise<LifecycleUpdateOutcome> : LifecycleUpdateOutcome;
 
+/**
+ * Options of `startTaskLifecycle` (webhooks.mdx "When webhooks fire"). Defaults: the bundled binding,
+ * task id `task_` + a random UUID, no context echo, a silent logger.
+ */
 export interface TaskLifecycleOptions<
   T extends LifecycleTaskTypeOf<B>,
   D extends TaskWebhookSender = WebhookSender,
   B extends AnyAdcpBinding = DefaultBinding,
 > {
+  /**
+   * Where the task's webhooks go: a `WebhookSender` (`update` returns the outcome) or a durable sender
+   * (`update` resolves once the webhook is written).
+   */
   readonly sender: D;
+  /** The task type every webhook announces; one announced as a report is refused. */
   readonly taskType: T;
   /** From extractPushNotificationConfig (with the same binding); without one the task runs silently (buyer polls). */
   readonly pushConfig: BindingConfig<B> | undefined;
@@ -48,20 +57,32 @@ export interface TaskLifecycleOptions<
    * `adcp_major_version`): builds and validates every envelope of this task. Default: the bundled binding.
    */
   readonly binding?: B;
+  /** The status of the initial response: `submitted` or `working`. */
   readonly initialStatus: NonTerminalInitialStatus;
   /** Default: `task_` + a random UUID. */
   readonly taskId?: string;
   /** The request's top-level `context`, echoed verbatim in the initial response and every webhook. */
   readonly context?: ContextObject;
+  /** Told of every webhook not sent; default silent. */
   readonly logger?: Logger;
 }
 
+/**
+ * The task's first, synchronous response for the buyer: `task_id`, the non-terminal `status`, and the
+ * request's `context` echoed verbatim when it had one (webhooks.mdx "When webhooks fire", "Echoing the
+ * caller's `context` object").
+ */
 export interface InitialTaskResponse {
   readonly task_id: string;
   readonly status: NonTerminalInitialStatus;
   readonly context?: ContextObject;
 }
 
+/**
+ * What `TaskLifecycle.update` answers: the `TaskWebhookOutcome`, or `queued: false` with
+ * `no_push_config` (the buyer registered none and polls) or `task_already_terminal` (the terminal status
+ * was already announced; nothing more is sent).
+ */
 export type LifecycleUpdateOutcome = TaskWebhookOutcome | { readonly queued: false; readonly reason: 'no_push_config' | 'task_already_terminal' };
 
 /** One task's webhook lifecycle (webhooks.mdx "When webhooks fire"), in the AdCP version of its binding. */

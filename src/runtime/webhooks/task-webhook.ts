@@ -48,6 +48,14 @@ export interface BoundTaskWebhookInput<B extends AnyAdcpBinding> {
   readonly contextId?: string;
 }
 
+/**
+ * Why a task webhook was not sent: `not_a_lifecycle_task` (the task type does not run as a task with
+ * webhooks, e.g. a report), `status_not_announced` (`submitted` or `unknown`, never a later webhook),
+ * `initial_status_terminal` (no task webhook follows a terminal first response; webhooks.mdx "When
+ * webhooks fire"), `missing_operation_id` (the release requires one in the registration),
+ * `invalid_push_config` (no `url`), `invalid_envelope` (the built envelope failed
+ * core/mcp-webhook-payload.json), `sender_error` (the sender threw), or the delivery runtime's refusal.
+ */
 export type TaskWebhookRefusal =
   | 'not_a_lifecycle_task'
   | 'status_not_announced'
@@ -59,11 +67,18 @@ export type TaskWebhookRefusal =
   /** refused by the delivery runtime (queue_full, closed, ssrf_blocked, signer_unavailable …) */
   | (string & {});
 
+/**
+ * What `emitTaskWebhook` answers: `queued: true` with the delivery's `idempotencyKey` and the
+ * envelope's `notification_id` (absent in a release whose envelope has none), or `queued: false` with
+ * the `TaskWebhookRefusal`. Queued means admitted to background delivery, not yet delivered.
+ */
 export type TaskWebhookOutcome =
   | { readonly queued: true; readonly idempotencyKey: string; readonly notificationId?: string }
   | { readonly queued: false; readonly reason: TaskWebhookRefusal };
 
+/** Options of `emitTaskWebhook`. */
 export interface TaskWebhookOptions {
+  /** Warned of every webhook not sent (reason, task type, status); default silent. */
   readonly logger?: Logger;
 }
 

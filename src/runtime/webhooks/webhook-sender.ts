@@ -21,10 +21,21 @@ export interface OutgoingTaskWebhook<T extends SpecWebhookTaskType = SpecWebhook
   readonly payload: McpWebhookPayload<T, S>;
 }
 
+/**
+ * What `WebhookSender.send` answers: `queued: true` with the webhook's `idempotencyKey` once delivery
+ * admitted it (admitted, not yet delivered), or `queued: false` with the reason:
+ * `signer_unavailable` (no signer for the registration, e.g. an HMAC secret under 32 bytes) or the
+ * delivery runtime's refusal (`queue_full`, `closed`, `ssrf_blocked` …).
+ */
 export type SendOutcome =
   | { readonly queued: true; readonly idempotencyKey: string }
   | { readonly queued: false; readonly reason: string };
 
+/**
+ * Hands built webhooks to background delivery, signed in the mode the buyer's registration selects:
+ * RFC 9421 when it has no `authentication`, the legacy scheme when it has (security.mdx "Webhook
+ * callbacks", "Mode selection is a switch, not both"). `send` never awaits the network.
+ */
 export interface WebhookSender {
   /** Admits one webhook, of whichever AdCP version, for background delivery and returns at once. */
   send<T extends SpecWebhookTaskType, S extends TaskStatus>(webhook: OutgoingTaskWebhook<T, S> | OutgoingWebhook): SendOutcome;
@@ -35,6 +46,10 @@ export interface BackgroundDelivery {
   deliverInBackground(request: WebhookDeliveryRequest): DeliveryAcceptance;
 }
 
+/**
+ * Options of `createWebhookSender`: the delivery runtime, the RFC 9421 signer, and how legacy
+ * credentials are named (default: a per-delivery `inline:<uuid>`).
+ */
 export interface WebhookSenderOptions {
   /**
    * Background delivery (`createWebhookDelivery`: `send` returns at once), or the durable outbox

@@ -14,6 +14,12 @@ export interface ExpressLikeRequest extends IncomingMessage {
   readonly body?: unknown;
 }
 
+/**
+ * An Express route handler, `(req, res, next)`, as `expressWebhookHandler` returns it. It answers
+ * every request itself and never calls `next` with an error. It needs the raw body bytes: mount it
+ * before any JSON body parser on the route, or behind `express.raw({ type: 'application/json' })`
+ * (webhooks.mdx "Signature verification").
+ */
 export type ExpressLikeHandler = (request: ExpressLikeRequest, response: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**

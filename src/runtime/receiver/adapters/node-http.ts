@@ -6,6 +6,10 @@ import { rejection } from '../rejections.js';
 import type { HttpWebhookReceiver } from '../webhook-receiver.js';
 import { nodeHeader, readNodeBody, rejectBeforeBody, rejectionAnswer, signedTarget, tooLarge, urlPolicyOf, writeNodeAnswer } from './http-shared.js';
 
+/**
+ * A node:http request listener, `(request, response) => void`, as `nodeHttpWebhookHandler` returns it
+ * for `http.createServer` or `https.createServer`. It never throws.
+ */
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**

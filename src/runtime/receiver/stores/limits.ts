@@ -24,6 +24,12 @@ export interface ResolvedLimits {
   readonly aggregateCap: number;
 }
 
+/**
+ * The `code` of a `ReceiverStoreError`: `ADCP_RECEIVER_STORE_INVALID_CONFIG` (an unusable cap, prefix
+ * or store URL), `ADCP_RECEIVER_STORE_MISSING_DRIVER` (the backend's
+ * optional driver package is not installed), `ADCP_RECEIVER_STORE_CLOSED` (work asked of a closed
+ * store), `ADCP_RECEIVER_STORE_FAILED` (the backend failed or answered unexpectedly).
+ */
 export type ReceiverStoreErrorCode =
   | 'ADCP_RECEIVER_STORE_INVALID_CONFIG'
   | 'ADCP_RECEIVER_STORE_MISSING_DRIVER'
