@@ -16,7 +16,7 @@ export interface ToolAnswer {
 
 export interface McpTools {
   readonly tools: readonly Tool[];
-  call(name: string, args: Record<string, unknown>): ToolAnswer;
+  call(name: string, args: Record<string, unknown>): ToolAnswer | Promise<ToolAnswer>;
 }
 
 const SERVER_INFO = { name: 'adcp-codegen-example-seller', version: '0.1.0' };
@@ -42,7 +42,7 @@ export async function handleMcpRequest(tools: McpTools, request: IncomingMessage
 function mcpServer(tools: McpTools): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...tools.tools] }));
-  server.setRequestHandler(CallToolRequestSchema, (request) => toCallToolResult(tools.call(request.params.name, request.params.arguments ?? {})));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => toCallToolResult(await tools.call(request.params.name, request.params.arguments ?? {})));
   return server;
 }
 

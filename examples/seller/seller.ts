@@ -10,7 +10,9 @@
 //     `{ task_id, status: 'submitted' }` at once, then the terminal `completed` task webhook (and,
 //     with `progressWebhooks`, a `working` one before it);
 //   - update_media_buy and sync_creatives answer synchronously; the opt-in sync-completion gate
-//     (off by default, non-conformant from AdCP 3.0.26 on) may also send a `completed` webhook.
+//     (off by default, non-conformant from AdCP 3.0.26 on) may also send a `completed` webhook;
+//   - sync_accounts / list_accounts with account-level webhook subscribers (`notification_configs`,
+//     the subscriber registry: accounts.ts).
 // A replayed request (same idempotency_key) gets the cached response with `replayed: true`.
 // In your project, import from 'adcp-codegen' instead of '../../src/index.js'.
 import { randomUUID } from 'node:crypto';
@@ -18,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import {
+  createSubscriberRegistry,
   createSyncCompletionGate,
   extractPushNotificationConfig,
   maybeEmitSyncCompletion,
@@ -28,19 +31,24 @@ import {
   type PushConfigPolicy,
   type PublicJwk,
   type PushNotificationConfig,
+  type Rfc9421WebhookSigner,
   type SyncCompletionGate,
   type types,
   type WebhookSender,
-  type WebhookSigningSource,
 } from '../../src/index.js';
+import { Accounts } from './accounts.js';
 import { endpointsFor, sellerIdentity, type SellerEndpoints, type SellerIdentity } from './identity.js';
 import { handleMcpRequest, type McpTools, type ToolAnswer } from './mcp-endpoint.js';
 
 export interface SellerOptions {
   /** Background delivery (createWebhookSender over createWebhookDelivery). */
   readonly sender: WebhookSender;
-  /** The RFC 9421 signer the sender signs with: `webhook_signing` lists exactly its algorithm. */
-  readonly signer: WebhookSigningSource;
+  /**
+   * The RFC 9421 signer the sender signs with: `webhook_signing` lists exactly its algorithm. It
+   * also signs the `notification_configs` proof-of-control challenge (sync_accounts.mdx — "Endpoint
+   * proof of control": always the seller's RFC 9421 webhook profile key).
+   */
+  readonly signer: Rfc9421WebhookSigner;
   /** The public half of its key (`publicJwkOf(privateJwk)`), published in the JWKS. */
   readonly publicJwk: PublicJwk;
   /**
@@ -85,7 +93,7 @@ export interface RunningSeller {
 }
 
 type ToolArguments = Record<string, unknown>;
-type CachedResponse = { readonly kind: 'task' | 'sync'; readonly body: Record<string, unknown> };
+type CachedResponse = { readonly kind: 'task' | 'sync' | 'accounts'; readonly body: Record<string, unknown> };
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const MAX_CACHED_RESPONSES = 10_000;
@@ -98,6 +106,8 @@ const TOOLS: readonly Tool[] = [
   { name: 'create_media_buy', description: 'Create a media buy (async task; webhooks to push_notification_config)', inputSchema: ANY_OBJECT },
   { name: 'update_media_buy', description: 'Update a media buy (synchronous)', inputSchema: ANY_OBJECT },
   { name: 'sync_creatives', description: 'Sync creatives (synchronous)', inputSchema: ANY_OBJECT },
+  { name: 'sync_accounts', description: 'Provision accounts or update their settings, account-level webhook subscribers included', inputSchema: ANY_OBJECT },
+  { name: 'list_accounts', description: 'Accounts with their persisted webhook subscribers', inputSchema: ANY_OBJECT },
 ];
 
 /**
@@ -138,12 +148,14 @@ class Seller implements McpTools {
   readonly #logger: Logger;
   readonly #responses = new Map<string, CachedResponse>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #accounts: Accounts;
 
   constructor(options: SellerOptions, identity: SellerIdentity) {
     this.#options = options;
     this.identity = identity;
     this.#logger = options.logger ?? silentLogger;
     this.#pushConfigPolicy = { ...options.pushConfigPolicy, requireOperationId: options.adcp30Registrations === false };
+    this.#accounts = new Accounts(subscriberRegistry(options, identity));
     this.gate = createSyncCompletionGate({
       enabled: options.syncCompletion === true,
       sender: options.sender,
@@ -181,9 +193,10 @@ class Seller implements McpTools {
     this.gate.flush();
   }
 
-  call(tool: string, args: ToolArguments): ToolAnswer {
+  call(tool: string, args: ToolArguments): ToolAnswer | Promise<ToolAnswer> {
     if (tool === 'get_adcp_capabilities') return { body: this.#capabilities(contextOf(args)) };
     if (tool === 'get_products') return { body: getProducts(contextOf(args)) };
+    if (tool === 'list_accounts') return this.#accounts.list(args).then((body) => ({ body: withContext(body, args) }));
     const replayKey = typeof args['idempotency_key'] === 'string' ? `${tool}\u0000${args['idempotency_key']}` : undefined;
     const cached = replayKey === undefined ? undefined : this.#responses.get(replayKey);
     if (cached !== undefined) {
@@ -196,12 +209,20 @@ class Seller implements McpTools {
     const pushConfig = extractPushNotificationConfig(args, this.#pushConfigPolicy);
     if (pushConfig?.kind === 'rejected') return invalidRequest(pushConfig.errors, args['context']);
     const registration = pushConfig?.kind === 'ok' ? pushConfig.config : undefined;
+    if (tool === 'sync_accounts') return this.#syncAccounts(args, replayKey);
 
     const answer = this.#runTool(tool, args, registration);
     if (answer.isError !== true && replayKey !== undefined) {
       this.#remember(replayKey, { kind: tool === 'create_media_buy' ? 'task' : 'sync', body: answer.body });
     }
     return answer;
+  }
+
+  /** Answered synchronously (every account is active at once); remembered for replay like the others. */
+  async #syncAccounts(args: ToolArguments, replayKey: string | undefined): Promise<ToolAnswer> {
+    const body = withContext(await this.#accounts.sync(args), args);
+    if (replayKey !== undefined) this.#remember(replayKey, { kind: 'accounts', body });
+    return { body };
   }
 
   /** protocol/get-adcp-capabilities-response.json, with the signing posture the runtime really has. */
@@ -301,6 +322,21 @@ class Seller implements McpTools {
 }
 
 /**
+ * The account-level subscriber registry. Its SSRF policy is the push_notification_config one: the
+ * storyboards' paused `https://example.com` subscribers are judged on write without DNS, and a
+ * challenge goes out only through the SSRF-guarded connector, when a subscriber is to be active.
+ */
+function subscriberRegistry(options: SellerOptions, identity: SellerIdentity) {
+  const ssrf = options.pushConfigPolicy ?? {};
+  return createSubscriberRegistry({
+    signer: options.signer,
+    sellerAgentUrl: identity.endpoints.agentUrl,
+    allowHttp: ssrf.unsafeAllowPrivateNetwork === true, // development only, like push_notification_config
+    ssrf,
+  });
+}
+
+/**
  * A wholesale product-feed read: always synchronous, so a push_notification_config on it opens no
  * task and sends no webhook (media-buy/task-reference/get_products: wholesale reads MUST NOT enter
  * Submitted). The example's catalogue is empty.
@@ -336,6 +372,11 @@ function syncCreatives(args: ToolArguments, context: types.ContextObject | undef
 function projectToWire(result: Record<string, unknown>): Record<string, unknown> {
   const { ctx_metadata: _internal, ...wire } = result;
   return wire;
+}
+
+function withContext(body: Record<string, unknown>, args: ToolArguments): Record<string, unknown> {
+  const context = contextOf(args);
+  return context === undefined ? body : { ...body, context };
 }
 
 function contextOf(args: ToolArguments): types.ContextObject | undefined {

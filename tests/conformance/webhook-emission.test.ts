@@ -12,77 +12,26 @@
 //   - signing_keys_published: 6.11 does not implement `fetch_brand_jwks` / `assert_jwks_purpose`
 //     (skipped as `missing_tool`). `resolveAgent` walks the same chain; the test asserts the JWKS
 //     holds a non-revoked key with a webhook-valid `adcp_use`, as the phase does.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { resolveAgent, StaticJwksResolver, type AgentResolution } from '@adcp/sdk/signing/server';
 import { getComplianceCacheDir, getComplianceStoryboardById, loadStoryboardFile, runStoryboard, type Storyboard, type StoryboardResult } from '@adcp/sdk/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
 import { sharedDir } from '../helpers/shared.js';
+import { gradesOf, LOOPBACK_ONLY, printGrades, startSellerProcess, type PhaseGrade } from './support/storyboard-harness.js';
 
 const BUNDLED_ID = 'webhook_emission';
 const STORYBOARD_3_1_19 = resolve(sharedDir, 'adcp/compliance/3.1.19/universal/webhook-emission.yaml');
 const WEBHOOK_KEY_PURPOSES = ['request-signing', 'webhook-signing'];
 const RUN_TIMEOUT_MS = 240_000;
-const LOOPBACK_ONLY = join(import.meta.dirname, 'support/loopback-only.cjs');
-
-/** One phase as the runner graded it: `pass`, `fail`, or every step skipped (with the reasons). */
-interface PhaseGrade {
-  readonly phase: string;
-  readonly passed: boolean;
-  readonly steps: readonly { readonly step: string; readonly outcome: string }[];
-}
 
 function adcpBin(): string {
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve('@adcp/sdk/package.json');
   const manifest = require(manifestPath) as { bin: Record<string, string> };
   return join(dirname(manifestPath), manifest.bin['adcp']!);
-}
-
-function stepOutcome(step: StoryboardResult['phases'][number]['steps'][number]): string {
-  if (step.skipped === true) return `skipped:${String(step.skip_reason)}`;
-  return step.passed ? 'pass' : `fail:${step.error ?? 'validation'}`;
-}
-
-function gradesOf(result: StoryboardResult): PhaseGrade[] {
-  return result.phases.map((phase) => ({
-    phase: phase.phase_id,
-    passed: phase.passed,
-    steps: phase.steps.map((step) => ({ step: step.step_id, outcome: stepOutcome(step) })),
-  }));
-}
-
-function printGrades(label: string, grades: readonly PhaseGrade[]): void {
-  const lines = grades.map(({ phase, passed, steps }) => `  ${passed ? 'PASS' : 'FAIL'} ${phase}: ${steps.map((s) => `${s.step}=${s.outcome}`).join(', ')}`);
-  console.log(`webhook-emission, ${label}\n${lines.join('\n')}`);
-}
-
-/** The seller as `npm run example:seller -- --serve` runs it, on an ephemeral loopback port. */
-async function startSellerProcess(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const main = join(repoRoot, 'dist/examples/seller/main.js');
-  if (!existsSync(main)) throw new Error('dist/examples/seller/main.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, ['--require', LOOPBACK_ONLY, main, '--serve', '--unsafe-allow-private-network'], {
-    cwd: repoRoot,
-    env: { ...process.env, ADCP_SELLER_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    if (stderr.length < 1_000_000) stderr += chunk.toString('utf8');
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.once('exit', (code) => reject(new Error(`the seller exited early (code ${String(code)})`)));
-    lines.on('line', (line) => {
-      const event = JSON.parse(line) as { event?: string; url?: string };
-      if (event.event === 'listening' && typeof event.url === 'string') resolveUrl(event.url);
-    });
-  });
-  return { child, url, stderr: () => stderr };
 }
 
 /**
@@ -189,7 +138,7 @@ describe('webhook-emission storyboard, @adcp/sdk@6.11.0 runner, against the MCP 
   ] as const)('%s: every applicable phase passes', async (label, extraSkips) => {
     const result = await results.get(label)!;
     const grades = gradesOf(result);
-    printGrades(`${label}: storyboard ${result.storyboard_id} v${versions.get(label.split(' ')[1]!) ?? '?'}, overall_passed=${String(result.overall_passed)}`, grades);
+    printGrades(`webhook-emission, ${label}: storyboard ${result.storyboard_id} v${versions.get(label.split(' ')[1]!) ?? '?'}, overall_passed=${String(result.overall_passed)}`, grades);
     expectGrades(grades, extraSkips);
     expect(result.overall_passed).toBe(true);
     expect(seller.stderr()).not.toContain('LOOPBACK-ONLY');

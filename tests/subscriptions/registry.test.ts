@@ -94,7 +94,7 @@ describe('challenge flow', () => {
     mode = 'answer';
     const reg = await registry();
     const before = received.length;
-    const result = await reg.apply('acct_1', 0, [config('buyer-primary')]);
+    const result = await reg.apply('acct_1', [config('buyer-primary')]);
     expect(result.action).toBe('updated');
     expect(result.notification_configs).toEqual([{ subscriber_id: 'buyer-primary', url: `${base}/buyer-primary`, event_types: ['creative.status_changed'], active: true }]);
     const challenge = received.at(-1)!;
@@ -106,18 +106,18 @@ describe('challenge flow', () => {
 
   it('accepts the `token` alias', async () => {
     mode = 'token';
-    expect((await (await registry()).apply('acct_1', 0, [config('alias')])).action).toBe('updated');
+    expect((await (await registry()).apply('acct_1', [config('alias')])).action).toBe('updated');
   });
 
   for (const failing of ['wrong', 'silent', 'both'] as const) {
     it(`fails on a ${failing} answer, with the url pointer, and leaves the previous set in place`, async () => {
       mode = 'answer';
       const reg = await registry();
-      await reg.apply('acct_1', 2, [config('keep')]);
+      await reg.apply('acct_1', [config('keep')]);
       mode = failing;
-      const result = await reg.apply('acct_1', 2, [config('keep'), config('new-one')]);
+      const result = await reg.apply('acct_1', [config('keep'), config('new-one')]);
       expect(result.action).toBe('failed');
-      expect(result.errors).toEqual([{ code: 'VALIDATION_ERROR', message: expect.any(String), field: 'accounts[2].notification_configs[1].url' }]);
+      expect(result.errors).toEqual([{ code: 'VALIDATION_ERROR', message: expect.any(String), field: 'notification_configs[1].url' }]);
       expect((await reg.list('acct_1')).map((c) => c.subscriber_id)).toEqual(['keep']);
     });
   }
@@ -125,42 +125,42 @@ describe('challenge flow', () => {
   it('reuses proof only for the same tuple; a URL or event-type change challenges again', async () => {
     mode = 'answer';
     const reg = await registry();
-    await reg.apply('acct_1', 0, [config('s1')]);
+    await reg.apply('acct_1', [config('s1')]);
     const count = received.length;
-    await reg.apply('acct_1', 0, [config('s1')]);
+    await reg.apply('acct_1', [config('s1')]);
     expect(received.length).toBe(count);
     mode = 'wrong';
-    expect((await reg.apply('acct_1', 0, [config('s1', '/moved')])).action).toBe('failed');
-    expect((await reg.apply('acct_1', 0, [config('s1', '/s1', ['creative.status_changed', 'creative.purged'])])).action).toBe('failed');
-    expect((await reg.apply('acct_2', 0, [config('s1')])).action).toBe('failed');
+    expect((await reg.apply('acct_1', [config('s1', '/moved')])).action).toBe('failed');
+    expect((await reg.apply('acct_1', [config('s1', '/s1', ['creative.status_changed', 'creative.purged'])])).action).toBe('failed');
+    expect((await reg.apply('acct_2', [config('s1')])).action).toBe('failed');
     expect(received.length).toBe(count + 3);
     mode = 'answer';
-    expect((await reg.apply('acct_1', 0, [config('s1', '/moved')])).notification_configs?.[0]?.url).toBe(`${base}/moved`);
+    expect((await reg.apply('acct_1', [config('s1', '/moved')])).notification_configs?.[0]?.url).toBe(`${base}/moved`);
     expect(received.at(-1)!.path).toBe('/moved');
   });
 
   it('never reports a paused subscriber without proof as active, and challenges on reactivation', async () => {
     mode = 'wrong';
     const reg = await registry();
-    const paused = await reg.apply('acct_1', 0, [{ ...config('p'), active: false }]);
+    const paused = await reg.apply('acct_1', [{ ...config('p'), active: false }]);
     expect(paused.notification_configs?.[0]?.active).toBe(false);
-    expect((await reg.apply('acct_1', 0, [config('p')])).action).toBe('failed');
+    expect((await reg.apply('acct_1', [config('p')])).action).toBe('failed');
     expect((await reg.subscribers('acct_1'))[0]!.proofKey).toBeUndefined();
   });
 
-  it('refuses a loopback endpoint under the default SSRF policy: no challenge reaches it, proof fails', async () => {
+  it('refuses a loopback endpoint under the default SSRF policy on write: no challenge reaches it', async () => {
     mode = 'answer';
     const count = received.length;
     const strict = createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', allowHttp: true, challengeTimeoutMs: 300, store: await openStore(kind) });
-    expect((await strict.apply('acct_1', 0, [config('guarded')])).action).toBe('failed');
+    expect((await strict.apply('acct_1', [config('guarded')])).action).toBe('failed');
     expect(received.length).toBe(count);
   });
 
   it('does not send challenges on dry_run', async () => {
     const count = received.length;
-    const result = await (await registry()).apply('acct_1', 0, [config('dry')], { dryRun: true });
+    const result = await (await registry()).apply('acct_1', [config('dry')], { dryRun: true });
     expect(received.length).toBe(count);
-    expect(result.notification_configs).toBeUndefined();
+    expect(result.notification_configs).toEqual([]); // the unchanged (empty) set: nothing persisted
   });
 });
 
@@ -168,23 +168,52 @@ describe('replace semantics and scoping', () => {
   it('omitted leaves the set, a full array replaces, [] removes all', async () => {
     mode = 'answer';
     const reg = await registry();
-    await reg.apply('acct_r', 0, [config('a'), config('b')]);
-    expect((await reg.apply('acct_r', 0, undefined)).notification_configs?.map((c) => c.subscriber_id)).toEqual(['a', 'b']);
-    expect((await reg.apply('acct_r', 0, [config('b'), config('c')])).notification_configs?.map((c) => c.subscriber_id)).toEqual(['b', 'c']);
-    const cleared = await reg.apply('acct_r', 0, []);
+    await reg.apply('acct_r', [config('a'), config('b')]);
+    expect((await reg.apply('acct_r', undefined)).notification_configs?.map((c) => c.subscriber_id)).toEqual(['a', 'b']);
+    expect((await reg.apply('acct_r', [config('b'), config('c')])).notification_configs?.map((c) => c.subscriber_id)).toEqual(['b', 'c']);
+    const cleared = await reg.apply('acct_r', []);
     expect(cleared.action).toBe('updated');
+    expect(cleared.notification_configs).toEqual([]); // echoed, empty: the request included notification_configs
     expect(await reg.list('acct_r')).toEqual([]);
+    expect((await reg.apply('acct_r', undefined)).notification_configs).toBeUndefined();
+  });
+
+  it('echoes event_types in the order submitted; a reordering is the same proof tuple', async () => {
+    mode = 'answer';
+    const reg = await registry();
+    const types = ['creative.status_changed', 'creative.purged'];
+    const result = await reg.apply('acct_o', [config('o', '/o', types)]);
+    expect(result.notification_configs?.[0]?.event_types).toEqual(types);
+    const count = received.length;
+    expect((await reg.apply('acct_o', [config('o', '/o', [...types].reverse())])).action).toBe('unchanged');
+    expect(received.length).toBe(count);
+  });
+
+  it('rejects reserved-range and local URLs on write, paused entries included (no DNS, no challenge)', async () => {
+    const strict = createSubscriberRegistry({ signer, sellerAgentUrl: 'https://seller.example/adcp', challengeTimeoutMs: 300, store: await openStore(kind) });
+    const count = received.length;
+    const paused = (id: string, url: string) => ({ subscriber_id: id, url, event_types: ['creative.purged'], active: false });
+    const result = await strict.apply('acct_w', [paused('meta', 'https://169.254.169.254/hook'), paused('local', 'https://localhost/hook'), paused('ok', 'https://buyer.example/hook'), paused('plain', 'http://buyer.example/hook')]);
+    expect(result.errors?.map((e) => [e.code, e.field])).toEqual([
+      ['INVALID_REQUEST', 'notification_configs[0].url'],
+      ['INVALID_REQUEST', 'notification_configs[1].url'],
+      ['INVALID_REQUEST', 'notification_configs[3].url'],
+    ]);
+    expect((await strict.apply('acct_w', [paused('ok', 'https://buyer.example/hook')])).notification_configs).toEqual([
+      { subscriber_id: 'ok', url: 'https://buyer.example/hook', event_types: ['creative.purged'], active: false },
+    ]);
+    expect(received.length).toBe(count);
   });
 
   it('rejects duplicate subscriber ids and media-buy-anchored or undefined types, pointing at the entry', async () => {
     const reg = await registry();
     const count = received.length;
-    const result = await reg.apply('acct_s', 1, [config('d'), config('d'), config('x', '/x', ['creative.purged', 'impairment', 'account.status_changed'])]);
+    const result = await reg.apply('acct_s', [config('d'), config('d'), config('x', '/x', ['creative.purged', 'impairment', 'account.status_changed'])]);
     expect(result.action).toBe('failed');
     expect(result.errors?.map((e) => [e.code, e.field])).toEqual([
-      ['INVALID_REQUEST', 'accounts[1].notification_configs[1].subscriber_id'],
-      ['VALIDATION_ERROR', 'accounts[1].notification_configs[2].event_types[1]'],
-      ['VALIDATION_ERROR', 'accounts[1].notification_configs[2].event_types[2]'],
+      ['INVALID_REQUEST', 'notification_configs[1].subscriber_id'],
+      ['VALIDATION_ERROR', 'notification_configs[2].event_types[1]'],
+      ['VALIDATION_ERROR', 'notification_configs[2].event_types[2]'],
     ]);
     expect(received.length).toBe(count);
     expect(await reg.list('acct_s')).toEqual([]);
@@ -194,7 +223,7 @@ describe('replace semantics and scoping', () => {
     mode = 'answer';
     const reg = await registry();
     const secret = 'bearer-secret-value-0123456789abcdef';
-    const result = await reg.apply('acct_c', 0, [{ ...config('legacy'), authentication: { schemes: ['Bearer'], credentials: secret } }]);
+    const result = await reg.apply('acct_c', [{ ...config('legacy'), authentication: { schemes: ['Bearer'], credentials: secret } }]);
     expect(JSON.stringify(result)).not.toContain(secret);
     expect(JSON.stringify(await reg.list('acct_c'))).not.toContain(secret);
     const stored = (await reg.subscribers('acct_c'))[0]!;

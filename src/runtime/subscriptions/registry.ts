@@ -2,7 +2,7 @@
 // "Account-level webhook subscriptions" and "Endpoint proof of control".
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { createGuardedConnector, resolveSsrfPolicy, systemResolver, type SsrfOptions } from '../ssrf/index.js';
+import { checkTargetUrl, createGuardedConnector, resolveSsrfPolicy, systemResolver, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import { createMemorySubscriberStore, type SubscriberStore } from './subscriber-store.js';
 
@@ -35,7 +35,12 @@ export interface NotificationConfigEcho {
   readonly authentication?: { readonly schemes: string[] };
 }
 
-/** A per-account error as `accounts[].errors[]` carries it, with the field pointer the spec requires. */
+/**
+ * A per-account error as `accounts[i].errors[]` carries it. `field` points into that account entry
+ * (`notification_configs[j].event_types[k]`), as the AdCP 3.1.19 conformance storyboards
+ * notification-config-rejections / notification-config-event-scope grade it; prefix `accounts[i].`
+ * for a pointer from the request root.
+ */
 export interface SubscriptionError {
   readonly code: 'INVALID_REQUEST' | 'VALIDATION_ERROR';
   readonly message: string;
@@ -81,7 +86,10 @@ export interface SubscriberRegistryOptions {
   readonly challengeTimeoutMs?: number;
   /** Accept `http:` URLs (loopback tests only); production registrations are HTTPS (sync_accounts.mdx — `url`). */
   readonly allowHttp?: boolean;
-  /** SSRF rules for the default challenge POST (building/by-layer/L1/security.mdx — Webhook URL validation (SSRF)). */
+  /**
+   * SSRF rules (building/by-layer/L1/security.mdx — Webhook URL validation (SSRF)): checked on write for every
+   * entry, paused ones included (IP literals, local names, ports; no DNS), and by the default challenge POST.
+   */
   readonly ssrf?: SsrfOptions;
   /** Where subscriber sets persist; default in memory. */
   readonly store?: SubscriberStore;
@@ -89,14 +97,14 @@ export interface SubscriberRegistryOptions {
 
 /** The registry: apply a replacement set per account, read the sanitized echo, read the stored subscribers. */
 export interface SubscriberRegistry {
-  apply(accountId: string, accountIndex: number, configs: readonly NotificationConfigInput[] | undefined, options?: { dryRun?: boolean }): Promise<ApplyResult>;
+  apply(accountId: string, configs: readonly NotificationConfigInput[] | undefined, options?: { dryRun?: boolean }): Promise<ApplyResult>;
   list(accountId: string): Promise<NotificationConfigEcho[]>;
   subscribers(accountId: string): Promise<readonly StoredSubscriber[]>;
 }
 
 /** The default poster: undici through the SSRF-guarded connector (validated, pinned address), 10 s caps. */
-function guardedPoster(ssrf: SsrfOptions | undefined): ChallengePoster {
-  const dispatcher = new Agent({ connect: createGuardedConnector({ policy: resolveSsrfPolicy(ssrf), resolver: systemResolver, connectTimeoutMs: 10_000 }) });
+function guardedPoster(policy: SsrfPolicy): ChallengePoster {
+  const dispatcher = new Agent({ connect: createGuardedConnector({ policy, resolver: systemResolver, connectTimeoutMs: 10_000 }) });
   return async (url, body, headers, timeoutMs) => {
     const response = await request(url, { method: 'POST', body, headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher });
     return { status: response.statusCode, text: await response.body.text() };
@@ -110,17 +118,20 @@ function guardedPoster(ssrf: SsrfOptions | undefined): ChallengePoster {
  */
 export function createSubscriberRegistry(options: SubscriberRegistryOptions): SubscriberRegistry {
   const store = options.store ?? createMemorySubscriberStore();
-  const post = options.post ?? guardedPoster(options.ssrf);
+  const ssrfPolicy = resolveSsrfPolicy(options.ssrf);
+  const post = options.post ?? guardedPoster(ssrfPolicy);
   const timeoutMs = options.challengeTimeoutMs ?? 10_000;
 
-  async function apply(accountId: string, accountIndex: number, configs: readonly NotificationConfigInput[] | undefined, applyOptions: { dryRun?: boolean } = {}): Promise<ApplyResult> {
+  // sync_accounts.mdx — per-account fields: `notification_configs` is echoed (possibly `[]`) whenever
+  // the request included it, and otherwise only when subscribers are persisted.
+  async function apply(accountId: string, configs: readonly NotificationConfigInput[] | undefined, applyOptions: { dryRun?: boolean } = {}): Promise<ApplyResult> {
     const previous = await store.load(accountId);
     if (configs === undefined) return { action: 'unchanged', ...echoOf(previous) };
-    const base = `accounts[${accountIndex}].notification_configs`;
-    const structural = validateStructure(configs, base, options.allowHttp === true);
+    const base = 'notification_configs';
+    const structural = validateStructure(configs, base, { allowHttp: options.allowHttp === true, ssrfPolicy });
     if (structural.length > 0) return { action: 'failed', errors: structural };
     const candidates = configs.map((config) => toCandidate(accountId, config));
-    if (applyOptions.dryRun === true) return { action: 'unchanged', ...echoOf(previous) };
+    if (applyOptions.dryRun === true) return { action: 'unchanged', notification_configs: echoList(previous) };
     const next: StoredSubscriber[] = [];
     for (const [index, candidate] of candidates.entries()) {
       const proven = await ensureProof(accountId, candidate, previous);
@@ -128,7 +139,7 @@ export function createSubscriberRegistry(options: SubscriberRegistryOptions): Su
       next.push(proven);
     }
     await store.replace(accountId, next);
-    return { action: sameSet(previous, next) ? 'unchanged' : 'updated', ...echoOf(next) };
+    return { action: sameSet(previous, next) ? 'unchanged' : 'updated', notification_configs: echoList(next) };
   }
 
   async function ensureProof(accountId: string, candidate: StoredSubscriber, previous: readonly StoredSubscriber[]): Promise<StoredSubscriber | undefined> {
@@ -157,7 +168,7 @@ export function createSubscriberRegistry(options: SubscriberRegistryOptions): Su
 
   return {
     apply,
-    list: async (accountId) => echoOf(await store.load(accountId)).notification_configs ?? [],
+    list: async (accountId) => echoList(await store.load(accountId)),
     subscribers: (accountId) => store.load(accountId),
   };
 }
@@ -172,13 +183,14 @@ function echoesToken(text: string, token: string): boolean {
   return (parsed as Record<string, unknown>)[keys[0]] === token;
 }
 
-function validateStructure(configs: readonly NotificationConfigInput[], base: string, allowHttp: boolean): SubscriptionError[] {
+function validateStructure(configs: readonly NotificationConfigInput[], base: string, urlRules: UrlRules): SubscriptionError[] {
   const errors: SubscriptionError[] = [];
   const seen = new Set<string>();
   for (const [index, config] of configs.entries()) {
     if (seen.has(config.subscriber_id)) errors.push({ code: 'INVALID_REQUEST', message: `duplicate subscriber_id ${config.subscriber_id}`, field: `${base}[${index}].subscriber_id` });
     seen.add(config.subscriber_id);
-    if (!isAcceptedUrl(config.url, allowHttp)) errors.push({ code: 'INVALID_REQUEST', message: 'url must be an absolute https URL', field: `${base}[${index}].url` });
+    const urlProblem = urlProblemOf(config.url, urlRules);
+    if (urlProblem !== undefined) errors.push({ code: 'INVALID_REQUEST', message: urlProblem, field: `${base}[${index}].url` });
     for (const [typeIndex, type] of config.event_types.entries()) {
       if (!ACCOUNT_ANCHORED_TYPES.includes(type)) {
         const why = MEDIA_BUY_ANCHORED_TYPES.includes(type) ? 'is media-buy-anchored' : 'is not an account-anchored notification type';
@@ -189,13 +201,28 @@ function validateStructure(configs: readonly NotificationConfigInput[], base: st
   return errors;
 }
 
-function isAcceptedUrl(url: string, allowHttp: boolean): boolean {
+interface UrlRules {
+  readonly allowHttp: boolean;
+  readonly ssrfPolicy: SsrfPolicy;
+}
+
+/**
+ * Why a subscriber URL is refused on write, or `undefined`. Paused entries too (sync_accounts.mdx — `active`:
+ * sellers "MUST still enforce HTTPS parsing, hostname normalization, and reserved-range rejection on write"):
+ * IP literals, local names and ports are judged here without DNS; names are judged again, with the
+ * connection pinned, when the challenge is sent.
+ */
+function urlProblemOf(url: string, rules: UrlRules): string | undefined {
+  let protocol: string;
   try {
-    const protocol = new URL(url).protocol;
-    return protocol === 'https:' || (allowHttp && protocol === 'http:');
+    protocol = new URL(url).protocol;
   } catch {
-    return false;
+    return 'url must be an absolute https URL';
   }
+  if (protocol !== 'https:' && !(rules.allowHttp && protocol === 'http:')) return 'url must be an absolute https URL';
+  const check = checkTargetUrl(url, rules.ssrfPolicy);
+  if (!check.ok) return check.errorClass === 'ssrf_blocked' ? 'url targets a reserved, private or local address or a refused port' : 'url is not a valid webhook URL';
+  return undefined;
 }
 
 function toCandidate(_accountId: string, config: NotificationConfigInput): StoredSubscriber {
@@ -205,7 +232,7 @@ function toCandidate(_accountId: string, config: NotificationConfigInput): Store
   return {
     subscriberId: config.subscriber_id,
     url: new URL(config.url).href,
-    eventTypes: [...new Set(config.event_types)].sort(),
+    eventTypes: [...new Set(config.event_types)], // echoed in the order submitted; normalized only for the proof tuple
     active: config.active ?? true,
     deliveryAuth,
     ...(auth === undefined ? {} : { credentials: auth.credentials }),
@@ -214,7 +241,8 @@ function toCandidate(_accountId: string, config: NotificationConfigInput): Store
 
 /** The tuple sync_accounts.mdx names for proof reuse: account, subscriber, normalized URL, auth binding, event types. */
 function proofKey(accountId: string, subscriber: StoredSubscriber): string {
-  return JSON.stringify([accountId, subscriber.subscriberId, subscriber.url, subscriber.deliveryAuth.mode, subscriber.deliveryAuth.credential_fingerprint ?? null, subscriber.eventTypes]);
+  const eventTypes = [...subscriber.eventTypes].sort();
+  return JSON.stringify([accountId, subscriber.subscriberId, subscriber.url, subscriber.deliveryAuth.mode, subscriber.deliveryAuth.credential_fingerprint ?? null, eventTypes]);
 }
 
 function sameSet(a: readonly StoredSubscriber[], b: readonly StoredSubscriber[]): boolean {
@@ -222,12 +250,15 @@ function sameSet(a: readonly StoredSubscriber[], b: readonly StoredSubscriber[])
   return view(a) === view(b);
 }
 
+/** The echo when the request omitted `notification_configs`: present only when subscribers are persisted. */
 function echoOf(list: readonly StoredSubscriber[]): { notification_configs?: NotificationConfigEcho[] } {
-  if (list.length === 0) return {};
-  return {
-    notification_configs: list.map((s) => ({
-      subscriber_id: s.subscriberId, url: s.url, event_types: [...s.eventTypes], active: s.active && s.proofKey !== undefined,
-      ...(s.deliveryAuth.mode === 'rfc9421' ? {} : { authentication: { schemes: [s.deliveryAuth.mode] } }),
-    })),
-  };
+  return list.length === 0 ? {} : { notification_configs: echoList(list) };
+}
+
+/** The sanitized subscribers; `authentication.credentials` is write-only (sync_accounts.mdx — `authentication`). */
+function echoList(list: readonly StoredSubscriber[]): NotificationConfigEcho[] {
+  return list.map((s) => ({
+    subscriber_id: s.subscriberId, url: s.url, event_types: [...s.eventTypes], active: s.active && s.proofKey !== undefined,
+    ...(s.deliveryAuth.mode === 'rfc9421' ? {} : { authentication: { schemes: [s.deliveryAuth.mode] } }),
+  }));
 }
