@@ -268,6 +268,7 @@ export {
   ReceiverStoreError,
   type ReceiverStoreErrorCode,
   BindingContractError,
+  NotificationPayloadError,
 } from './runtime/errors/index.js';
 
 // The binding contract between a generated AdCP version output (its binding.ts) and this runtime;
@@ -297,6 +298,8 @@ export {
   type NotificationOutcome,
   type NotificationReceiver,
   type NotificationReceiverOptions,
+  type NotificationPayloadIssue,
+  type NotificationPayloadValidator,
 } from './runtime/notifications/index.js';
 
 
