@@ -17,15 +17,17 @@ import { ANNOTATIONS, RUN_VALIDATOR_SOURCE, standaloneModule } from './validator
 import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
 
 /**
- * Catalogue objects embedded in wholesale feed events (core/wholesale-feed-event.json: the `product` of
- * product.created / product.updated and the `signal` of signal.created / signal.updated) are validated
- * shallowly, as objects. Their closure (placements, formats, forecasts, measurement, provenance: some
- * 130 files) compiled in full made this module over 2 MB and generation more than ten seconds slower,
- * for shapes a buyer re-reads with get_products / get_signals anyway. Every other member of an event
- * (ids, event type, applies_to, pricing options, removal reasons) is checked in full.
+ * Catalogue objects embedded in wholesale feed events (core/wholesale-feed-event.json) are validated
+ * shallowly, as objects: the `product` (and, from 3.2, `canonical_product`) of product.created /
+ * product.updated and the `signal` of signal.created / signal.updated. Their closure (placements,
+ * formats, forecasts, measurement, provenance: some 130 files) compiled in full made this module over
+ * 2 MB and generation more than ten seconds slower, for shapes a buyer re-reads with get_products /
+ * get_signals anyway. Every other member of an event (ids, event type, applies_to, pricing options,
+ * removal reasons) is checked in full.
  */
 const SHALLOW: readonly SchemaLocation[] = [
   { file: 'core/product.json', pointer: '' },
+  { file: 'core/canonical-product.json', pointer: '' },
   { file: 'core/signal-listing.json', pointer: '' },
   { file: 'core/wholesale-feed-event.json', pointer: '/$defs/signal' },
 ];
