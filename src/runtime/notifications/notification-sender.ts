@@ -29,7 +29,7 @@ export interface NotificationSenderOptions<P extends object = AnyNotificationPay
   /** the release's NOTIFICATION_KINDS table */
   readonly kinds: Readonly<Record<NoInfer<keyof P & string>, NotificationKindRouting>>;
   /** the release's validateNotificationPayload: each standalone payload is checked before it is sent, else NotificationPayloadError */
-  readonly validate?: NotificationPayloadValidator;
+  readonly validate?: NotificationPayloadValidator<NoInfer<P>>;
   /** per-kind window overrides in ms (0 or null disables); never widens a kind the table says is not coalesced */
   readonly coalesceMs?: Readonly<Record<string, number | null>>;
 }
