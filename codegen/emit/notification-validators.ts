@@ -13,7 +13,7 @@ import type { NotificationKind } from '../model/notification-kinds.js';
 import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './context.js';
 import { MODULES, NAMES } from './exported-names.js';
 import { importType, jsDoc, literal } from './ts-text.js';
-import { ANNOTATIONS, RUN_VALIDATOR_SOURCE, standaloneModule } from './validators.js';
+import { ANNOTATIONS, loadAjvStandalone, RUN_VALIDATOR_SOURCE, standaloneModule } from './validators.js';
 import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
 
 /**
@@ -121,18 +121,17 @@ function absoluteRef(version: string, target: SchemaLocation): string {
 }
 
 async function standaloneCode(ctx: EmitContext, schemas: readonly JsonObject[], formats: string[], exportNames: ReadonlyMap<string, string>): Promise<string> {
-  // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
-  const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([import('ajv'), import('ajv-formats'), import('ajv/dist/standalone/index.js')]);
+  const { Ajv, addFormats, standalone } = await loadAjvStandalone();
   const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display([...exportNames.keys()][0]!));
   }
   // inlineRefs off: each referenced schema becomes one function, called from every site.
   const ajv = new Ajv({ strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allErrors: true, inlineRefs: false, code: { source: true, esm: true } });
-  formatsModule.default.default(ajv, { mode: 'full', formats: formats as never, keywords: false });
+  addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
   for (const schema of schemas) ajv.addSchema(schema);
   const exports = Object.fromEntries([...exportNames].map(([file, name]) => [name, schemaId(ctx.model.version, file)]));
-  return standaloneCodeModule.default.default(ajv, exports);
+  return standalone(ajv, exports);
 }
 
 /** ajv error objects carry a `schemaPath` string nothing reads (issues are instance pointers); about a tenth of the code. */

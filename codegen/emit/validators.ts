@@ -43,15 +43,19 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
   ];
 }
 
-async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+/** ajv, ajv-formats' addFormats and ajv's standalone code generator, loaded lazily. */
+export async function loadAjvStandalone() {
   // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
   const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([
     import('ajv'),
     import('ajv-formats'),
     import('ajv/dist/standalone/index.js'),
   ]);
-  const addFormats = formatsModule.default.default;
-  const standalone = standaloneCodeModule.default.default;
+  return { Ajv, addFormats: formatsModule.default.default, standalone: standaloneCodeModule.default.default };
+}
+
+async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+  const { Ajv, addFormats, standalone } = await loadAjvStandalone();
   const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
@@ -93,7 +97,7 @@ export function standaloneModule(code: string, bindingEntry: string): string {
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
-    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name === local ? name : `${name} as ${local}`} } from ${JSON.stringify(specifier === bindingEntry ? bindingEntry : runtimeModule(specifier, bindingEntry))};\n`),
+    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name === local ? name : `${name} as ${local}`} } from '${specifier === bindingEntry ? bindingEntry : runtimeModule(specifier, bindingEntry)}';\n`),
     '\n',
     jsDoc(['One ajv error object (the fields validators.ts reads).']),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',

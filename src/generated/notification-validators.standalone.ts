@@ -13,8 +13,8 @@
 //   and 49 files they reference (sha256 of each in version.ts)
 
 // @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.
-import { fullFormats as ajvRuntime0 } from "../runtime/binding/index.js";
-import { jsonEqual } from "../runtime/binding/index.js";
+import { fullFormats as ajvRuntime0 } from '../runtime/binding/index.js';
+import { jsonEqual } from '../runtime/binding/index.js';
 
 /**
  * One ajv error object (the fields validators.ts reads).
