@@ -25,6 +25,7 @@ import { emitVersionModule } from './emit/version-module.js';
 import { emitWebhookResult } from './emit/webhook-result.js';
 import { discoverNotificationKinds, type NotificationKind } from './model/notification-kinds.js';
 import { emitNotificationKinds } from './emit/notification-kinds-module.js';
+import { emitNotificationValidators } from './emit/notification-validators.js';
 
 export { CodegenError } from './errors.js';
 
@@ -90,19 +91,20 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   };
   ctx.model.enums.forEach((model) => add(emitEnumModule(ctx, model)));
   [emitProtocolTable(ctx), emitWebhookResult(ctx), emitPayloadBuilder(ctx), emitValidationTypes(ctx)].forEach(add);
-  add(emitNotificationKinds(ctx.model.version, kinds));
+  add(emitNotificationKinds(ctx, kinds));
   // The load stage already read every file, so the hashes are complete; checked again at the end.
   const filesRead = ctx.store.sourceHashes().length;
   add(emitVersionModule(ctx));
   const reserved = reservedNames(ctx.model);
   const config = prepareConfigTypes(ctx, reserved);
   const payload = preparePayloadTypes(ctx, new Set([...reserved, ...config.declares]));
-  const results = await emitResultTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares]));
+  const results = await emitResultTypes(ctx, kinds, new Set([...reserved, ...config.declares, ...payload.declares]));
   add(results);
   add(await emitCapabilityTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
   add(await config.compile());
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);
+  (await emitNotificationValidators(ctx, kinds)).forEach(add);
   add(emitBindingModule(ctx));
   add(emitIndex(ctx, emitted));
   if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');
@@ -110,6 +112,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
 
 async function formatModule(ctx: EmitContext, formatter: Formatter, module: EmittedModule): Promise<GeneratedFile> {
   const source = banner({ version: ctx.model.version, sources: module.sources, referencedCount: module.referencedCount }) + '\n' + module.body;
+  if (module.unformatted) return { path: module.path, contents: source };
   const format = (code: string): Promise<string> => formatter.format(code);
   const contents = module.manyDocComments ? await formatDetachingDocComments(source, format) : await format(source);
   return { path: module.path, contents };

@@ -14,6 +14,7 @@ export * from './generated/binding.js';
 export * from './generated/build-mcp-webhook-payload.js';
 export * from './generated/capabilities.js';
 export * from './generated/mcp-webhook-payload.js';
+export * from './generated/notification-validators.js';
 export * from './generated/notifications.js';
 export * from './generated/push-notification-config.js';
 export * from './generated/task-statuses.js';
@@ -290,6 +291,7 @@ export {
   ReceiverStoreError,
   type ReceiverStoreErrorCode,
   BindingContractError,
+  NotificationPayloadError,
 } from './runtime/errors/index.js';
 
 // The binding contract between a generated AdCP version output (its binding.ts) and this runtime;
@@ -319,6 +321,8 @@ export {
   type NotificationOutcome,
   type NotificationReceiver,
   type NotificationReceiverOptions,
+  type NotificationPayloadIssue,
+  type NotificationPayloadValidator,
 } from './runtime/notifications/index.js';
 
 

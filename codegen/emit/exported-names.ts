@@ -27,6 +27,13 @@ export const NAMES = {
   capabilityBlocks: 'SigningCapabilityBlocks',
   webhookSigningCapability: 'WebhookSigningCapability',
   identityCapability: 'IdentityCapability',
+  notificationKindName: 'NotificationKindName',
+  notificationPayloads: 'NotificationPayloads',
+  notificationPayloadSchemas: 'NotificationPayloadSchemaTypes',
+  notificationPayloadInput: 'NotificationPayloadInput',
+  notificationWirePayloads: 'NotificationWirePayloads',
+  validateNotificationPayload: 'validateNotificationPayload',
+  buildNotificationPayload: 'buildNotificationPayload',
 } as const;
 
 export const MODULES = {
@@ -42,6 +49,9 @@ export const MODULES = {
   standaloneValidators: 'validators.standalone',
   binding: 'binding',
   capabilities: 'capabilities',
+  notifications: 'notifications',
+  notificationValidators: 'notification-validators',
+  notificationStandaloneValidators: 'notification-validators.standalone',
 } as const;
 
 /** A type declared by one generated module and referenced (by name) from others. */

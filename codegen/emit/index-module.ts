@@ -5,7 +5,7 @@ import { MODULES } from './exported-names.js';
 export function emitIndex(_ctx: EmitContext, modules: readonly EmittedModule[]): EmittedModule {
   const exported = modules
     .map((module) => module.path.replace(/\.ts$/, ''))
-    .filter((name) => name !== MODULES.standaloneValidators)
+    .filter((name) => name !== MODULES.standaloneValidators && name !== MODULES.notificationStandaloneValidators)
     .sort();
   return { path: 'index.ts', sources: [], body: exported.map((name) => `export * from './${name}.js';\n`).join('') };
 }

@@ -10,7 +10,7 @@ import { importType, jsDoc } from './ts-text.js';
 import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
 
 /** Annotation keywords: they never change validity, and ajv would embed their (long) text in the code. */
-const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
+export const ANNOTATIONS: ReadonlySet<string> = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
 /** `$ref`s are inlined by the graph, so ids and definition containers are no longer needed. */
 const RESOLVED = new Set(['$id', '$schema', 'definitions', '$defs']);
 
@@ -43,15 +43,19 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
   ];
 }
 
-async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+/** ajv, ajv-formats' addFormats and ajv's standalone code generator, loaded lazily. */
+export async function loadAjvStandalone() {
   // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
   const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([
     import('ajv'),
     import('ajv-formats'),
     import('ajv/dist/standalone/index.js'),
   ]);
-  const addFormats = formatsModule.default.default;
-  const standalone = standaloneCodeModule.default.default;
+  return { Ajv, addFormats: formatsModule.default.default, standalone: standaloneCodeModule.default.default };
+}
+
+async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+  const { Ajv, addFormats, standalone } = await loadAjvStandalone();
   const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
@@ -68,16 +72,21 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
  * a named import, the same under Node ESM, TypeScript's CommonJS output and vitest (default imports of
  * ajv's `__esModule` modules differ between them); ajv's ucs2length helper (a default export) is
  * inlined. ajv-formats' checkers come from the runtime's binding entry (its `fullFormats`), never
- * from a path inside ajv-formats. Any other helper fails generation so a human checks it. Exports
+ * from a path inside ajv-formats; ajv's deep-equal helper (uniqueItems, object `const`/`enum`) is the
+ * binding entry's jsonEqual. Any other helper fails generation so a human checks it. Exports
  * get a type.
  */
-function standaloneModule(code: string, bindingEntry: string): string {
+export function standaloneModule(code: string, bindingEntry: string): string {
   const imported = new Map<string, { specifier: string; name: string; local: string }>();
   let usesCodePointLength = false;
   let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)\.([A-Za-z_$][\w$]*)/g, (_match, specifier: string, name: string) => {
     if (specifier === 'ajv/dist/runtime/ucs2length' && name === 'default') {
       usesCodePointLength = true;
       return 'codePointLength';
+    }
+    if (specifier === 'ajv/dist/runtime/equal' && name === 'default') {
+      imported.set(specifier, { specifier: bindingEntry, name: 'jsonEqual', local: 'jsonEqual' });
+      return 'jsonEqual';
     }
     if (name === 'default') throw new Error(`codegen: the ajv standalone code needs runtime helper ${specifier}, which the generator does not support yet`);
     const key = `${specifier}#${name}`;
@@ -88,7 +97,7 @@ function standaloneModule(code: string, bindingEntry: string): string {
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
-    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(runtimeModule(specifier, bindingEntry))};\n`),
+    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name === local ? name : `${name} as ${local}`} } from '${specifier === bindingEntry ? bindingEntry : runtimeModule(specifier, bindingEntry)}';\n`),
     '\n',
     jsDoc(['One ajv error object (the fields validators.ts reads).']),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
@@ -126,13 +135,18 @@ function wrappersModule(ctx: EmitContext): string {
     ]),
     `export function ${NAMES.validatePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.payload}> {\n`,
     `  return runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n}\n\n`,
-    `function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ${NAMES.validationResult}<T> {\n`,
-    '  if (validate(value)) return { ok: true, value: value as T };\n',
-    '  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };\n}\n\n',
-    '/** A missing property is reported at its own path, not at its parent object. */\n',
-    `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
-    "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
-    "  const path = typeof missing === 'string' ? `${error.instancePath}/${missing.replace(/~/g, '~0').replace(/\\//g, '~1')}` : error.instancePath;\n",
-    '  return { path, keyword: error.keyword, message: error.message ?? `failed ${error.keyword}` };\n}\n',
+    RUN_VALIDATOR_SOURCE,
   ].join('');
 }
+
+/** runValidator + toIssue: ajv errors as ValidationIssue (JSON pointers; a missing property at its own path). */
+export const RUN_VALIDATOR_SOURCE = [
+  `function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ${NAMES.validationResult}<T> {\n`,
+  '  if (validate(value)) return { ok: true, value: value as T };\n',
+  '  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };\n}\n\n',
+  '/** A missing property is reported at its own path, not at its parent object. */\n',
+  `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
+  "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
+  "  const path = typeof missing === 'string' ? `${error.instancePath}/${missing.replace(/~/g, '~0').replace(/\\//g, '~1')}` : error.instancePath;\n",
+  '  return { path, keyword: error.keyword, message: error.message ?? `failed ${error.keyword}` };\n}\n',
+].join('');

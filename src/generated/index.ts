@@ -8,6 +8,7 @@ export * from './binding.js';
 export * from './build-mcp-webhook-payload.js';
 export * from './capabilities.js';
 export * from './mcp-webhook-payload.js';
+export * from './notification-validators.js';
 export * from './notifications.js';
 export * from './push-notification-config.js';
 export * from './result-types.js';

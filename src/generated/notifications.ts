@@ -13,6 +13,10 @@
 //   property/property-list-changed-webhook.json
 
 import { randomBytes } from 'node:crypto';
+import { NotificationPayloadError } from '../runtime/binding/index.js';
+import type { McpWebhookPayload } from './mcp-webhook-payload.js';
+import type { NotificationPayloadSchemaTypes } from './result-types.js';
+import { validateNotificationPayload } from './notification-validators.js';
 
 /**
  * How a notification_id is populated (enums/notification-type.json enumDescriptions, AdCP 3.1.19).
@@ -256,6 +260,130 @@ export type StandaloneNotificationKind = {
 }[NotificationKindName];
 
 /**
+ * Payload type of every AdCP 3.1.19 webhook kind (building/by-layer/L3/webhooks.mdx — Persistent channel contract):
+ * the POST body of standalone kinds, the envelope `result` of media-buy kinds; a schema shared by several
+ * kinds is narrowed to the kind by its discriminator.
+ */
+export interface NotificationPayloads {
+  scheduled: NotificationPayloadSchemaTypes['scheduled'] & { notification_type: 'scheduled' };
+  final: NotificationPayloadSchemaTypes['final'] & { notification_type: 'final' };
+  delayed: NotificationPayloadSchemaTypes['delayed'] & { notification_type: 'delayed' };
+  adjusted: NotificationPayloadSchemaTypes['adjusted'] & { notification_type: 'adjusted' };
+  impairment: NotificationPayloadSchemaTypes['impairment'];
+  'creative.status_changed': NotificationPayloadSchemaTypes['creative.status_changed'] & {
+    notification_type: 'creative.status_changed';
+  };
+  'creative.purged': NotificationPayloadSchemaTypes['creative.purged'] & { notification_type: 'creative.purged' };
+  'product.created': NotificationPayloadSchemaTypes['product.created'] & { notification_type: 'product.created' };
+  'product.updated': NotificationPayloadSchemaTypes['product.updated'] & { notification_type: 'product.updated' };
+  'product.priced': NotificationPayloadSchemaTypes['product.priced'] & { notification_type: 'product.priced' };
+  'product.removed': NotificationPayloadSchemaTypes['product.removed'] & { notification_type: 'product.removed' };
+  'signal.created': NotificationPayloadSchemaTypes['signal.created'] & { notification_type: 'signal.created' };
+  'signal.updated': NotificationPayloadSchemaTypes['signal.updated'] & { notification_type: 'signal.updated' };
+  'signal.priced': NotificationPayloadSchemaTypes['signal.priced'] & { notification_type: 'signal.priced' };
+  'signal.removed': NotificationPayloadSchemaTypes['signal.removed'] & { notification_type: 'signal.removed' };
+  'wholesale_feed.bulk_change': NotificationPayloadSchemaTypes['wholesale_feed.bulk_change'] & {
+    notification_type: 'wholesale_feed.bulk_change';
+  };
+  rights_revocation: NotificationPayloadSchemaTypes['rights_revocation'];
+  collection_list_changed: NotificationPayloadSchemaTypes['collection_list_changed'] & {
+    event: 'collection_list_changed';
+  };
+  artifact_batch: NotificationPayloadSchemaTypes['artifact_batch'];
+  property_list_changed: NotificationPayloadSchemaTypes['property_list_changed'] & { event: 'property_list_changed' };
+}
+
+/**
+ * What goes on the wire for each kind: the payload itself, or the task envelope (core/mcp-webhook-payload.json) of media-buy kinds.
+ */
+export interface NotificationWirePayloads {
+  scheduled: McpWebhookPayload;
+  final: McpWebhookPayload;
+  delayed: McpWebhookPayload;
+  adjusted: McpWebhookPayload;
+  impairment: McpWebhookPayload;
+  'creative.status_changed': NotificationPayloads['creative.status_changed'];
+  'creative.purged': NotificationPayloads['creative.purged'];
+  'product.created': NotificationPayloads['product.created'];
+  'product.updated': NotificationPayloads['product.updated'];
+  'product.priced': NotificationPayloads['product.priced'];
+  'product.removed': NotificationPayloads['product.removed'];
+  'signal.created': NotificationPayloads['signal.created'];
+  'signal.updated': NotificationPayloads['signal.updated'];
+  'signal.priced': NotificationPayloads['signal.priced'];
+  'signal.removed': NotificationPayloads['signal.removed'];
+  'wholesale_feed.bulk_change': NotificationPayloads['wholesale_feed.bulk_change'];
+  rights_revocation: NotificationPayloads['rights_revocation'];
+  collection_list_changed: NotificationPayloads['collection_list_changed'];
+  artifact_batch: NotificationPayloads['artifact_batch'];
+  property_list_changed: NotificationPayloads['property_list_changed'];
+}
+
+/** `T` without the fields `F` (distributes over unions; keeps index signatures and the other members). */
+type WithoutFields<T, F extends PropertyKey> = T extends unknown
+  ? { [P in keyof T as P extends F ? never : P]: T[P] }
+  : never;
+
+/**
+ * What the caller of buildNotificationPayload supplies per standalone kind: the payload minus what the builder generates (the fire timestamp may be given).
+ */
+export interface NotificationPayloadInputs {
+  'creative.status_changed': WithoutFields<
+    NotificationPayloads['creative.status_changed'],
+    'idempotency_key' | 'notification_type' | 'fired_at'
+  > & { fired_at?: string };
+  'creative.purged': WithoutFields<
+    NotificationPayloads['creative.purged'],
+    'idempotency_key' | 'notification_type' | 'fired_at'
+  > & { fired_at?: string };
+  'product.created': WithoutFields<
+    NotificationPayloads['product.created'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'product.updated': WithoutFields<
+    NotificationPayloads['product.updated'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'product.priced': WithoutFields<
+    NotificationPayloads['product.priced'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'product.removed': WithoutFields<
+    NotificationPayloads['product.removed'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'signal.created': WithoutFields<
+    NotificationPayloads['signal.created'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'signal.updated': WithoutFields<
+    NotificationPayloads['signal.updated'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'signal.priced': WithoutFields<
+    NotificationPayloads['signal.priced'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'signal.removed': WithoutFields<
+    NotificationPayloads['signal.removed'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  'wholesale_feed.bulk_change': WithoutFields<
+    NotificationPayloads['wholesale_feed.bulk_change'],
+    'idempotency_key' | 'notification_type' | 'notification_id' | 'fired_at'
+  > & { fired_at?: string };
+  rights_revocation: WithoutFields<NotificationPayloads['rights_revocation'], 'idempotency_key'>;
+  collection_list_changed: WithoutFields<NotificationPayloads['collection_list_changed'], 'idempotency_key' | 'event'>;
+  artifact_batch: WithoutFields<NotificationPayloads['artifact_batch'], 'idempotency_key'>;
+  property_list_changed: WithoutFields<NotificationPayloads['property_list_changed'], 'idempotency_key' | 'event'>;
+}
+
+/**
+ * The input of buildNotificationPayload for `K`.
+ */
+export type NotificationPayloadInput<K extends StandaloneNotificationKind> = NotificationPayloadInputs[K];
+
+/**
  * Sources of time and randomness for buildNotificationPayload; inject them in tests.
  */
 export interface BuildNotificationOptions {
@@ -264,27 +392,33 @@ export interface BuildNotificationOptions {
 }
 
 /**
- * Builds a standalone AdCP 3.1.19 webhook payload of `kind` from `fields`:
+ * Builds a standalone AdCP 3.1.19 webhook payload of `kind` (building/by-layer/L3/webhooks.mdx — Persistent channel contract):
  * - `idempotency_key`: "whk_" + base64url of 16 random bytes (per fire; reuse the built payload for retries);
- * - the fire timestamp (`fired_at` / `timestamp`) when the kind has one and `fields` does not set it;
+ * - the fire timestamp (`fired_at` / `timestamp`) when the kind has one and `input` does not set it;
  * - the discriminator (`notification_type` / `event`);
- * - `notification_id`: copied from the field the rule names (e.g. `event.event_id`), else required in `fields` when the rule is "stable per …".
- * Throws a TypeError when a stable notification_id is missing or a copied one is absent from `fields`.
+ * - `notification_id`: copied from the field the rule names (e.g. `event.event_id`), else required in `input` when the rule is "stable per …".
+ * The result is validated against the kind's payload schema; throws NotificationPayloadError
+ * (`ADCP_NOTIFICATION_PAYLOAD_INVALID`) naming the JSON pointer of the first problem.
  */
-export function buildNotificationPayload(
-  kind: StandaloneNotificationKind,
-  fields: Readonly<Record<string, unknown>>,
+export function buildNotificationPayload<K extends StandaloneNotificationKind>(
+  kind: K,
+  input: NotificationPayloadInput<K>,
   options: BuildNotificationOptions = {},
-): Record<string, unknown> {
+): NotificationPayloads[K] {
   const info: NotificationKindInfo = NOTIFICATION_KINDS[kind];
+  const fields = input as Readonly<Record<string, unknown>>;
   const random = options.randomBytes ?? randomBytes;
-  const payload: Record<string, unknown> = { idempotency_key: 'whk_' + Buffer.from(random(16)).toString('base64url') };
+  const generated: Record<string, unknown> = {
+    idempotency_key: 'whk_' + Buffer.from(random(16)).toString('base64url'),
+  };
   const notificationId = notificationIdFor(kind, info.notificationId, fields);
-  if (notificationId !== undefined) payload['notification_id'] = notificationId;
-  if (info.discriminator) payload[info.discriminator.field] = info.discriminator.value;
+  if (notificationId !== undefined) generated['notification_id'] = notificationId;
+  if (info.discriminator) generated[info.discriminator.field] = info.discriminator.value;
   if (info.timestampField && fields[info.timestampField] === undefined)
-    payload[info.timestampField] = (options.now?.() ?? new Date()).toISOString();
-  return { ...payload, ...fields, ...payload };
+    generated[info.timestampField] = (options.now?.() ?? new Date()).toISOString();
+  const result = validateNotificationPayload(kind, { ...generated, ...fields, ...generated });
+  if ('errors' in result) throw new NotificationPayloadError(kind, result.errors);
+  return result.value;
 }
 
 function notificationIdFor(
@@ -295,13 +429,19 @@ function notificationIdFor(
   if (rule.kind === 'absent') return undefined;
   if (rule.kind === 'stable') {
     if (typeof fields['notification_id'] !== 'string')
-      throw new TypeError(`${kind}: notification_id is required (stable per ${rule.per})`);
+      throw missingNotificationId(kind, `stable per ${rule.per}: the caller supplies it`);
     return fields['notification_id'];
   }
   let value: unknown = fields;
   for (const key of rule.from)
     value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
   if (typeof value !== 'string')
-    throw new TypeError(`${kind}: notification_id equals ${rule.from.join('.')}, which fields lack`);
+    throw missingNotificationId(kind, `equals ${rule.from.join('.')}, which the input lacks`);
   return value;
+}
+
+function missingNotificationId(kind: string, why: string): NotificationPayloadError {
+  return new NotificationPayloadError(kind, [
+    { path: '/notification_id', keyword: 'required', message: `notification_id is required (${why})` },
+  ]);
 }

@@ -45,7 +45,15 @@
 //   brand/search-brands-response.json
 //   brand/get-rights-response.json
 //   brand/acquire-rights-response.json
-//   and 274 files they reference (sha256 of each in version.ts)
+//   core/impairment.json
+//   creative/creative-status-changed-webhook.json
+//   creative/creative-purged-webhook.json
+//   core/wholesale-feed-webhook.json
+//   brand/revocation-notification.json
+//   collection/collection-list-changed-webhook.json
+//   content-standards/artifact-webhook-payload.json
+//   property/property-list-changed-webhook.json
+//   and 279 files they reference (sha256 of each in version.ts)
 
 import type { AuthScheme } from './auth-schemes.js';
 import type { PushNotificationConfig } from './push-notification-config.js';
@@ -5011,6 +5019,416 @@ export type RightsBillingPeriod = 'daily' | 'weekly' | 'monthly' | 'quarterly' |
 export type AcquireRightsResponse = {} & AdCPVersionEnvelope &
   ProtocolEnvelope &
   (AcquireRightsAcquired | AcquireRightsPendingApproval | AcquireRightsRejected | AcquireRightsError);
+/**
+ * Canonical offline values that may appear in impairment.transition.to. Each value is the offline endpoint of a specific resource type's lifecycle enum. The resource_type ↔ offline_state pairing is validated by the impairment.coherence assertion — not by this schema — so a single shared enum is sufficient at the field-validation layer.
+ */
+export type ImpairmentOfflineState = 'suspended' | 'rejected' | 'withdrawn' | 'insufficient' | 'depublished';
+/**
+ * Categorical reason a dependency resource entered an offline state, surfacing why a media buy is impaired. Flat shared enum across resource types — per-resource-type valid subsets are documented in enumDescriptions. Buyer agents key remediation logic off reason_code; free-text 'reason' on the impairment object carries human-readable detail.
+ */
+export type ImpairmentReasonCode =
+  | 'policy_violation'
+  | 'consent_expired'
+  | 'ttl_expired'
+  | 'pii_audit_failed'
+  | 'seller_removed'
+  | 'content_rejected'
+  | 'identity_authorization_revoked'
+  | 'identity_authorization_expired'
+  | 'source_private'
+  | 'source_offline'
+  | 'property_depublished';
+/**
+ * Categorical reason carried on creative lifecycle webhooks (`creative.status_changed`, `creative.purged`). Distinct from `impairment-reason-code` because creative-policy reasons differ in vocabulary and remediation paths from media-buy delivery impairments — a creative may be revoked for a content-policy reason that produces no impairment on any buy, and an impairment may close without any creative-side status change. Buyers correlate the two via `creative_id` when both surfaces fire.
+ */
+export type CreativeEventReasonCode =
+  | 'review_passed'
+  | 'review_failure'
+  | 'processing_failure'
+  | 'seller_rereview'
+  | 'policy_revocation'
+  | 'content_drift'
+  | 'identity_authorization_revoked'
+  | 'identity_authorization_expired'
+  | 'source_private'
+  | 'source_deleted'
+  | 'takedown_request'
+  | 'advertiser_request'
+  | 'seller_archive'
+  | 'account_closed'
+  | 'account_suspended'
+  | 'retention_expired'
+  | 'legal_erasure';
+/**
+ * Account-level webhook payload fired when a seller's wholesale product feed or wholesale signals feed changes. Registered through sync_accounts.accounts[].notification_configs[] using product.* / signal.* / wholesale_feed.bulk_change event_types. The payload carries the actual change event so receivers can update a local mirror without immediately re-reading the full feed. get_products / get_signals with if_wholesale_feed_version remain the repair and reconciliation path after missed, stale, or distrusted pushes. Capability consistency: product.* webhooks require wholesale get_products support; signal.* webhooks require wholesale get_signals support; wholesale_feed.bulk_change must name only a feed family backed by a declared wholesale repair path.
+ */
+export type WholesaleFeedWebhook = {
+  /**
+   * Sender-generated key stable across retries of the same webhook fire. Receivers MUST dedupe by this key, scoped to the authenticated sender identity.
+   */
+  idempotency_key: string;
+  /**
+   * Stable identifier for this logical wholesale feed event. MUST equal event.event_id. Re-emissions of the same logical event reuse this value under a new idempotency_key.
+   */
+  notification_id: string;
+  /**
+   * Wholesale feed notification type discriminator. MUST match event.event_type.
+   */
+  notification_type:
+    | 'product.created'
+    | 'product.updated'
+    | 'product.priced'
+    | 'product.removed'
+    | 'signal.created'
+    | 'signal.updated'
+    | 'signal.priced'
+    | 'signal.removed'
+    | 'wholesale_feed.bulk_change';
+  /**
+   * ISO 8601 timestamp when the seller initiated this webhook fire. Distinct from event.created_at, which is when the seller observed or recorded the feed change.
+   */
+  fired_at: string;
+  /**
+   * Identifies which notification_configs[] entry is receiving this fire. Echoed from the registered subscriber_id.
+   */
+  subscriber_id: string;
+  /**
+   * Seller account identifier for the account scope that registered this webhook through sync_accounts.accounts[].notification_configs[]. Required because wholesale feed webhooks are account-anchored notifications.
+   */
+  account_id: string;
+  /**
+   * Opaque version token for the affected wholesale feed after this change. Receivers store it with their mirror and can pass it to get_products / get_signals as if_wholesale_feed_version to verify whether their local state is current.
+   */
+  wholesale_feed_version: string;
+  /**
+   * Opaque version token for the affected wholesale feed before this change, when the seller can cheaply provide it. Receivers MAY use this to detect obvious gaps, but MUST NOT require it.
+   */
+  previous_wholesale_feed_version?: string;
+  /**
+   * Cache layer affected by this change. MUST equal event.payload.applies_to.scope. Mirrors the cache_scope returned by get_products / get_signals for the affected wholesale feed.
+   */
+  cache_scope: 'public' | 'account';
+  /**
+   * The actual product, signal, or bulk-change event. Consumers MAY apply this payload to their local mirror. Before any binding action, or when ordering/gap checks fail, consumers MUST reconcile through get_products / get_signals.
+   */
+  event: WholesaleFeedEvent;
+  ext?: ExtensionObject;
+} & {};
+/**
+ * A single change event emitted by an AdCP agent's wholesale product feed or wholesale signals feed and delivered inside wholesale-feed-webhook payloads. Events are denormalized — the payload carries the post-change state of a buyable product or signal so consumers can update local state without a follow-up get_products / get_signals call. This is distinct from buyer-provided feeds managed by sync_catalogs. The discriminator is `event_type`; each branch defines the payload shape. See specs/wholesale-feed-webhooks.md for webhook delivery and reconciliation semantics.
+ */
+export type WholesaleFeedEvent = {
+  /**
+   * Stable logical event identifier for this wholesale feed change. MUST equal the enclosing webhook `notification_id`. UUID v7 is RECOMMENDED so receivers can detect obvious out-of-order delivery, but there is no durable cursor or event-polling API; missed or distrusted pushes are repaired through get_products / get_signals.
+   */
+  event_id: string;
+  /**
+   * Discriminator. Determines the shape of `payload`.
+   */
+  event_type:
+    | 'product.created'
+    | 'product.updated'
+    | 'product.priced'
+    | 'product.removed'
+    | 'signal.created'
+    | 'signal.updated'
+    | 'signal.priced'
+    | 'signal.removed'
+    | 'wholesale_feed.bulk_change';
+  /**
+   * Entity class. 'product' for product.* events, 'signal' for signal.* events, 'feed' for wholesale_feed.bulk_change.
+   */
+  entity_type: 'product' | 'signal' | 'feed';
+  /**
+   * Entity identifier. For product.* events, the product_id. For signal.* events, the signal_agent_segment_id. For wholesale_feed.bulk_change, an agent-defined operation id.
+   */
+  entity_id: string;
+  /**
+   * ISO 8601 timestamp when the agent emitted the event. Advisory — consumers MUST order by event_id (UUID v7), not by created_at, to avoid clock-skew artifacts.
+   */
+  created_at: string;
+  /**
+   * Event-type-specific payload. Shape is determined by event_type per the oneOf below.
+   */
+  payload: {
+    [k: string]: unknown;
+  };
+} & (
+  | {
+      event_type: 'product.created';
+      entity_type?: 'product';
+      payload?: {
+        product_id: string;
+        /**
+         * Full post-change Product object.
+         */
+        product: Product;
+        /**
+         * REQUIRED. Sellers MUST declare the cache layer explicitly on every *.created event. When introducing an entity that exists only in an account overlay (e.g., a custom product for a single account), the seller MUST emit { scope: 'account', account_ids: [...] } to prevent the entity from leaking into every consumer's public-layer cache. For public-layer additions, declare { scope: 'public' } explicitly rather than relying on a default — schema-required declaration prevents the quiet-failure path where a forgotten applies_to leaks an account-only entity to all consumers.
+         */
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'product.updated';
+      entity_type?: 'product';
+      payload?: {
+        product_id: string;
+        /**
+         * Full post-change Product object. Consumers replace the prior product mirror entry with this object.
+         */
+        product: Product;
+        /**
+         * Advisory list of changed top-level field names (e.g., ['format_ids', 'performance_standards']). Consumers MAY use for fine-grained re-render, but the product object is the source of truth for this webhook payload.
+         */
+        changed_fields?: string[];
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'product.priced';
+      entity_type?: 'product';
+      payload?: {
+        product_id: string;
+        /**
+         * Full post-change pricing_options array. NOT a delta — consumers replace the prior options with this list.
+         *
+         * @minItems 1
+         */
+        pricing_options: [PricingOption, ...PricingOption[]];
+        /**
+         * Optional. Lets consumers detect which pricing_option_ids were retired.
+         */
+        previous_pricing_option_ids?: string[];
+        /**
+         * When the price change takes effect. A value in the future is a pre-announcement: consumers MAY warm caches but MUST NOT bind decisions until the effective time has passed. See specs/wholesale-feed-webhooks.md §`effective_at` and pre-announce.
+         */
+        effective_at?: string;
+        /**
+         * Optional. When this event retracts a prior pre-announced *.priced (per the §`effective_at` and pre-announce rules), set this to the event_id of the announcement being retracted. Lets consumers detect retraction deterministically by event_id lookup rather than maintaining per-entity 'latest-event' state. When present, the retraction MUST carry effective_at <= the retracted event's effective_at.
+         */
+        retracts_event_id?: string;
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'product.removed';
+      entity_type?: 'product';
+      payload?: {
+        product_id: string;
+        removal_reason?: RemovalReason;
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'signal.created';
+      entity_type?: 'signal';
+      payload?: {
+        signal_agent_segment_id: string;
+        signal_ref?: SignalRef;
+        /**
+         * REQUIRED. Agents MUST declare the cache layer explicitly on every *.created event. When introducing a signal that exists only in an account overlay (e.g., a custom segment for a single account), the agent MUST emit { scope: 'account', account_ids: [...] } to prevent leak into every consumer's public-layer cache. For public-layer additions, declare { scope: 'public' } explicitly rather than relying on a default — schema-required declaration prevents the quiet-failure path.
+         */
+        applies_to: CacheLayerScope;
+        /**
+         * Full post-change signal object.
+         */
+        signal: WholesaleSignalObject;
+      };
+    }
+  | {
+      event_type: 'signal.updated';
+      entity_type?: 'signal';
+      payload?: {
+        signal_agent_segment_id: string;
+        signal_ref?: SignalRef;
+        /**
+         * Advisory list of changed top-level field names. Consumers MAY use for fine-grained re-render, but the signal object is the source of truth for this webhook payload.
+         */
+        changed_fields?: string[];
+        applies_to: CacheLayerScope;
+        /**
+         * Full post-change signal object. Consumers replace the prior signal mirror entry with this object.
+         */
+        signal: WholesaleSignalObject;
+      };
+    }
+  | {
+      event_type: 'signal.priced';
+      entity_type?: 'signal';
+      payload?: {
+        signal_agent_segment_id: string;
+        signal_ref?: SignalRef;
+        /**
+         * Full post-change pricing_options array. NOT a delta.
+         *
+         * @minItems 1
+         */
+        pricing_options: [VendorPricingOption, ...VendorPricingOption[]];
+        previous_pricing_option_ids?: string[];
+        /**
+         * When the price change takes effect. A value in the future is a pre-announcement: consumers MAY warm caches but MUST NOT bind decisions until the effective time has passed. See specs/wholesale-feed-webhooks.md §`effective_at` and pre-announce.
+         */
+        effective_at?: string;
+        /**
+         * Optional. When this event retracts a prior pre-announced *.priced, set this to the event_id of the announcement being retracted. See product.priced for the full retraction contract.
+         */
+        retracts_event_id?: string;
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'signal.removed';
+      entity_type?: 'signal';
+      payload?: {
+        signal_agent_segment_id: string;
+        signal_ref?: SignalRef;
+        removal_reason?: RemovalReason;
+        applies_to: CacheLayerScope;
+      };
+    }
+  | {
+      event_type: 'wholesale_feed.bulk_change';
+      entity_type?: 'feed';
+      payload?: {
+        /**
+         * Human-readable description of the bulk operation (e.g., 'Q3 2026 rate card refresh').
+         */
+        summary: string;
+        /**
+         * Approximate count of affected entities.
+         */
+        affected_count: number;
+        /**
+         * Advisory recommendation. Consumers SHOULD repair by re-reading the affected feed named by affected_entity_type; the recommendation is not a synchronized trigger. Modeled as a single-value enum (not a boolean) so future minor versions can extend the recommendation vocabulary without a breaking shape change. Consumers MUST be prepared to ignore unknown recommendation values.
+         */
+        recommendation?: 'wholesale_resync';
+        applies_to: CacheLayerScope;
+        /**
+         * Which wholesale feed this bulk operation touched. A bulk operation that changes both products and signals MUST emit one webhook per feed so each envelope carries the correct post-change wholesale_feed_version.
+         */
+        affected_entity_type: 'product' | 'signal';
+      };
+    }
+);
+/**
+ * Declares which cache layer this event invalidates. See specs/wholesale-feed-webhooks.md §Cache layering and event scoping.
+ */
+export type CacheLayerScope = {} & (
+  | {
+      scope: 'public';
+    }
+  | {
+      scope: 'account';
+      /**
+       * Optional. When present, names the accounts whose overlays are affected. When omitted, subscribers infer that their own principal's overlay is affected (they received the event because the per-subscriber scope filter routed it to them).
+       *
+       * @minItems 1
+       */
+      account_ids?: [string, ...string[]];
+    }
+);
+/**
+ * Why the entity was removed. 'withdrawn': seller-initiated, no resubmit path. 'cancellation': resource cancelled, may return. 'expired': time-bounded availability ended (flight ended, seasonal product retired). 'depublication': underlying property depublished (see publisher.adagents_changed in the registry feed). 'policy_takedown': governance-driven removal (AdCP governance agent OR external regulator/legal takedown). In-flight buys honor existing cancellation policy regardless of reason; storefront UX differs.
+ */
+export type RemovalReason = 'withdrawn' | 'cancellation' | 'expired' | 'depublication' | 'policy_takedown';
+/**
+ * One signal entry using the same wire shape as an item in get_signals.signals[].
+ */
+export type WholesaleSignalObject = {
+  /**
+   * Canonical signal reference for this wholesale signal. New events SHOULD use signal_ref.
+   */
+  signal_ref?: SignalRef;
+  /**
+   * @deprecated
+   * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
+   */
+  signal_id?: SignalID;
+  /**
+   * Opaque activation handle returned by the signals agent.
+   */
+  signal_agent_segment_id: string;
+  /**
+   * Human-readable signal name
+   */
+  name: string;
+  /**
+   * Detailed signal description
+   */
+  description: string;
+  value_type?: SignalValueType;
+  /**
+   * @minItems 1
+   */
+  categories?: [string, ...string[]];
+  range?: {
+    min: number;
+    max: number;
+  };
+  signal_type: SignalAvailabilityType;
+  data_provider?: string;
+  /**
+   * @deprecated
+   * DEPRECATED for detailed planning. Optional legacy scalar percentage of audience coverage retained only as a fallback for clients that do not consume coverage_forecast. When coverage_forecast is present, coverage_forecast is authoritative for signal-level discovery and coverage_percentage is fallback-only.
+   */
+  coverage_percentage?: number;
+  /**
+   * Optional forecast-shaped signal availability guidance using the same wire shape as get_signals.signals[].coverage_forecast. When present, this is authoritative for signal-level discovery coverage.
+   */
+  coverage_forecast?: SignalCoverageForecast;
+  /**
+   * @minItems 1
+   */
+  deployments: [Deployment, ...Deployment[]];
+  /**
+   * @minItems 1
+   */
+  pricing_options?: [VendorPricingOption, ...VendorPricingOption[]];
+} & SignalListing &
+  (
+    | {
+        /**
+         * Canonical signal reference for this wholesale signal. New events SHOULD use signal_ref.
+         */
+        signal_ref: SignalRef;
+      }
+    | {
+        /**
+         * @deprecated
+         * DEPRECATED. Use signal_ref instead. Legacy SignalId retained for compatibility with older clients.
+         */
+        signal_id: SignalID;
+      }
+  );
+/**
+ * Authentication for accessing secured asset URLs
+ */
+export type AssetAccess = {} & (
+  | {
+      method: 'bearer_token';
+      /**
+       * OAuth2 bearer token for Authorization header
+       */
+      token: string;
+    }
+  | {
+      method: 'service_account';
+      /**
+       * Cloud provider
+       */
+      provider: 'gcp' | 'aws';
+      /**
+       * Service account credentials
+       */
+      credentials?: {
+        [k: string]: unknown;
+      };
+    }
+  | {
+      method: 'signed_url';
+    }
+);
 
 /**
  * Terminal `result` type (status completed or failed) of every AdCP 3.1.19 task type.
@@ -14846,5 +15264,685 @@ export interface SyncCatalogsWorking {
    */
   items_total?: number;
   context?: ContextObject;
+  ext?: ExtensionObject;
+}
+/**
+ * Payload schema type of every AdCP 3.1.19 webhook kind other than the task webhook (building/by-layer/L3/webhooks.mdx); notifications.ts narrows shared schemas to each kind as NotificationPayloads.
+ *
+ * This interface was referenced by `TaskResultMap`'s JSON-Schema
+ * via the `definition` "NotificationPayloadSchemaTypes".
+ */
+export interface NotificationPayloadSchemaTypes {
+  /**
+   * media-buy/media-buy-delivery-webhook-result.json (carried in the task envelope)
+   */
+  scheduled: MediaBuyDeliveryWebhookResult;
+  /**
+   * media-buy/media-buy-delivery-webhook-result.json (carried in the task envelope)
+   */
+  final: MediaBuyDeliveryWebhookResult;
+  /**
+   * media-buy/media-buy-delivery-webhook-result.json (carried in the task envelope)
+   */
+  delayed: MediaBuyDeliveryWebhookResult;
+  /**
+   * media-buy/media-buy-delivery-webhook-result.json (carried in the task envelope)
+   */
+  adjusted: MediaBuyDeliveryWebhookResult;
+  /**
+   * core/impairment.json (carried in the task envelope)
+   */
+  impairment: Impairment;
+  /**
+   * creative/creative-status-changed-webhook.json
+   */
+  'creative.status_changed': CreativeStatusChangedWebhook;
+  /**
+   * creative/creative-purged-webhook.json
+   */
+  'creative.purged': CreativePurgedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'product.created': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'product.updated': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'product.priced': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'product.removed': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'signal.created': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'signal.updated': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'signal.priced': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'signal.removed': WholesaleFeedWebhook;
+  /**
+   * core/wholesale-feed-webhook.json
+   */
+  'wholesale_feed.bulk_change': WholesaleFeedWebhook;
+  /**
+   * brand/revocation-notification.json
+   */
+  rights_revocation: RevocationNotification;
+  /**
+   * collection/collection-list-changed-webhook.json
+   */
+  collection_list_changed: CollectionListChangedWebhook;
+  /**
+   * content-standards/artifact-webhook-payload.json
+   */
+  artifact_batch: ArtifactWebhookPayload;
+  /**
+   * property/property-list-changed-webhook.json
+   */
+  property_list_changed: PropertyListChangedWebhook;
+}
+/**
+ * A single upstream dependency state change that affects delivery for one or more packages within a media buy. An impairment is open until the underlying resource returns to a serviceable state. Materiality: an impairment MUST list at least one package whose ability to serve is degraded; cosmetic-only effects (e.g., one rejected creative when peers remain serviceable in the same package) MUST NOT be reported as impairments. Sellers MAY report conservatively when uncertain (list a package when the materiality join is expensive to compute); sellers MUST NOT report when serving is provably unaffected. Materiality is required (MUST) for resource types where the resource→buy join is cheap and 1:N — audience, event_source, property; SHOULD-strength for creative and catalog_item, where the resource is shared across a larger pool and the join cost is higher.
+ */
+export interface Impairment {
+  /**
+   * Stable identifier for this impairment, used as the notification_id when the impairment fires via webhook. Stable across re-emissions of the same open impairment (e.g., the seller re-fires after the buyer's receiver was down) and across the closing fire that signals resolution. A new impairment for the same resource_id after closure receives a new impairment_id. Distinct from the per-fire idempotency_key issued at the webhook transport layer — see snapshot-and-log Rule 1. Receivers correlate webhook fires to current impairments[] state by impairment_id; receivers suppress duplicate transport-layer retries by idempotency_key. Seeing the same impairment_id with different idempotency_keys is a re-emission signal, not a retry — the buyer should treat it as a notice that something may have been missed.
+   */
+  impairment_id: string;
+  /**
+   * The kind of upstream dependency that transitioned to an offline state. Values are drawn from the x-entity vocabulary (see core/x-entity-types.json) and identify a buyer-referenced object with its own lifecycle that the seller can take offline. This is the subset of x-entity types for which a media buy's serving depends on the resource — not a new typology, just the impairment-relevant slice.
+   */
+  resource_type: 'audience' | 'creative' | 'catalog_item' | 'event_source' | 'property';
+  /**
+   * Seller's identifier for the specific resource that transitioned. References the same id space as the corresponding sync_/list_ task responses (e.g., audience_id, creative_id).
+   */
+  resource_id: string;
+  /**
+   * Packages within this media buy whose delivery is degraded by the impairment. MUST list at least one package — cosmetic effects that do not degrade any package's ability to serve MUST NOT be reported as impairments.
+   *
+   * @minItems 1
+   */
+  package_ids: [string, ...string[]];
+  /**
+   * The resource-level status transition that triggered this impairment.
+   */
+  transition: {
+    /**
+     * Prior status of the resource (e.g., 'ready', 'approved', 'good'). Optional — sellers SHOULD include when known, MAY omit when the resource was discovered already in an offline state (e.g., a property depublished via brand.json crawl with no prior snapshot). Open string at the schema layer because each resource_type has its own serviceable-state vocabulary; the pattern constraint blocks free-form garbage, and the impairment.coherence assertion validates that 'from' is a known serviceable value for the resource_type.
+     */
+    from?: string;
+    /**
+     * Current (offline) status of the resource. Drawn from the resource_type's canonical lifecycle enum; see impairment-offline-state for per-value resource_type pairing. The pairing is validated by impairment.coherence.
+     */
+    to: ImpairmentOfflineState;
+  };
+  /**
+   * Categorical reason for the offline transition. Drives buyer-side remediation logic.
+   */
+  reason_code: ImpairmentReasonCode;
+  /**
+   * Human-readable explanation. Supplements reason_code with seller-specific detail.
+   */
+  reason?: string;
+  /**
+   * ISO 8601 timestamp when the seller observed the resource transition to its offline state.
+   */
+  observed_at: string;
+  /**
+   * Action the buyer can take to clear the impairment, if any. Free text. Absent when no buyer-side remediation is possible (e.g., seller-initiated withdrawal pending re-publication).
+   */
+  remediation?: string;
+}
+/**
+ * Account-level push notification fired when a creative in the library transitions status by seller or system initiative. Fires per registered subscriber against each `notification_configs[]` entry whose `event_types` includes `creative.status_changed`. Buyer-initiated transitions (archive, unarchive, resubmit) do NOT fire — those are acknowledged on the `sync_creatives` response path. Receivers MUST verify signing per the registered scheme (RFC 9421 webhook profile by default; legacy Bearer / HMAC-SHA256 when `authentication` was supplied at registration) and dedupe by `idempotency_key`. See docs/protocol/snapshot-and-log.mdx for the snapshot/log duality rules — the current status is always authoritative on `list_creatives`.
+ */
+export interface CreativeStatusChangedWebhook {
+  /**
+   * Sender-generated key stable across retries of the same fire. Sellers MUST generate a cryptographically random value (UUID v4 recommended) per distinct fire and reuse it on every retry of the same fire. Receivers MUST dedupe by this key, scoped to the authenticated sender identity. Distinct from `notification_id` — same `notification_id` under two different `idempotency_key` values is a re-emission signal (snapshot-and-log Rule 1).
+   */
+  idempotency_key: string;
+  /**
+   * Stable identifier for this logical transition event, used by buyers to correlate fires to current snapshot state. Stable across re-emissions of the same transition (e.g., the seller re-fires after the buyer's endpoint was unreachable); a fresh transition on the same creative receives a new id. Charset matches `idempotency_key` so the value is safe to log, embed in dashboard URLs, and pass into LLM prompts without escaping.
+   */
+  notification_id: string;
+  /**
+   * Fixed notification type discriminator. Matches the value registered on the subscriber's `event_types`.
+   */
+  notification_type: 'creative.status_changed';
+  /**
+   * ISO 8601 timestamp when the seller initiated this fire. Distinct from when the transition was observed (`transition.observed_at`) — fires MAY be coalesced or delayed up to the seller's declared coalescence window for `creative.status_changed`.
+   */
+  fired_at: string;
+  /**
+   * Identifies which `notification_configs[]` entry on the recipient account is receiving this fire. Echoed verbatim from the entry's `subscriber_id`. Required so multi-subscriber accounts can route by endpoint.
+   */
+  subscriber_id: string;
+  /**
+   * Seller's identifier for the account this creative belongs to. Echoed so multi-account buyers can route without re-resolving via `list_accounts`.
+   */
+  account_id: string;
+  /**
+   * Seller's identifier for the creative whose status changed. References the same id space as `list_creatives` / `sync_creatives` responses.
+   */
+  creative_id: string;
+  /**
+   * The status transition that triggered this fire. Valid `from` values are restricted to the prior states from which a seller/system-initiated transition can fire (`processing` for processing outcomes, `pending_review` for initial review outcomes, `approved` for re-review/revocation/seller-archive/recoverable suspension, `suspended` for seller-observed recovery or terminal escalation). The post-terminal states `rejected` and `archived` MUST NOT appear as `from` — those would require a buyer-initiated unblock (`sync_creatives` resubmit / unarchive), which does not fire this event.
+   */
+  transition: {
+    /**
+     * Prior status — restricted to the states from which a seller/system-initiated transition can fire. For initial review outcomes the prior status is `pending_review`; for processing outcomes it is `processing`; for seller re-review, post-approval revocation, recoverable suspension, and seller-initiated archive it is `approved`; for recovery from a dependency/authorization outage or terminal escalation after a suspension it is `suspended`.
+     */
+    from: 'processing' | 'pending_review' | 'approved' | 'suspended';
+    /**
+     * New status.
+     */
+    to: CreativeStatus;
+    /**
+     * ISO 8601 timestamp when the seller observed the transition. Distinct from `fired_at` — `fired_at` reflects when the webhook was emitted, which may lag `observed_at` by up to the seller's coalescence window. **Ordering with `media-buy.impairment`:** when a creative transition also causes a media-buy impairment (e.g., `approved → suspended` or `approved → rejected` while assignments exist), the `creative.status_changed` and `impairment` fires are not ordered — buyers MUST NOT assume one arrives before the other. Reconcile via the snapshot (`list_creatives` and `get_media_buys`) when the two fires reference the same `creative_id`.
+     */
+    observed_at: string;
+  };
+  /**
+   * Categorical reason for the transition. Per-transition valid subsets are constrained by impairment.coherence-style narrative rules — see docs/creative/creative-lifecycle-webhooks.mdx. Receivers MUST treat unknown reason codes as forward-compatible additions and not reject the fire.
+   */
+  reason_code: CreativeEventReasonCode;
+  /**
+   * Human-readable supplement to `reason_code`. Free text from the seller. Sellers MUST NOT include third-party PII in this field.
+   */
+  reason_detail?: string;
+  /**
+   * Who initiated the transition. `seller` — explicit decision by the seller (human reviewer, policy operator, takedown handler). `system` — automated seller-side process (processing pipeline, retention sweep, inactivity scan). `buyer` never appears on this event — buyer-initiated transitions are acknowledged on the `sync_creatives` response path and MUST NOT fire `creative.status_changed`.
+   */
+  initiator: 'seller' | 'system';
+  ext?: ExtensionObject;
+}
+/**
+ * Account-level push notification fired when a creative is destroyed from the seller's library — retention sweep, takedown enforcement, legal erasure. Fires per registered subscriber against each `notification_configs[]` entry whose `event_types` includes `creative.purged`. Distinct from `creative.status_changed` because purge is destruction, not a status transition — the creative is gone; status no longer applies. Soft purges retain a tombstone on `list_creatives` (with `include_purged: true`) for the seller's webhook retention window; hard purges do not — this webhook is the buyer's only signal. Sellers MUST NOT coalesce `creative.purged` fires (default no-coalescence window).
+ */
+export interface CreativePurgedWebhook {
+  /**
+   * Sender-generated key stable across retries of the same fire.
+   */
+  idempotency_key: string;
+  /**
+   * Stable identifier for this purge event. Receivers correlate fires by this id; a single creative can only be purged once, so a new id implies a different creative or (rare) a re-emission of the same purge after retention-driven snapshot loss.
+   */
+  notification_id: string;
+  /**
+   * Fixed notification type discriminator.
+   */
+  notification_type: 'creative.purged';
+  /**
+   * ISO 8601 timestamp when the seller initiated this fire. Sellers MUST fire `creative.purged` immediately after purge — coalescence is not permitted on this notification type.
+   */
+  fired_at: string;
+  /**
+   * Identifies which `notification_configs[]` entry on the recipient account is receiving this fire.
+   */
+  subscriber_id: string;
+  /**
+   * Seller's identifier for the account that owned the purged creative.
+   */
+  account_id: string;
+  /**
+   * Seller's identifier for the purged creative. After a `soft` purge this id resolves on `list_creatives` (with `include_purged: true`) for the seller's tombstone retention window; after a `hard` purge no record remains.
+   */
+  creative_id: string;
+  /**
+   * `soft` — tombstone retained on `list_creatives` (with `include_purged: true`) for the seller's retention window (default 30 days, MUST match the `webhook_activity[]` retention rule). `hard` — no tombstone; the seller MUST NOT retain or echo the asset content elsewhere. `hard` is reserved for legal erasure or equivalent compelled destruction; sellers SHOULD default to `soft`.
+   */
+  purge_kind: 'soft' | 'hard';
+  /**
+   * ISO 8601 timestamp when the seller observed the destruction. Distinct from `fired_at`.
+   */
+  purged_at: string;
+  /**
+   * Categorical reason for the purge. Typical values: `retention_expired`, `legal_erasure`, `takedown_request`. Receivers MUST treat unknown reason codes as forward-compatible additions.
+   */
+  reason_code: CreativeEventReasonCode;
+  /**
+   * Human-readable supplement. Sellers MUST NOT include third-party PII or the asset content in this field — the field is meant for operational context, not asset preservation.
+   */
+  reason_detail?: string;
+  /**
+   * Who initiated the purge. `seller` — explicit decision (legal team, content policy, takedown handler). `system` — automated retention sweep, storage policy enforcement. `buyer` never appears on this event — buyer-initiated destruction (if and when supported) is acknowledged on the `sync_creatives` response path.
+   */
+  initiator: 'seller' | 'system';
+  ext?: ExtensionObject;
+}
+/**
+ * Payload sent by a rights holder to a buyer's revocation_webhook when rights are revoked. The buyer must cease creative delivery by effective_at. Partial revocation is supported — if revoked_uses is present, only those uses are revoked.
+ */
+export interface RevocationNotification {
+  /**
+   * Sender-generated key stable across retries of the same revocation notification. Rights holders MUST generate a cryptographically random value (UUID v4 recommended) per distinct revocation event and reuse the same key when retrying delivery. Buyers MUST dedupe by this key, scoped to the authenticated sender identity (HMAC secret or Bearer credential); keys from different senders are independent.
+   */
+  idempotency_key: string;
+  /**
+   * The revoked rights grant identifier
+   */
+  rights_id: string;
+  /**
+   * Brand identifier of the rights subject
+   */
+  brand_id: string;
+  /**
+   * Human-readable reason for revocation
+   */
+  reason: string;
+  /**
+   * When the revocation takes effect. Immediate revocations use current time. Grace periods use a future time. The buyer must stop serving creative using these rights by this time.
+   */
+  effective_at: string;
+  /**
+   * If present, only these uses are revoked (partial revocation). If absent, all uses under the grant are revoked.
+   *
+   * @minItems 1
+   */
+  revoked_uses?: [RightUse, ...RightUse[]];
+  context?: ContextObject;
+  ext?: ExtensionObject;
+}
+/**
+ * Webhook notification sent when a collection list's resolved collections change. Contains a summary only — recipients must call get_collection_list to retrieve the updated collections.
+ */
+export interface CollectionListChangedWebhook {
+  /**
+   * Sender-generated key stable across retries of the same webhook event. Governance agents MUST generate a cryptographically random value (UUID v4 recommended) per distinct list-change event and reuse the same key on every retry. Recipients MUST dedupe by this key, scoped to the authenticated sender identity (HMAC secret or Bearer credential) — keys from different governance agents are independent.
+   */
+  idempotency_key: string;
+  /**
+   * The event type
+   */
+  event: 'collection_list_changed';
+  /**
+   * ID of the collection list that changed
+   */
+  list_id: string;
+  /**
+   * Name of the collection list
+   */
+  list_name?: string;
+  /**
+   * Summary of changes to the resolved list
+   */
+  change_summary?: {
+    /**
+     * Number of collections added since last resolution
+     */
+    collections_added?: number;
+    /**
+     * Number of collections removed since last resolution
+     */
+    collections_removed?: number;
+    /**
+     * Total collections in the resolved list
+     */
+    total_collections?: number;
+  };
+  /**
+   * When the list was re-resolved
+   */
+  resolved_at: string;
+  /**
+   * When the consumer should refresh from the governance agent
+   */
+  cache_valid_until?: string;
+  /**
+   * HMAC-SHA256 webhook signature over {unix_timestamp}.{raw_http_body_bytes} using the secret exchanged out-of-band when the seller registered with the governance agent. Recipients MUST verify against the X-ADCP-Signature and X-ADCP-Timestamp headers using timing-safe comparison and MUST reject requests where |now - timestamp| > 300 seconds. The body copy of this field is a convenience only — the headers are authoritative. See docs/building/implementation/security#webhook-security.
+   */
+  signature: string;
+  ext?: ExtensionObject;
+}
+/**
+ * Payload sent by sales agents to orchestrators when pushing content artifacts for governance validation. Complements get_media_buy_artifacts for push-based artifact delivery.
+ */
+export interface ArtifactWebhookPayload {
+  /**
+   * Sender-generated key stable across retries of the same webhook event. Sales agents MUST generate a cryptographically random value (UUID v4 recommended) per distinct emission of a batch and reuse the same key on every retry. Recipients MUST dedupe by this key, scoped to the authenticated sender identity (HMAC secret or Bearer credential) — keys from different sales agents are independent. Distinct from `batch_id`, which identifies the logical batch: `idempotency_key` identifies this specific emission event, so a re-emission of the same `batch_id` (e.g., after a correction) is a different event and MUST carry a fresh `idempotency_key`.
+   */
+  idempotency_key: string;
+  /**
+   * Media buy identifier these artifacts belong to
+   */
+  media_buy_id: string;
+  /**
+   * Unique identifier for this batch of artifacts. Use for deduplication and acknowledgment.
+   */
+  batch_id: string;
+  /**
+   * When this batch was generated (ISO 8601)
+   */
+  timestamp: string;
+  /**
+   * Content artifacts from delivered impressions
+   */
+  artifacts: {
+    /**
+     * The content artifact
+     */
+    artifact: Artifact;
+    /**
+     * When the impression was delivered (ISO 8601)
+     */
+    delivered_at: string;
+    /**
+     * Optional impression identifier for correlation with delivery reports
+     */
+    impression_id?: string;
+    /**
+     * Package within the media buy this artifact relates to
+     */
+    package_id?: string;
+  }[];
+  /**
+   * Pagination info when batching large artifact sets
+   */
+  pagination?: {
+    /**
+     * Total artifacts in the delivery period
+     */
+    total_artifacts?: number;
+    /**
+     * Current batch number (1-indexed)
+     */
+    batch_number?: number;
+    /**
+     * Total batches for this delivery period
+     */
+    total_batches?: number;
+  };
+  ext?: ExtensionObject;
+}
+/**
+ * Content artifact for safety and suitability evaluation. An artifact represents content adjacent to an ad placement - a news article, podcast segment, video chapter, or social post. Artifacts are collections of assets (text, images, video, audio) plus metadata and signals.
+ */
+export interface Artifact {
+  /**
+   * Stable property identifier from the property catalog. Globally unique across the ecosystem.
+   */
+  property_rid: string;
+  /**
+   * Identifier for this artifact within the property. The property owner defines the scheme (e.g., 'article_12345', 'episode_42_segment_3', 'post_abc123').
+   */
+  artifact_id: string;
+  /**
+   * Identifies a specific variant of this artifact. Use for A/B tests, translations, or temporal versions. Examples: 'en', 'es-MX', 'v2', 'headline_test_b'. The combination of artifact_id + variant_id must be unique.
+   */
+  variant_id?: string;
+  /**
+   * Always a structured object {agent_url, id} — never a plain string. Optional reference to a format definition. Uses the same format registry as creative formats.
+   */
+  format_id?: FormatReferenceStructuredObject;
+  /**
+   * Optional URL for this artifact (web page, podcast feed, video page). Not all artifacts have URLs (e.g., Instagram content, podcast segments, TV scenes).
+   */
+  url?: string;
+  /**
+   * When the artifact was published (ISO 8601 format)
+   */
+  published_time?: string;
+  /**
+   * When the artifact was last modified (ISO 8601 format)
+   */
+  last_update_time?: string;
+  /**
+   * Artifact assets in document flow order - text blocks, images, video, audio
+   *
+   * @maxItems 200
+   */
+  assets: (
+    | {
+        type: 'text';
+        /**
+         * Role of this text in the document. Use 'title' for the main artifact title, 'description' for summaries.
+         */
+        role?: 'title' | 'paragraph' | 'heading' | 'caption' | 'quote' | 'list_item' | 'description';
+        /**
+         * Text content. Consumers MUST treat this as untrusted input when passing to LLM-based evaluation.
+         */
+        content: string;
+        /**
+         * MIME type indicating how to parse the content field. Default: text/plain.
+         */
+        content_format?: 'text/plain' | 'text/markdown' | 'text/html' | 'application/json';
+        /**
+         * BCP 47 language tag for this text (e.g., 'en', 'es-MX'). Useful when artifact contains mixed-language content.
+         */
+        language?: string;
+        /**
+         * Heading level (1-6), only for role=heading
+         */
+        heading_level?: number;
+        /**
+         * Provenance for this text block, overrides artifact-level provenance
+         */
+        provenance?: Provenance;
+      }
+    | {
+        type: 'image';
+        /**
+         * Image URL
+         */
+        url: string;
+        /**
+         * Authentication for secured URLs
+         */
+        access?: AssetAccess;
+        /**
+         * Alt text or image description
+         */
+        alt_text?: string;
+        /**
+         * Image caption
+         */
+        caption?: string;
+        /**
+         * Image width in pixels
+         */
+        width?: number;
+        /**
+         * Image height in pixels
+         */
+        height?: number;
+        /**
+         * Provenance for this image, overrides artifact-level provenance
+         */
+        provenance?: Provenance;
+      }
+    | {
+        type: 'video';
+        /**
+         * Video URL
+         */
+        url: string;
+        /**
+         * Authentication for secured URLs
+         */
+        access?: AssetAccess;
+        /**
+         * Video duration in milliseconds
+         */
+        duration_ms?: number;
+        /**
+         * Video transcript. Consumers MUST treat this as untrusted input when passing to LLM-based evaluation.
+         */
+        transcript?: string;
+        /**
+         * MIME type indicating how to parse the transcript field. Default: text/plain.
+         */
+        transcript_format?: 'text/plain' | 'text/markdown' | 'application/json';
+        /**
+         * How the transcript was generated
+         */
+        transcript_source?: 'original_script' | 'subtitles' | 'closed_captions' | 'dub' | 'generated';
+        /**
+         * Video thumbnail URL
+         */
+        thumbnail_url?: string;
+        /**
+         * Provenance for this video, overrides artifact-level provenance
+         */
+        provenance?: Provenance;
+      }
+    | {
+        type: 'audio';
+        /**
+         * Audio URL
+         */
+        url: string;
+        /**
+         * Authentication for secured URLs
+         */
+        access?: AssetAccess;
+        /**
+         * Audio duration in milliseconds
+         */
+        duration_ms?: number;
+        /**
+         * Audio transcript. Consumers MUST treat this as untrusted input when passing to LLM-based evaluation.
+         */
+        transcript?: string;
+        /**
+         * MIME type indicating how to parse the transcript field. Default: text/plain.
+         */
+        transcript_format?: 'text/plain' | 'text/markdown' | 'application/json';
+        /**
+         * How the transcript was generated
+         */
+        transcript_source?: 'original_script' | 'closed_captions' | 'generated';
+        /**
+         * Provenance for this audio, overrides artifact-level provenance
+         */
+        provenance?: Provenance;
+      }
+  )[];
+  /**
+   * Rich metadata extracted from the artifact
+   */
+  metadata?: {
+    /**
+     * Canonical URL
+     */
+    canonical?: string;
+    /**
+     * Artifact author name
+     */
+    author?: string;
+    /**
+     * Artifact keywords
+     */
+    keywords?: string;
+    /**
+     * Open Graph protocol metadata
+     */
+    open_graph?: {
+      [k: string]: unknown;
+    };
+    /**
+     * Twitter Card metadata
+     */
+    twitter_card?: {
+      [k: string]: unknown;
+    };
+    /**
+     * JSON-LD structured data (schema.org)
+     */
+    json_ld?: {
+      [k: string]: unknown;
+    }[];
+  };
+  /**
+   * Provenance metadata for this artifact. Serves as the default provenance for all assets within this artifact — individual assets can override with their own provenance.
+   */
+  provenance?: Provenance;
+  /**
+   * Platform-specific identifiers for this artifact
+   */
+  identifiers?: {
+    /**
+     * Apple Podcasts ID
+     */
+    apple_podcast_id?: string;
+    /**
+     * Spotify collection ID
+     */
+    spotify_collection_id?: string;
+    /**
+     * Podcast GUID (from RSS feed)
+     */
+    podcast_guid?: string;
+    /**
+     * YouTube video ID
+     */
+    youtube_video_id?: string;
+    /**
+     * RSS feed URL
+     */
+    rss_url?: string;
+  };
+}
+/**
+ * Webhook notification sent when a property list's resolved properties change. Contains a summary only - recipients must call get_property_list to retrieve the updated properties. This keeps payloads small and avoids redundant data transfer.
+ */
+export interface PropertyListChangedWebhook {
+  /**
+   * Sender-generated key stable across retries of the same webhook event. Governance agents MUST generate a cryptographically random value (UUID v4 recommended) per distinct list-change event and reuse the same key on every retry. Recipients MUST dedupe by this key, scoped to the authenticated sender identity (HMAC secret or Bearer credential) — keys from different governance agents are independent.
+   */
+  idempotency_key: string;
+  /**
+   * The event type
+   */
+  event: 'property_list_changed';
+  /**
+   * ID of the property list that changed
+   */
+  list_id: string;
+  /**
+   * Name of the property list
+   */
+  list_name?: string;
+  /**
+   * Summary of changes to the resolved list
+   */
+  change_summary?: {
+    /**
+     * Number of properties added since last resolution
+     */
+    properties_added?: number;
+    /**
+     * Number of properties removed since last resolution
+     */
+    properties_removed?: number;
+    /**
+     * Total properties in the resolved list
+     */
+    total_properties?: number;
+  };
+  /**
+   * When the list was re-resolved
+   */
+  resolved_at: string;
+  /**
+   * When the consumer should refresh from the governance agent
+   */
+  cache_valid_until?: string;
+  /**
+   * Cryptographic signature of the webhook payload, signed with the agent's private key. Recipients MUST verify this signature.
+   */
+  signature: string;
   ext?: ExtensionObject;
 }

@@ -192,3 +192,57 @@ describe('webhook send: bad input (exit 2)', () => {
     expect(hook.connections()).toBe(0);
   });
 });
+
+describe('webhook send --kind: any standalone webhook kind through the same signed path', () => {
+  const purged = { notification_id: 'cre_7:purge', subscriber_id: 'buyer-primary', account_id: 'acc_1', creative_id: 'cre_7', purge_kind: 'soft', purged_at: '2026-12-01T10:00:00Z', reason_code: 'retention_expired', initiator: 'system' };
+  const kindArgs = (url: string, kind: string, payload: object) => {
+    const file = join(dir, `${kind}.json`);
+    writeFileSync(file, JSON.stringify(payload));
+    return ['webhook', 'send', '--url', url, '--kind', kind, '--payload-file', file];
+  };
+
+  it('builds the payload (key, fire timestamp, discriminator), signs it and exits 0', async () => {
+    const hook = await receiver([204]);
+    const run = await runCli([...kindArgs(hook.url, 'creative.purged', purged), '--jwk', jwkFile, ...loopback, '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ delivered: true, attempts: 1, final_status: 204 });
+    const request = hook.requests[0]!;
+    const body = JSON.parse(request.body.toString('utf8'));
+    expect(body).toMatchObject({ ...purged, notification_type: 'creative.purged', idempotency_key: json.idempotency_key });
+    expect(body.fired_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const input = parseDictionary(String(request.headers['signature-input'])).get('sig1') as InnerList;
+    const params = Object.fromEntries(input[1]) as Record<string, string | number>;
+    const signatureBase = buildSignatureBase({
+      method: 'POST',
+      url: `http://127.0.0.1:${hook.port}${request.url}`,
+      contentType: 'application/json',
+      contentDigest: String(request.headers['content-digest']),
+      params: { created: Number(params.created), expires: Number(params.expires), nonce: String(params.nonce), keyid: String(params.keyid), alg: String(params.alg) },
+    });
+    const signature = /^sig1=:([A-Za-z0-9_-]+):$/.exec(String(request.headers.signature))![1]!;
+    expect(verify(null, Buffer.from(signatureBase), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+  });
+
+  it('an invalid payload exits 2 naming its JSON pointer; nothing is sent', async () => {
+    const hook = await receiver();
+    const run = await runCli([...kindArgs(hook.url, 'creative.purged', { ...purged, purge_kind: 'partial' }), '--unsigned', ...loopback]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/creative\.purged payload is invalid at \/purge_kind: must be equal to one of the allowed values/);
+    expect(hook.connections()).toBe(0);
+  });
+
+  it.each([
+    [['--kind', 'budget.exhausted'], /unknown --kind "budget.exhausted" \(one of: .*creative\.purged/],
+    [['--kind', 'impairment'], /--kind impairment travels in the task envelope/],
+    [['--kind', 'creative.purged', '--status', 'completed'], /--status belong to task envelopes/],
+    [['--kind', 'creative.purged'], /--kind needs --payload-file/],
+    [[], /--task-type, --status and --operation-id are required \(or --kind with --payload-file\)/],
+  ])('%j exits 2', async (extra, message) => {
+    const hook = await receiver();
+    const run = await runCli(['webhook', 'send', '--url', hook.url, ...extra, '--unsigned', ...loopback]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(hook.connections()).toBe(0);
+  });
+});

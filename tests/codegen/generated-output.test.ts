@@ -155,7 +155,7 @@ describe('output rules', () => {
     const declared = new Set(files.flatMap((file) => [...file.contents.matchAll(/^export (?:interface|type|const|function) (\w+)/gm)].map((m) => m[1]!)));
     const numbered = [...declared].filter((name) => /\D\d+$/.test(name) && declared.has(name.replace(/\d+$/, '')));
     expect(numbered).toEqual([]);
-    for (const file of files.filter((f) => f.path !== 'validators.standalone.ts')) {
+    for (const file of files.filter((f) => !f.path.endsWith('validators.standalone.ts'))) {
       const code = file.contents
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/\/\/.*$/gm, '')
@@ -165,7 +165,8 @@ describe('output rules', () => {
   });
 
   it('3.1.19 files are prettier-formatted (a prettier fixpoint)', async () => {
-    for (const file of generated.get('3.1.19')!) {
+    // ajv's standalone output for the webhook kinds is machine code written as emitted (EmittedModule.unformatted).
+    for (const file of generated.get('3.1.19')!.filter((f) => f.path !== 'notification-validators.standalone.ts')) {
       expect(await prettier.format(file.contents, PRETTIER_OPTIONS), file.path).toBe(file.contents);
     }
   });

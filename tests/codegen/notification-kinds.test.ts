@@ -15,7 +15,7 @@ import { createWebhookDelivery } from '../../src/runtime/delivery/index.js';
 import { buildSignatureBase, createRfc9421Signer } from '../../src/runtime/signing/index.js';
 import { buildNotificationPayload, NOTIFICATION_KINDS, type StandaloneNotificationKind } from '../../src/generated/notifications.js';
 import { startReceiver } from '../delivery/support/receiver.js';
-import { copySchemas, editJson, makeTempDir, runTsc, schemaDir, VERSIONS, writeFiles } from './helpers.js';
+import { bindingEntryFrom, copySchemas, editJson, makeTempDir, runTsc, schemaDir, VERSIONS, writeFiles } from './helpers.js';
 
 const workDir = makeTempDir('notification-kinds');
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -83,10 +83,10 @@ describe('unclassifiable kinds fail generation naming them', () => {
 });
 
 describe('generated notifications module', () => {
-  it.each(VERSIONS)('%s: compiles under real tsc and lists every kind', async (version) => {
-    const files = await generateFiles({ schemasDir: schemaDir(version) });
+  it.each(VERSIONS)('%s: compiles under real tsc with the modules it imports and lists every kind', async (version) => {
     const dir = path.join(workDir, `tsc-${version}`);
-    writeFiles(dir, files.filter((file) => file.path === 'notifications.ts'));
+    const files = await generateFiles({ schemasDir: schemaDir(version), bindingEntry: bindingEntryFrom(dir) });
+    writeFiles(dir, files);
     expect(runTsc(dir)).toEqual([]);
     const module = files.find((file) => file.path === 'notifications.ts')!.contents;
     for (const name of enumValues(version)) expect(module).toMatch(new RegExp(`^  '?${name.replace(/\./g, '\\.')}'?: \\{$`, 'm'));
@@ -139,7 +139,7 @@ describe('3.1.19 round trip per standalone kind: build → sign → deliver → 
     const hook = await startReceiver();
     const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true });
     try {
-      const payload = buildNotificationPayload(kind, FIELDS[kind]!);
+      const payload = buildNotificationPayload(kind, FIELDS[kind]! as never) as Record<string, unknown>;
       const result = await delivery.deliver({ url: `${hook.url}/adcp/notify`, payload, signer });
       expect(result).toMatchObject({ delivered: true, attempts: 1 });
       const [request] = hook.requests;
@@ -173,7 +173,7 @@ describe('3.1.19 round trip per standalone kind: build → sign → deliver → 
 
   it('a stable-notification_id kind without one is refused before anything is sent', () => {
     const { notification_id: _omitted, ...rest } = FIELDS['creative.status_changed']!;
-    expect(() => buildNotificationPayload('creative.status_changed', rest)).toThrow(/notification_id is required/);
+    expect(() => buildNotificationPayload('creative.status_changed', rest as never)).toThrow(/notification_id is required/);
   });
 });
 

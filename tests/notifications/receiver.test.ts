@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function deliverAndCapture(payload: Record<string, unknown>) {
+async function deliverAndCapture(payload: object) {
   const hook: Receiver = await startReceiver();
   const delivery = createWebhookDelivery({ unsafeAllowPrivateNetwork: true });
   cleanups.push(() => hook.close(), () => delivery.close());
@@ -32,7 +32,7 @@ function receiver() {
   return createNotificationReceiver({ keys: staticKeySource([KEY.publicJwk], { sender: SELLER }), registration: { mode: 'rfc9421' }, kinds: NOTIFICATION_KINDS });
 }
 
-const purged = { notification_id: 'cre_7:purge', subscriber_id: 'buyer-primary', account_id: 'acc_1', creative_id: 'cre_7', purge_kind: 'soft', purged_at: '2026-12-01T10:00:00Z', reason_code: 'retention_expired', initiator: 'system' };
+const purged = { notification_id: 'cre_7:purge', subscriber_id: 'buyer-primary', account_id: 'acc_1', creative_id: 'cre_7', purge_kind: 'soft', purged_at: '2026-12-01T10:00:00Z', reason_code: 'retention_expired', initiator: 'system' } as const;
 
 describe('notification receiver', () => {
   it('verifies and classifies each standalone kind; a retry is a duplicate; a re-fire is a re-emission', async () => {

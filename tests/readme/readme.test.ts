@@ -30,6 +30,7 @@ describe('README.md', () => {
       'Two commands',
       'Seller quick start',
       'Buyer quick start',
+      'Other webhook kinds',
       'CLI reference',
       'AdCP versions',
       'Security',

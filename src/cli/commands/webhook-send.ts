@@ -1,19 +1,23 @@
-// `adcp-codegen webhook send`: builds one AdCP MCP webhook envelope with the generated builder and
-// delivers it through the delivery runtime (SSRF guard, retries, signing) — the black-box face of
-// the runtime, handy for testing a receiver. Exit 0 delivered, 1 not delivered, 2 bad input.
+// `adcp-codegen webhook send`: builds one AdCP MCP webhook envelope with the generated builder (or,
+// with --kind, a payload of any other webhook kind with buildNotificationPayload) and delivers it
+// through the delivery runtime (SSRF guard, retries, signing) — the black-box face of the runtime,
+// handy for testing a receiver. Exit 0 delivered, 1 not delivered, 2 bad input.
 import type { PrivateJwk } from '../../runtime/keys/jwk.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeliveryResult, WebhookDeliveryOptions } from '../../runtime/delivery/index.js';
 import type { WebhookSigner } from '../../runtime/signing/webhook-signer.js';
+import { isAdcpError } from '../../runtime/errors/adcp-error.js';
 import { CliError } from '../cli-error.js';
 import { enqueueWebhook, wantsEnqueueOnly } from './webhook-send-enqueue.js';
 
 interface SendOptions {
   url: string;
-  taskType: string;
-  status: string;
-  operationId: string;
+  taskType?: string;
+  status?: string;
+  operationId?: string;
+  kind?: string;
+  payloadFile?: string;
   taskId?: string;
   token?: string;
   resultFile?: string;
@@ -41,11 +45,13 @@ const CLI_CREDENTIAL_REF = 'cli';
 export function registerWebhookSend(webhook: Command): void {
   webhook
     .command('send')
-    .description('build an AdCP webhook envelope and deliver it (signed, SSRF-guarded, with retries)')
-    .requiredOption('--url <url>', 'receiver URL (the buyer push_notification_config.url)')
-    .requiredOption('--task-type <type>', 'task_type of the envelope (e.g. create_media_buy)')
-    .requiredOption('--status <status>', 'task status (e.g. completed, working, failed)')
-    .requiredOption('--operation-id <id>', 'operation_id, echoed verbatim')
+    .description('build an AdCP webhook envelope (or, with --kind, a payload of another webhook kind) and deliver it (signed, SSRF-guarded, with retries)')
+    .requiredOption('--url <url>', 'receiver URL (the buyer push_notification_config.url, or the notification config URL)')
+    .option('--task-type <type>', 'task_type of the envelope (e.g. create_media_buy); required without --kind')
+    .option('--status <status>', 'task status (e.g. completed, working, failed); required without --kind')
+    .option('--operation-id <id>', 'operation_id, echoed verbatim; required without --kind')
+    .option('--kind <kind>', 'send a standalone webhook kind instead of a task envelope (e.g. creative.purged, property_list_changed)')
+    .option('--payload-file <file>', 'with --kind: JSON file holding the payload fields; idempotency_key, the fire timestamp and notification_id are filled as the kind requires')
     .option('--task-id <id>', 'task_id (default: a random task_… id)')
     .option('--token <token>', 'push_notification_config.token to echo in the envelope')
     .option('--result-file <file>', 'JSON file holding the envelope `result`')
@@ -72,7 +78,7 @@ async function sendWebhook(options: SendOptions): Promise<number> {
     import('../../runtime/signing/index.js'),
     import('../../runtime/delivery/index.js'),
   ]);
-  const payload = buildEnvelope(options, generated);
+  const payload = options.kind === undefined ? buildEnvelope(options, generated) : buildNotification(options, options.kind, generated);
   const signer = signerFor(options, signing);
   if (wantsEnqueueOnly(options)) return enqueueWebhook(options, payload, signer);
   const runtimeOptions = deliveryOptions(options);
@@ -97,8 +103,31 @@ async function sendWebhook(options: SendOptions): Promise<number> {
   }
 }
 
+/** A payload of `kind`, built (and validated) by the generated buildNotificationPayload. */
+function buildNotification(options: SendOptions, kind: string, generated: Generated): object {
+  const mixed = [options.taskType !== undefined && '--task-type', options.status !== undefined && '--status', options.operationId !== undefined && '--operation-id', options.resultFile !== undefined && '--result-file', options.token !== undefined && '--token'].filter((flag): flag is string => flag !== false);
+  if (mixed.length > 0) throw new CliError(`webhook send: --kind sends a standalone payload; ${mixed.join(', ')} belong to task envelopes`);
+  const kinds: Readonly<Record<string, { readonly inTaskEnvelope: boolean }>> = generated.NOTIFICATION_KINDS;
+  const entry = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  if (entry === undefined) throw new CliError(`webhook send: unknown --kind ${JSON.stringify(kind)} (one of: ${Object.keys(kinds).join(', ')})`);
+  if (entry.inTaskEnvelope) {
+    throw new CliError(`webhook send: --kind ${kind} travels in the task envelope; send it with --task-type, --status, --operation-id and --result-file`);
+  }
+  if (options.payloadFile === undefined) throw new CliError('webhook send: --kind needs --payload-file');
+  const input = readObject(options.payloadFile, '--payload-file');
+  try {
+    return generated.buildNotificationPayload(kind as Parameters<Generated['buildNotificationPayload']>[0], input as never);
+  } catch (error) {
+    if (isAdcpError(error, 'ADCP_NOTIFICATION_PAYLOAD_INVALID')) throw new CliError(`webhook send: ${error.message}`);
+    throw error;
+  }
+}
+
 function buildEnvelope(options: SendOptions, generated: Generated): object {
   const { isSpecWebhookTaskType, isTaskStatus, buildMcpWebhookPayload, validateMcpWebhookPayload } = generated;
+  if (options.taskType === undefined || options.status === undefined || options.operationId === undefined) {
+    throw new CliError('webhook send: --task-type, --status and --operation-id are required (or --kind with --payload-file)');
+  }
   if (!isSpecWebhookTaskType(options.taskType)) {
     throw new CliError(`webhook send: unknown --task-type ${JSON.stringify(options.taskType)} (one of: ${generated.SPEC_WEBHOOK_TASK_TYPES.join(', ')})`);
   }
@@ -126,9 +155,13 @@ function describeIssue(issue: { readonly path?: string; readonly message?: strin
 }
 
 function readResult(file: string): Record<string, unknown> {
-  const parsed = readJsonFile(file, '--result-file');
+  return readObject(file, '--result-file');
+}
+
+function readObject(file: string, flag: string): Record<string, unknown> {
+  const parsed = readJsonFile(file, flag);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new CliError(`webhook send: --result-file ${JSON.stringify(file)} must hold a JSON object`);
+    throw new CliError(`webhook send: ${flag} ${JSON.stringify(file)} must hold a JSON object`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -18,3 +18,5 @@ export {
 export { defineBinding } from './define-binding.js';
 export { BindingContractError } from './binding-contract-error.js';
 export { fullFormats, AJV_FORMAT_NAMES, isAjvFormatName } from './formats.js';
+export { jsonEqual } from './json-equal.js';
+export { NotificationPayloadError, type NotificationPayloadIssue } from '../notifications/notification-payload-error.js';

@@ -7,7 +7,7 @@
 /**
  * Every stable error code of the package, with what it means. Keys are the values of
  * `AdcpError.code`; the areas are SSRF, DNS, SIGNING, JSON, DELIVERY, STORE, RECEIVER, KEYS,
- * DISCOVERY, BINDING (runtime) and CODEGEN, CACHE, OUTPUT, DIFF, CONFIG, CLI (generator and CLI).
+ * DISCOVERY, BINDING, NOTIFICATION (runtime) and CODEGEN, CACHE, OUTPUT, DIFF, CONFIG, CLI (generator and CLI).
  */
 export const ADCP_ERROR_CODES = Object.freeze({
   // Network guard (security.mdx "Webhook URL validation (SSRF)").
@@ -65,6 +65,9 @@ export const ADCP_ERROR_CODES = Object.freeze({
 
   // Generated version bindings (the contract between a generated binding.ts and the runtime).
   ADCP_BINDING_CONTRACT_INVALID: 'A generated binding does not meet the runtime binding contract (contract number, a status without a role, a missing validator); regenerate it.',
+
+  // Webhook kinds beyond the task webhook (building/by-layer/L3/webhooks.mdx "Persistent channel contract").
+  ADCP_NOTIFICATION_PAYLOAD_INVALID: 'A notification payload does not match its kind\'s payload schema (the error names the kind and the JSON pointer).',
 
   // Generator and CLI.
   ADCP_CODEGEN_INPUT_INVALID: 'A schema file or the schema tree is unusable (missing, garbled JSON, unresolved $ref, unknown keyword).',

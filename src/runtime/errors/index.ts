@@ -14,3 +14,4 @@ export { StaticKeysInvalidError } from '../receiver/static-key-source.js';
 export { ReceiverStoreError, type ReceiverStoreErrorCode } from '../receiver/stores/limits.js';
 export { KeySourceConfigError } from '../keys/discovery/brand-json-key-source.js';
 export { BindingContractError } from '../binding/binding-contract-error.js';
+export { NotificationPayloadError } from '../notifications/notification-payload-error.js';

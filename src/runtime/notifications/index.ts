@@ -5,12 +5,17 @@ export {
   type NotificationSender,
   type NotificationSenderOptions,
   type NotificationSendRequest,
+  type AnyNotificationPayloads,
 } from './notification-sender.js';
+export { NotificationPayloadError, type NotificationPayloadIssue } from './notification-payload-error.js';
 export {
   createNotificationReceiver,
   type NotificationEvent,
   type NotificationKindShape,
   type NotificationOutcome,
   type NotificationReceiver,
+  type NotificationEventOf,
+  type NotificationPayloadValidator,
   type NotificationReceiverOptions,
+  type UntypedNotificationPayloads,
 } from './notification-receiver.js';
