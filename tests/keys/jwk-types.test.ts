@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCompilerOptions } from '../helpers/consumer-tsconfig.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const repoModules = join(repoRoot, 'node_modules');
@@ -99,17 +100,7 @@ function consumerProject(typesNode: 'node' | 'node-latest', source: string): str
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: {
-        module: 'NodeNext',
-        moduleResolution: 'NodeNext',
-        target: 'ES2022',
-        lib: ['ES2023'],
-        strict: true,
-        skipLibCheck: false,
-        preserveSymlinks: true,
-        noEmit: true,
-        types: ['node'],
-      },
+      compilerOptions: consumerCompilerOptions({ skipLibCheck: false, preserveSymlinks: true }),
       files: ['consumer.ts'],
     }),
   );

@@ -10,6 +10,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedSchemasRoot } from '../helpers/shared.js';
+import { consumerCompilerOptions } from '../helpers/consumer-tsconfig.js';
 import {
   installIntoFreshProject,
   lockedVersion,
@@ -62,18 +63,7 @@ function timed<T>(label: string, run: () => T): T {
 /** Strict consumer settings: the package's and the generated .d.ts are checked too (skipLibCheck off). */
 function strictCompilerOptions(): object {
   return {
-    compilerOptions: {
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      target: 'ES2022',
-      lib: ['ES2023'],
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      exactOptionalPropertyTypes: true,
-      skipLibCheck: false,
-      noEmit: true,
-      types: ['node'],
-    },
+    compilerOptions: consumerCompilerOptions({ noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, skipLibCheck: false }),
   };
 }
 

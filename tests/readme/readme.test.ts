@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { currentCliReference, renderCliReference } from '../../src/cli/output/help-reference.js';
 import { cliPath, repoRoot } from '../helpers/cli.js';
+import { consumerCompilerOptions } from '../helpers/consumer-tsconfig.js';
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 
@@ -103,18 +104,11 @@ describe('README.md TypeScript examples', () => {
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: {
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          target: 'ES2022',
-          lib: ['ES2023'],
-          strict: true,
+        compilerOptions: consumerCompilerOptions({
           noUncheckedIndexedAccess: true,
-          noEmit: true,
           skipLibCheck: true,
-          types: ['node'],
           typeRoots: [join(repoRoot, 'node_modules/@types')],
-        },
+        }),
         files,
       }),
     );
