@@ -21,6 +21,7 @@ import { emitProtocolTable } from './emit/protocol-table-module.js';
 import { emitResultTypes } from './emit/result-types.js';
 import { emitValidationTypes } from './emit/validation-types.js';
 import { emitValidators } from './emit/validators.js';
+import { emitResultValidators } from './emit/result-validators.js';
 import { emitVersionModule } from './emit/version-module.js';
 import { emitWebhookResult } from './emit/webhook-result.js';
 import { discoverNotificationKinds, type NotificationKind } from './model/notification-kinds.js';
@@ -103,6 +104,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   add(await config.compile());
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);
+  (await emitResultValidators(ctx)).forEach(add);
   add(emitBindingModule(ctx));
   add(emitIndex(ctx, emitted));
   if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');
@@ -111,6 +113,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
 async function formatModule(ctx: EmitContext, formatter: Formatter, module: EmittedModule): Promise<GeneratedFile> {
   const source = banner({ version: ctx.model.version, sources: module.sources, referencedCount: module.referencedCount }) + '\n' + module.body;
   const format = (code: string): Promise<string> => formatter.format(code);
+  if (module.unformatted) return { path: module.path, contents: source };
   const contents = module.manyDocComments ? await formatDetachingDocComments(source, format) : await format(source);
   return { path: module.path, contents };
 }

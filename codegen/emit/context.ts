@@ -22,6 +22,8 @@ export interface EmittedModule {
   readonly body: string;
   /** thousands of JSDoc blocks: format with doc-comment-detach (same bytes, a fraction of the cost) */
   readonly manyDocComments?: boolean;
+  /** megabytes of machine-written code read by no one: written as emitted, not formatted */
+  readonly unformatted?: boolean;
 }
 
 /** The binding entry as seen from src/generated beside src/runtime (this repository's layout). */

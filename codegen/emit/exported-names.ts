@@ -21,6 +21,8 @@ export const NAMES = {
   validationIssue: 'ValidationIssue',
   validateConfig: 'validatePushNotificationConfig',
   validatePayload: 'validateMcpWebhookPayload',
+  validateResult: 'validateWebhookResult',
+  hasResultSchema: 'hasWebhookResultSchema',
   statusRoles: 'TASK_STATUS_ROLES',
   taskKinds: 'TASK_TYPE_KINDS',
   binding: 'binding',
@@ -40,6 +42,8 @@ export const MODULES = {
   validation: 'validation',
   validators: 'validators',
   standaloneValidators: 'validators.standalone',
+  resultValidators: 'result-validators',
+  standaloneResultValidators: 'result-validators.standalone',
   binding: 'binding',
   capabilities: 'capabilities',
 } as const;

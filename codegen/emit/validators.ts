@@ -10,7 +10,7 @@ import { importType, jsDoc } from './ts-text.js';
 import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
 
 /** Annotation keywords: they never change validity, and ajv would embed their (long) text in the code. */
-const ANNOTATIONS = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
+export const ANNOTATIONS: ReadonlySet<string> = new Set(['title', 'description', 'default', 'examples', '$comment', 'readOnly', 'writeOnly']);
 /** `$ref`s are inlined by the graph, so ids and definition containers are no longer needed. */
 const RESOLVED = new Set(['$id', '$schema', 'definitions', '$defs']);
 
@@ -44,6 +44,20 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
 }
 
 async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+  return compileStandalone(ctx, { [PAYLOAD_KEY]: schemas.payload, [CONFIG_KEY]: schemas.config }, { [RAW_PAYLOAD]: PAYLOAD_KEY, [RAW_CONFIG]: CONFIG_KEY }, formats);
+}
+
+/**
+ * ajv standalone code for `schemas` (added under their keys) exporting `exports` (export name → key),
+ * with the generator's ajv options (strict, allErrors, the `formats` used, checked against ajv-formats).
+ */
+export async function compileStandalone(
+  ctx: EmitContext,
+  schemas: Readonly<Record<string, JsonObject>>,
+  exports: Readonly<Record<string, string>>,
+  formats: readonly string[],
+  options: Readonly<Record<string, boolean>> = {},
+): Promise<string> {
   // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
   const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([
     import('ajv'),
@@ -56,10 +70,10 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
   }
-  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true } });
+  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true }, ...options });
   addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
-  ajv.addSchema(schemas.payload, PAYLOAD_KEY).addSchema(schemas.config, CONFIG_KEY);
-  return standalone(ajv, { [RAW_PAYLOAD]: PAYLOAD_KEY, [RAW_CONFIG]: CONFIG_KEY });
+  for (const [key, schema] of Object.entries(schemas)) ajv.addSchema(schema, key);
+  return standalone(ajv, { ...exports });
 }
 
 /**
@@ -67,17 +81,22 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
  * nor the package's CommonJS build (no `import.meta` there) can keep. Each `require("m").name` becomes
  * a named import, the same under Node ESM, TypeScript's CommonJS output and vitest (default imports of
  * ajv's `__esModule` modules differ between them); ajv's ucs2length helper (a default export) is
- * inlined. ajv-formats' checkers come from the runtime's binding entry (its `fullFormats`), never
+ * inlined, and so is its equal helper (fast-deep-equal, a default export too). ajv-formats' checkers come from the runtime's binding entry (its `fullFormats`), never
  * from a path inside ajv-formats. Any other helper fails generation so a human checks it. Exports
  * get a type.
  */
-function standaloneModule(code: string, bindingEntry: string): string {
+export function standaloneModule(code: string, bindingEntry: string, typedModule: string = MODULES.validators): string {
   const imported = new Map<string, { specifier: string; name: string; local: string }>();
   let usesCodePointLength = false;
+  let usesJsonEqual = false;
   let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)\.([A-Za-z_$][\w$]*)/g, (_match, specifier: string, name: string) => {
     if (specifier === 'ajv/dist/runtime/ucs2length' && name === 'default') {
       usesCodePointLength = true;
       return 'codePointLength';
+    }
+    if (specifier === 'ajv/dist/runtime/equal' && name === 'default') {
+      usesJsonEqual = true;
+      return 'jsonEqual';
     }
     if (name === 'default') throw new Error(`codegen: the ajv standalone code needs runtime helper ${specifier}, which the generator does not support yet`);
     const key = `${specifier}#${name}`;
@@ -87,10 +106,10 @@ function standaloneModule(code: string, bindingEntry: string): string {
   if (body.includes('require(')) throw new Error('codegen: unexpected require() left in the ajv standalone code');
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
-    '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
+    `// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is ${typedModule}.ts.\n`,
     ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(runtimeModule(specifier, bindingEntry))};\n`),
     '\n',
-    jsDoc(['One ajv error object (the fields validators.ts reads).']),
+    jsDoc([`One ajv error object (the fields ${typedModule}.ts reads).`]),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
     jsDoc(['An ajv standalone validate function: true when valid, else `errors` holds why.']),
     'export interface StandaloneValidateFunction {\n  (data: unknown): boolean;\n  errors?: StandaloneValidationError[] | null;\n}\n\n',
@@ -98,10 +117,25 @@ function standaloneModule(code: string, bindingEntry: string): string {
       ? '/** String length in Unicode code points, as JSON Schema counts it (what ajv\'s runtime ucs2length computes). */\n' +
         'function codePointLength(value) {\n  let length = 0;\n  for (const _codePoint of value) length += 1;\n  return length;\n}\n\n'
       : '',
+    usesJsonEqual ? JSON_EQUAL_SOURCE : '',
     body,
     '\n',
   ].join('');
 }
+
+/** Deep equality of JSON values, what ajv's runtime equal (fast-deep-equal) computes for them. */
+const JSON_EQUAL_SOURCE = `/** Deep equality of two JSON values (what ajv's runtime equal computes for JSON data). */
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && jsonEqual(a[key], b[key]));
+}
+
+`;
 
 /** Where the standalone code's `require("m")` is imported from. */
 function runtimeModule(specifier: string, bindingEntry: string): string {
@@ -115,20 +149,31 @@ function wrappersModule(ctx: EmitContext): string {
     importType([NAMES.payload], MODULES.payload),
     importType([NAMES.config], MODULES.config),
     importType([NAMES.validationIssue, NAMES.validationResult], MODULES.validation),
+    `import { ${NAMES.validateResult} } from './${MODULES.resultValidators}.js';\n`,
     `import { ${RAW_PAYLOAD}, ${RAW_CONFIG}, type StandaloneValidateFunction, type StandaloneValidationError } from './${MODULES.standaloneValidators}.js';\n\n`,
     jsDoc([`Checks \`value\` against ${envelope.configFile} of AdCP ${version} (formats included).`]),
     `export function ${NAMES.validateConfig}(value: unknown): ${NAMES.validationResult}<${NAMES.config}> {\n`,
     `  return runValidator<${NAMES.config}>(${RAW_CONFIG}, value);\n}\n\n`,
     jsDoc([
       `Checks \`value\` against ${envelope.payloadFile} of AdCP ${version} (formats included).`,
-      '`result` is checked only to be an object: validating it against the task\'s own schema is out of scope,',
-      'so a valid envelope\'s `result` is typed but not verified.',
+      `A valid envelope's \`result\` is then checked by ${NAMES.validateResult} for its task type and status`,
+      '(building/by-layer/L3/webhooks.mdx "Webhook payload"); its errors carry paths under `/result`.',
     ]),
     `export function ${NAMES.validatePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.payload}> {\n`,
-    `  return runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n}\n\n`,
+    `  const envelope = runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n`,
+    '  if (!envelope.ok || envelope.value.result === undefined) return envelope;\n',
+    `  const result = ${NAMES.validateResult}(envelope.value.task_type, envelope.value.status, envelope.value.result);\n`,
+    "  return result.ok ? envelope : { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };\n}\n\n",
     `function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ${NAMES.validationResult}<T> {\n`,
     '  if (validate(value)) return { ok: true, value: value as T };\n',
     '  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };\n}\n\n',
+    toIssueSource(),
+  ].join('');
+}
+
+/** Source of the generated `toIssue(error)`: one ajv error as a ValidationIssue. */
+export function toIssueSource(): string {
+  return [
     '/** A missing property is reported at its own path, not at its parent object. */\n',
     `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
     "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
