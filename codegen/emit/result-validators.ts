@@ -9,6 +9,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../load/json.js';
 import { isNonStandardKeyword } from '../load/keywords.js';
 import { CANONICAL_SCHEMA_ORIGIN } from '../load/refs.js';
 import { holdsSubschemas, SUBSCHEMA_MAPS } from '../load/schema-walk.js';
+import type { SchemaStore } from '../load/schema-store.js';
 import type { TaskResultSchemas } from '../model/result-map.js';
 import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './context.js';
 import { MODULES, NAMES } from './exported-names.js';
@@ -24,11 +25,11 @@ const REPLACED = new Set(['$id', '$schema']);
  * naming a property the subschema does not define (`not: { required: [...] }` in oneOf branches),
  * union `type`s, `items` / `properties` in branches without their own `type`; those strict checks are off.
  */
-const RESULT_AJV_OPTIONS = { inlineRefs: false, strictRequired: false, strictTypes: false, allowUnionTypes: true } as const;
+export const RESULT_AJV_OPTIONS = { inlineRefs: false, strictRequired: false, strictTypes: false, allowUnionTypes: true } as const;
 
 export async function emitResultValidators(ctx: EmitContext): Promise<EmittedModule[]> {
   const roots = resultFiles(ctx.model.results);
-  const { schemas, formats } = collectSchemas(ctx, roots);
+  const { schemas, formats } = collectAjvSchemas(ctx.store, ctx.model.version, roots);
   const exportNames = new Map(roots.map((file) => [file, exportNameOf(file)]));
   assertDistinct([...exportNames.values()]);
   const exports = Object.fromEntries(roots.map((file) => [exportNames.get(file)!, schemaId(ctx.model.version, file)]));
@@ -52,7 +53,7 @@ function resultFiles(results: readonly TaskResultSchemas[]): string[] {
 }
 
 /** The canonical `$id` each schema file is registered under. */
-function schemaId(version: string, file: string): string {
+export function schemaId(version: string, file: string): string {
   return `${CANONICAL_SCHEMA_ORIGIN}/schemas/${version}/${file}`;
 }
 
@@ -70,9 +71,11 @@ function assertDistinct(names: readonly string[]): void {
   }
 }
 
-/** The root files and every file their `$ref`s reach, each cleaned for ajv (ref sites rewritten to canonical ids). */
-function collectSchemas(ctx: EmitContext, roots: readonly string[]): { schemas: JsonObject[]; formats: string[] } {
-  const { version } = ctx.model;
+/**
+ * The root files and every file their `$ref`s reach, each cleaned for ajv (ref sites rewritten to
+ * canonical ids, `$id` = schemaId), sorted by id; and the formats they use.
+ */
+export function collectAjvSchemas(store: SchemaStore, version: string, roots: readonly string[]): { schemas: JsonObject[]; formats: string[] } {
   const formats = new Set<string>();
   const queued = new Set<string>(roots);
   const pending = [...roots];
@@ -80,14 +83,14 @@ function collectSchemas(ctx: EmitContext, roots: readonly string[]): { schemas: 
   while (pending.length > 0) {
     const file = pending.shift()!;
     const reach = (ref: string, pointer: string): string => {
-      const target = resolveRefInCache(ctx.store, version, file, pointer, ref);
+      const target = resolveRefInCache(store, version, file, pointer, ref);
       if (!queued.has(target.file)) {
         queued.add(target.file);
         pending.push(target.file);
       }
       return `${schemaId(version, target.file)}#${target.pointer}`;
     };
-    const cleaned = cleanNode(ctx.store.readSchema(file), '', { reach, formats, display: ctx.store.display(file) });
+    const cleaned = cleanNode(store.readSchema(file), '', { reach, formats, display: store.display(file) });
     schemas.push({ $id: schemaId(version, file), ...(cleaned as JsonObject) });
   }
   schemas.sort((a, b) => (String(a['$id']) < String(b['$id']) ? -1 : 1));

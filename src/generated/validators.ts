@@ -31,9 +31,8 @@ export function validateMcpWebhookPayload(value: unknown): ValidationResult<McpW
   const envelope = runValidator<McpWebhookPayload>(validateMcpWebhookPayloadSchema, value);
   if (!envelope.ok || envelope.value.result === undefined) return envelope;
   const result = validateWebhookResult(envelope.value.task_type, envelope.value.status, envelope.value.result);
-  return result.ok
-    ? envelope
-    : { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };
+  if (result.ok === true) return envelope;
+  return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };
 }
 
 function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ValidationResult<T> {

@@ -164,8 +164,8 @@ describe('output rules', () => {
     }
   });
 
-  it('3.1.19 files are prettier-formatted (a prettier fixpoint)', async () => {
-    for (const file of generated.get('3.1.19')!) {
+  it('3.1.19 files are prettier-formatted (a prettier fixpoint), except the unformatted ajv code of the result validators', async () => {
+    for (const file of generated.get('3.1.19')!.filter((f) => f.path !== 'result-validators.standalone.ts')) {
       expect(await prettier.format(file.contents, PRETTIER_OPTIONS), file.path).toBe(file.contents);
     }
   });
