@@ -30,8 +30,9 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
       if (typeof node['format'] === 'string') formats.add(node['format']);
       return node;
     },
-    // Per-task result validation is out of scope: every `result` of the envelope (the property, and in
-    // 3.2 the get_products if/then branch) is checked only to be an object.
+    // Here every `result` of the envelope (the property, and in 3.2 the get_products if/then branch) is
+    // checked only to be an object; the generated validateMcpWebhookPayload then checks it per task type
+    // and status with the result validators (result-validators.ts).
     substitute: (location) => (location.file === payloadFile && location.pointer.endsWith('/properties/result') ? { type: 'object' } : undefined),
   });
   const payload = graph.nodeAt({ file: payloadFile, pointer: '' });
