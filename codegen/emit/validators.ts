@@ -108,7 +108,7 @@ export function standaloneModule(code: string, bindingEntry: string, typedModule
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
     `// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is ${typedModule}.ts.\n`,
-    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from ${JSON.stringify(runtimeModule(specifier, bindingEntry))};\n`),
+    ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name} as ${local} } from '${runtimeModule(specifier, bindingEntry)}';\n`),
     '\n',
     jsDoc([`One ajv error object (the fields ${typedModule}.ts reads).`]),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',

@@ -48,7 +48,7 @@
 //   and 277 files they reference (sha256 of each in version.ts)
 
 // @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is result-validators.ts.
-import { fullFormats as ajvRuntime0 } from "../runtime/binding/index.js";
+import { fullFormats as ajvRuntime0 } from '../runtime/binding/index.js';
 
 /**
  * One ajv error object (the fields result-validators.ts reads).
