@@ -21,6 +21,7 @@ import { emitProtocolTable } from './emit/protocol-table-module.js';
 import { emitResultTypes } from './emit/result-types.js';
 import { emitValidationTypes } from './emit/validation-types.js';
 import { emitValidators } from './emit/validators.js';
+import { emitResultValidators } from './emit/result-validators.js';
 import { emitVersionModule } from './emit/version-module.js';
 import { emitWebhookResult } from './emit/webhook-result.js';
 import { discoverNotificationKinds, type NotificationKind } from './model/notification-kinds.js';
@@ -105,6 +106,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   add(await payload.compile());
   (await emitValidators(ctx)).forEach(add);
   (await emitNotificationValidators(ctx, kinds)).forEach(add);
+  (await emitResultValidators(ctx)).forEach(add);
   add(emitBindingModule(ctx));
   add(emitIndex(ctx, emitted));
   if (ctx.store.sourceHashes().length !== filesRead) throw new Error('codegen: an emitter read a schema file the load stage did not');

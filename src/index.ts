@@ -17,6 +17,7 @@ export * from './generated/mcp-webhook-payload.js';
 export * from './generated/notification-validators.js';
 export * from './generated/notifications.js';
 export * from './generated/push-notification-config.js';
+export * from './generated/result-validators.js';
 export * from './generated/task-statuses.js';
 export * from './generated/task-type-protocols.js';
 export * from './generated/task-types.js';

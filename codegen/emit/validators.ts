@@ -30,8 +30,9 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
       if (typeof node['format'] === 'string') formats.add(node['format']);
       return node;
     },
-    // Per-task result validation is out of scope: every `result` of the envelope (the property, and in
-    // 3.2 the get_products if/then branch) is checked only to be an object.
+    // Here every `result` of the envelope (the property, and in 3.2 the get_products if/then branch) is
+    // checked only to be an object; the generated validateMcpWebhookPayload then checks it per task type
+    // and status with the result validators (result-validators.ts).
     substitute: (location) => (location.file === payloadFile && location.pointer.endsWith('/properties/result') ? { type: 'object' } : undefined),
   });
   const payload = graph.nodeAt({ file: payloadFile, pointer: '' });
@@ -55,15 +56,29 @@ export async function loadAjvStandalone() {
 }
 
 async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; config: JsonObject }, formats: string[]): Promise<string> {
+  return compileStandalone(ctx, { [PAYLOAD_KEY]: schemas.payload, [CONFIG_KEY]: schemas.config }, { [RAW_PAYLOAD]: PAYLOAD_KEY, [RAW_CONFIG]: CONFIG_KEY }, formats);
+}
+
+/**
+ * ajv standalone code for `schemas` (added under their keys) exporting `exports` (export name → key),
+ * with the generator's ajv options (strict, allErrors, the `formats` used, checked against ajv-formats).
+ */
+export async function compileStandalone(
+  ctx: EmitContext,
+  schemas: Readonly<Record<string, JsonObject>>,
+  exports: Readonly<Record<string, string>>,
+  formats: readonly string[],
+  options: Readonly<Record<string, boolean>> = {},
+): Promise<string> {
   const { Ajv, addFormats, standalone } = await loadAjvStandalone();
   const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
     throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
   }
-  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true } });
+  const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true }, ...options });
   addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
-  ajv.addSchema(schemas.payload, PAYLOAD_KEY).addSchema(schemas.config, CONFIG_KEY);
-  return standalone(ajv, { [RAW_PAYLOAD]: PAYLOAD_KEY, [RAW_CONFIG]: CONFIG_KEY });
+  for (const [key, schema] of Object.entries(schemas)) ajv.addSchema(schema, key);
+  return standalone(ajv, { ...exports });
 }
 
 /**
@@ -76,7 +91,7 @@ async function standaloneCode(ctx: EmitContext, schemas: { payload: JsonObject; 
  * binding entry's jsonEqual. Any other helper fails generation so a human checks it. Exports
  * get a type.
  */
-export function standaloneModule(code: string, bindingEntry: string): string {
+export function standaloneModule(code: string, bindingEntry: string, typedModule: string = MODULES.validators): string {
   const imported = new Map<string, { specifier: string; name: string; local: string }>();
   let usesCodePointLength = false;
   let body = code.replace(/^"use strict";/, '').replace(/require\("([^"]+)"\)\.([A-Za-z_$][\w$]*)/g, (_match, specifier: string, name: string) => {
@@ -96,10 +111,10 @@ export function standaloneModule(code: string, bindingEntry: string): string {
   if (body.includes('require(')) throw new Error('codegen: unexpected require() left in the ajv standalone code');
   body = body.replace(/export const (\w+) = (\w+);/g, 'export const $1: StandaloneValidateFunction = $2;');
   return [
-    '// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is validators.ts.\n',
+    `// @ts-nocheck — ajv standalone output is untyped JavaScript (tested, not type-checked); the typed API is ${typedModule}.ts.\n`,
     ...[...imported.values()].map(({ specifier, name, local }) => `import { ${name === local ? name : `${name} as ${local}`} } from '${specifier === bindingEntry ? bindingEntry : runtimeModule(specifier, bindingEntry)}';\n`),
     '\n',
-    jsDoc(['One ajv error object (the fields validators.ts reads).']),
+    jsDoc([`One ajv error object (the fields ${typedModule}.ts reads).`]),
     'export interface StandaloneValidationError {\n  instancePath: string;\n  keyword: string;\n  message?: string;\n  params: Record<string, unknown>;\n}\n\n',
     jsDoc(['An ajv standalone validate function: true when valid, else `errors` holds why.']),
     'export interface StandaloneValidateFunction {\n  (data: unknown): boolean;\n  errors?: StandaloneValidationError[] | null;\n}\n\n',
@@ -124,18 +139,34 @@ function wrappersModule(ctx: EmitContext): string {
     importType([NAMES.payload], MODULES.payload),
     importType([NAMES.config], MODULES.config),
     importType([NAMES.validationIssue, NAMES.validationResult], MODULES.validation),
+    `import { ${NAMES.validateResult} } from './${MODULES.resultValidators}.js';\n`,
     `import { ${RAW_PAYLOAD}, ${RAW_CONFIG}, type StandaloneValidateFunction, type StandaloneValidationError } from './${MODULES.standaloneValidators}.js';\n\n`,
     jsDoc([`Checks \`value\` against ${envelope.configFile} of AdCP ${version} (formats included).`]),
     `export function ${NAMES.validateConfig}(value: unknown): ${NAMES.validationResult}<${NAMES.config}> {\n`,
     `  return runValidator<${NAMES.config}>(${RAW_CONFIG}, value);\n}\n\n`,
     jsDoc([
       `Checks \`value\` against ${envelope.payloadFile} of AdCP ${version} (formats included).`,
-      '`result` is checked only to be an object: validating it against the task\'s own schema is out of scope,',
-      'so a valid envelope\'s `result` is typed but not verified.',
+      `A valid envelope's \`result\` is then checked by ${NAMES.validateResult} for its task type and status`,
+      '(building/by-layer/L3/webhooks.mdx "Webhook payload"); its errors carry paths under `/result`.',
     ]),
     `export function ${NAMES.validatePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.payload}> {\n`,
-    `  return runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n}\n\n`,
+    `  const envelope = runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n`,
+    '  if (!envelope.ok || envelope.value.result === undefined) return envelope;\n',
+    `  const result = ${NAMES.validateResult}(envelope.value.task_type, envelope.value.status, envelope.value.result);\n`,
+    '  if (result.ok === true) return envelope;\n',
+    "  return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };\n}\n\n",
     RUN_VALIDATOR_SOURCE,
+  ].join('');
+}
+
+/** Source of the generated `toIssue(error)`: one ajv error as a ValidationIssue. */
+export function toIssueSource(): string {
+  return [
+    '/** A missing property is reported at its own path, not at its parent object. */\n',
+    `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
+    "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
+    "  const path = typeof missing === 'string' ? `${error.instancePath}/${missing.replace(/~/g, '~0').replace(/\\//g, '~1')}` : error.instancePath;\n",
+    '  return { path, keyword: error.keyword, message: error.message ?? `failed ${error.keyword}` };\n}\n',
   ].join('');
 }
 
@@ -144,9 +175,5 @@ export const RUN_VALIDATOR_SOURCE = [
   `function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ${NAMES.validationResult}<T> {\n`,
   '  if (validate(value)) return { ok: true, value: value as T };\n',
   '  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };\n}\n\n',
-  '/** A missing property is reported at its own path, not at its parent object. */\n',
-  `function toIssue(error: StandaloneValidationError): ${NAMES.validationIssue} {\n`,
-  "  const missing = error.keyword === 'required' ? error.params['missingProperty'] : undefined;\n",
-  "  const path = typeof missing === 'string' ? `${error.instancePath}/${missing.replace(/~/g, '~0').replace(/\\//g, '~1')}` : error.instancePath;\n",
-  '  return { path, keyword: error.keyword, message: error.message ?? `failed ${error.keyword}` };\n}\n',
+  toIssueSource(),
 ].join('');

@@ -6,7 +6,7 @@ import { MODULES, NAMES } from './exported-names.js';
 import { importType, jsDoc, literal } from './ts-text.js';
 
 /** The envelope description: "For completed/failed, contains the full task response." */
-const TERMINAL_STATUSES = ['completed', 'failed'];
+export const TERMINAL_STATUSES: readonly string[] = ['completed', 'failed'];
 
 export function emitWebhookResult(ctx: EmitContext): EmittedModule {
   const { taskTypes, statuses, version } = ctx.model;

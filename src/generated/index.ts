@@ -12,6 +12,7 @@ export * from './notification-validators.js';
 export * from './notifications.js';
 export * from './push-notification-config.js';
 export * from './result-types.js';
+export * from './result-validators.js';
 export * from './task-statuses.js';
 export * from './task-type-protocols.js';
 export * from './task-types.js';

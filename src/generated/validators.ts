@@ -7,6 +7,7 @@
 import type { McpWebhookPayload } from './mcp-webhook-payload.js';
 import type { PushNotificationConfig } from './push-notification-config.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
+import { validateWebhookResult } from './result-validators.js';
 import {
   validateMcpWebhookPayloadSchema,
   validatePushNotificationConfigSchema,
@@ -23,11 +24,15 @@ export function validatePushNotificationConfig(value: unknown): ValidationResult
 
 /**
  * Checks `value` against core/mcp-webhook-payload.json of AdCP 3.1.19 (formats included).
- * `result` is checked only to be an object: validating it against the task's own schema is out of scope,
- * so a valid envelope's `result` is typed but not verified.
+ * A valid envelope's `result` is then checked by validateWebhookResult for its task type and status
+ * (building/by-layer/L3/webhooks.mdx "Webhook payload"); its errors carry paths under `/result`.
  */
 export function validateMcpWebhookPayload(value: unknown): ValidationResult<McpWebhookPayload> {
-  return runValidator<McpWebhookPayload>(validateMcpWebhookPayloadSchema, value);
+  const envelope = runValidator<McpWebhookPayload>(validateMcpWebhookPayloadSchema, value);
+  if (!envelope.ok || envelope.value.result === undefined) return envelope;
+  const result = validateWebhookResult(envelope.value.task_type, envelope.value.status, envelope.value.result);
+  if (result.ok === true) return envelope;
+  return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };
 }
 
 function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ValidationResult<T> {

@@ -270,7 +270,7 @@ describe.each(['3.0.26', '3.1.19', '3.2.0-beta.5'] as const)('AdCP %s lifecycle 
     const task = startTaskLifecycle({ sender: seller.sender, binding, taskType: 'create_media_buy', pushConfig, initialStatus: 'submitted', context: { trace: version } });
     expect(task.initialResponse).toEqual({ task_id: task.taskId, status: 'submitted', context: { trace: version } });
     expect(task.update('working')).toMatchObject({ queued: true });
-    expect(task.update('completed', { media_buy_id: 'mb_1', packages: [] })).toMatchObject({ queued: true });
+    expect(task.update('completed', { status: 'completed', media_buy_id: 'mb_1', packages: [], confirmed_at: '2026-01-01T00:00:00Z', revision: 1 })).toMatchObject({ queued: true });
     await seller.delivery.drain(10_000);
 
     const events = eventsOf(await buyer.waitFor(2));

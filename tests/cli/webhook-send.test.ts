@@ -55,7 +55,7 @@ describe('webhook send: delivered', () => {
   it('builds the envelope, signs it (RFC 9421, Ed25519) and exits 0 with a JSON result', async () => {
     const hook = await receiver([204]);
     const resultFile = join(dir, 'result.json');
-    writeFileSync(resultFile, JSON.stringify({ media_buy_id: 'mb_1', status: 'active', packages: [] }));
+    writeFileSync(resultFile, JSON.stringify({ media_buy_id: 'mb_1', status: 'completed', packages: [], confirmed_at: '2026-01-01T00:00:00Z', revision: 1 }));
     const run = await runCli([...base(`${hook.url}?op=1`), '--task-id', 'task_9', '--token', 'tok_abcdefghijklmnop', '--result-file', resultFile, '--jwk', jwkFile, ...loopback, '--json']);
 
     expect(run.status).toBe(0);

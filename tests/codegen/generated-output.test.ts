@@ -164,9 +164,10 @@ describe('output rules', () => {
     }
   });
 
-  it('3.1.19 files are prettier-formatted (a prettier fixpoint)', async () => {
-    // ajv's standalone output for the webhook kinds is machine code written as emitted (EmittedModule.unformatted).
-    for (const file of generated.get('3.1.19')!.filter((f) => f.path !== 'notification-validators.standalone.ts')) {
+  it('3.1.19 files are prettier-formatted (a prettier fixpoint), except the ajv standalone code written as emitted', async () => {
+    // ajv's standalone output for the webhook kinds and the results is machine code written as emitted (EmittedModule.unformatted).
+    const unformatted = new Set(['notification-validators.standalone.ts', 'result-validators.standalone.ts']);
+    for (const file of generated.get('3.1.19')!.filter((f) => !unformatted.has(f.path))) {
       expect(await prettier.format(file.contents, PRETTIER_OPTIONS), file.path).toBe(file.contents);
     }
   });

@@ -40,7 +40,7 @@ describe('A2A response extraction vectors', () => {
 
 const NOW = 1_776_520_800;
 const URL_ = 'https://buyer.example.com/adcp/a2a/task_456';
-const RESULT = { media_buy_id: 'mb_001', packages: [{ package_id: 'pkg_1' }] };
+const RESULT = { status: 'completed', media_buy_id: 'mb_001', packages: [{ package_id: 'pkg_1' }], confirmed_at: '2026-04-18T10:00:00Z', revision: 1 };
 
 function receiverFor(registration: WebhookRegistration) {
   return createWebhookReceiver({

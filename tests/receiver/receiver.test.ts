@@ -204,6 +204,14 @@ describe('authentication modes', () => {
     expect(outcome).toMatchObject({ code: 'webhook_payload_invalid', status: 400 });
     expect(outcome.kind === 'rejected' ? outcome.wwwAuthenticate : 'event').toBeUndefined();
   });
+
+  it('a result failing its task response schema is rejected, naming the pointer under /result', async () => {
+    const body = envelope();
+    (body['result'] as Record<string, unknown>)['media_buy_id'] = 5;
+    const outcome = await receiverWith().receive(signed(body));
+    expect(outcome).toMatchObject({ kind: 'rejected', code: 'webhook_payload_invalid', status: 400 });
+    expect(outcome.kind === 'rejected' && outcome.detail).toMatch(/at \/result\/media_buy_id: must be string/);
+  });
 });
 
 describe('typed handlers and the status policy', () => {
@@ -221,7 +229,7 @@ describe('typed handlers and the status policy', () => {
       });
     expect((await receiver.handle(signed())).status).toBe(200);
     expect((await receiver.handle(signed(envelope({ status: 'working', result: { percentage: 5 } })))).status).toBe(200);
-    expect((await receiver.handle(signed(envelope({ task_type: 'sync_creatives', result: { creatives: [] } })))).status).toBe(200);
+    expect((await receiver.handle(signed(envelope({ task_type: 'sync_creatives', result: { status: 'completed', creatives: [] } })))).status).toBe(200);
     expect(seen).toEqual(['pair:mb_001', 'type:working', 'any:sync_creatives']);
   });
 

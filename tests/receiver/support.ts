@@ -72,7 +72,7 @@ export function envelope(overrides: Record<string, unknown> = {}): Record<string
     task_type: 'create_media_buy',
     status: 'completed',
     timestamp: '2026-04-18T10:00:00Z',
-    result: { media_buy_id: 'mb_001', packages: [] },
+    result: { status: 'completed', media_buy_id: 'mb_001', packages: [], confirmed_at: '2026-04-18T10:00:00Z', revision: 1 },
     ...overrides,
   };
 }

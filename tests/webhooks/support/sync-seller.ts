@@ -30,9 +30,11 @@ export async function handleSyncCall(
 }
 
 export const mediaBuyCreated = {
+  status: 'completed',
   media_buy_id: 'mb_42',
   media_buy_status: 'active',
   confirmed_at: '2026-11-26T10:00:00Z',
+  revision: 1,
   packages: [],
   context: { correlation_id: 'corr-1' },
 };
