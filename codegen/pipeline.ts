@@ -104,7 +104,7 @@ async function emitModules(ctx: EmitContext, kinds: readonly NotificationKind[],
   add(await emitCapabilityTypes(ctx, new Set([...reserved, ...config.declares, ...payload.declares])));
   add(await config.compile());
   add(await payload.compile());
-  (await emitValidators(ctx)).forEach(add);
+  (await emitValidators(ctx, kinds)).forEach(add);
   (await emitNotificationValidators(ctx, kinds)).forEach(add);
   (await emitResultValidators(ctx)).forEach(add);
   add(emitBindingModule(ctx));

@@ -1,6 +1,7 @@
 // validators.standalone.ts (ajv standalone code, precompiled here, never compiled at run time) and
 // validators.ts (typed wrappers returning ValidationResult).
 import { CodegenError } from '../errors.js';
+import type { NotificationKind } from '../model/notification-kinds.js';
 import { isNonStandardKeyword } from '../load/keywords.js';
 import type { JsonObject } from '../load/json.js';
 import { SchemaGraph } from '../transform/schema-graph.js';
@@ -19,7 +20,7 @@ const CONFIG_KEY = 'push-notification-config';
 const RAW_PAYLOAD = 'validateMcpWebhookPayloadSchema';
 const RAW_CONFIG = 'validatePushNotificationConfigSchema';
 
-export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]> {
+export async function emitValidators(ctx: EmitContext, kinds: readonly NotificationKind[] = []): Promise<EmittedModule[]> {
   const { payloadFile, configFile } = ctx.model.envelope;
   const formats = new Set<string>();
   const graph = new SchemaGraph(ctx.store, ctx.model.version, {
@@ -40,7 +41,7 @@ export async function emitValidators(ctx: EmitContext): Promise<EmittedModule[]>
   const code = await standaloneCode(ctx, { payload, config }, [...formats].sort());
   return [
     { path: `${MODULES.standaloneValidators}.ts`, sources: [payloadFile, configFile], referencedCount: graph.files.size - 2, body: standaloneModule(code, ctx.bindingEntry ?? DEFAULT_BINDING_ENTRY) },
-    { path: `${MODULES.validators}.ts`, sources: [payloadFile, configFile], body: wrappersModule(ctx) },
+    { path: `${MODULES.validators}.ts`, sources: [payloadFile, configFile], body: wrappersModule(ctx, notificationFires(ctx, kinds)) },
   ];
 }
 
@@ -133,7 +134,18 @@ function runtimeModule(specifier: string, bindingEntry: string): string {
   return `${specifier}.js`;
 }
 
-function wrappersModule(ctx: EmitContext): string {
+/**
+ * Media-buy notification types that ride in the task envelope with a `result` no task result schema
+ * of this release describes (e.g. `impairment`: webhooks.mdx "Persistent channel contract" fires it on
+ * the buy's push_notification_config, and media-buy-delivery-webhook-result.json enumerates only the
+ * delivery reports). Their `result` is checked by validateNotificationPayload, not as a task result.
+ */
+function notificationFires(ctx: EmitContext, kinds: readonly NotificationKind[]): string[] {
+  const resultFiles = new Set(ctx.model.results.map((result) => result.terminalFile));
+  return kinds.filter((kind) => kind.inTaskEnvelope && !resultFiles.has(kind.payloadFile)).map((kind) => kind.name).sort();
+}
+
+function wrappersModule(ctx: EmitContext, fires: readonly string[]): string {
   const { version, envelope } = ctx.model;
   return [
     importType([NAMES.payload], MODULES.payload),
@@ -151,10 +163,14 @@ function wrappersModule(ctx: EmitContext): string {
     ]),
     `export function ${NAMES.validatePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.payload}> {\n`,
     `  const envelope = runValidator<${NAMES.payload}>(${RAW_PAYLOAD}, value);\n`,
-    '  if (!envelope.ok || envelope.value.result === undefined) return envelope;\n',
+    '  if (!envelope.ok || envelope.value.result === undefined || isNotificationFire(envelope.value.result)) return envelope;\n',
     `  const result = ${NAMES.validateResult}(envelope.value.task_type, envelope.value.status, envelope.value.result);\n`,
     '  if (result.ok === true) return envelope;\n',
     "  return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };\n}\n\n",
+    jsDoc(['Media-buy notification types whose `result` no task result schema describes; validateNotificationPayload checks them.']),
+    `const NOTIFICATION_FIRES: ReadonlySet<unknown> = new Set([${fires.map((name) => `'${name}'`).join(', ')}]);\n\n`,
+    'function isNotificationFire(result: object): boolean {\n',
+    "  return NOTIFICATION_FIRES.has((result as { notification_type?: unknown }).notification_type);\n}\n\n",
     RUN_VALIDATOR_SOURCE,
   ].join('');
 }

@@ -29,10 +29,19 @@ export function validatePushNotificationConfig(value: unknown): ValidationResult
  */
 export function validateMcpWebhookPayload(value: unknown): ValidationResult<McpWebhookPayload> {
   const envelope = runValidator<McpWebhookPayload>(validateMcpWebhookPayloadSchema, value);
-  if (!envelope.ok || envelope.value.result === undefined) return envelope;
+  if (!envelope.ok || envelope.value.result === undefined || isNotificationFire(envelope.value.result)) return envelope;
   const result = validateWebhookResult(envelope.value.task_type, envelope.value.status, envelope.value.result);
   if (result.ok === true) return envelope;
   return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };
+}
+
+/**
+ * Media-buy notification types whose `result` no task result schema describes; validateNotificationPayload checks them.
+ */
+const NOTIFICATION_FIRES: ReadonlySet<unknown> = new Set(['impairment']);
+
+function isNotificationFire(result: object): boolean {
+  return NOTIFICATION_FIRES.has((result as { notification_type?: unknown }).notification_type);
 }
 
 function runValidator<T>(validate: StandaloneValidateFunction, value: unknown): ValidationResult<T> {

@@ -140,7 +140,7 @@ function envelope(idempotencyKey: string, mediaBuyId: string): string {
     status: 'completed',
     timestamp: new Date().toISOString(),
     token: TOKEN,
-    result: { media_buy_id: mediaBuyId, packages: [] },
+    result: { status: 'completed', media_buy_id: mediaBuyId, confirmed_at: null, revision: 1, packages: [] },
   });
 }
 
