@@ -21,6 +21,8 @@ export const NAMES = {
   validationIssue: 'ValidationIssue',
   validateConfig: 'validatePushNotificationConfig',
   validatePayload: 'validateMcpWebhookPayload',
+  parsePayload: 'parseMcpWebhookPayload',
+  envelopeUnion: 'McpWebhookEnvelope',
   validateResult: 'validateWebhookResult',
   hasResultSchema: 'hasWebhookResultSchema',
   statusRoles: 'TASK_STATUS_ROLES',

@@ -146,9 +146,13 @@ function notificationFires(ctx: EmitContext, kinds: readonly NotificationKind[])
 }
 
 function wrappersModule(ctx: EmitContext, fires: readonly string[]): string {
-  const { version, envelope } = ctx.model;
+  const { version, envelope, taskTypes, statuses } = ctx.model;
+  const T = taskTypes.names.type;
+  const S = statuses.names.type;
   return [
     importType([NAMES.payload], MODULES.payload),
+    importType([T], taskTypes.names.module),
+    importType([S], statuses.names.module),
     importType([NAMES.config], MODULES.config),
     importType([NAMES.validationIssue, NAMES.validationResult], MODULES.validation),
     `import { ${NAMES.validateResult} } from './${MODULES.resultValidators}.js';\n`,
@@ -167,6 +171,17 @@ function wrappersModule(ctx: EmitContext, fires: readonly string[]): string {
     `  const result = ${NAMES.validateResult}(envelope.value.task_type, envelope.value.status, envelope.value.result);\n`,
     '  if (result.ok === true) return envelope;\n',
     "  return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };\n}\n\n",
+    jsDoc([
+      `Every AdCP ${version} webhook envelope as a union discriminated on \`task_type\` × \`status\` (core/mcp-webhook-payload.json):`,
+      "`if (e.task_type === 'create_media_buy' && e.status === 'completed')` narrows `e.result` to that task's response.",
+    ]),
+    `export type ${NAMES.envelopeUnion} = { [T in ${T}]: { [S in ${S}]: ${NAMES.payload}<T, S> }[${S}] }[${T}];\n\n`,
+    jsDoc([
+      `Validates \`value\` as ${NAMES.validatePayload} does (envelope, then \`result\`) and types it as ${NAMES.envelopeUnion},`,
+      'so a plain `if` or `switch` on task_type and status narrows `result` with no cast.',
+    ]),
+    `export function ${NAMES.parsePayload}(value: unknown): ${NAMES.validationResult}<${NAMES.envelopeUnion}> {\n`,
+    `  return ${NAMES.validatePayload}(value) as ${NAMES.validationResult}<${NAMES.envelopeUnion}>;\n}\n\n`,
     jsDoc(['Media-buy notification types whose `result` no task result schema describes; validateNotificationPayload checks them.']),
     `const NOTIFICATION_FIRES: ReadonlySet<unknown> = new Set([${fires.map((name) => `'${name}'`).join(', ')}]);\n\n`,
     'function isNotificationFire(result: object): boolean {\n',

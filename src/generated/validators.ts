@@ -5,6 +5,8 @@
 //   core/push-notification-config.json
 
 import type { McpWebhookPayload } from './mcp-webhook-payload.js';
+import type { SpecWebhookTaskType } from './task-types.js';
+import type { TaskStatus } from './task-statuses.js';
 import type { PushNotificationConfig } from './push-notification-config.js';
 import type { ValidationIssue, ValidationResult } from './validation.js';
 import { validateWebhookResult } from './result-validators.js';
@@ -33,6 +35,22 @@ export function validateMcpWebhookPayload(value: unknown): ValidationResult<McpW
   const result = validateWebhookResult(envelope.value.task_type, envelope.value.status, envelope.value.result);
   if (result.ok === true) return envelope;
   return { ok: false, errors: result.errors.map((issue) => ({ ...issue, path: `/result${issue.path}` })) };
+}
+
+/**
+ * Every AdCP 3.1.19 webhook envelope as a union discriminated on `task_type` × `status` (core/mcp-webhook-payload.json):
+ * `if (e.task_type === 'create_media_buy' && e.status === 'completed')` narrows `e.result` to that task's response.
+ */
+export type McpWebhookEnvelope = {
+  [T in SpecWebhookTaskType]: { [S in TaskStatus]: McpWebhookPayload<T, S> }[TaskStatus];
+}[SpecWebhookTaskType];
+
+/**
+ * Validates `value` as validateMcpWebhookPayload does (envelope, then `result`) and types it as McpWebhookEnvelope,
+ * so a plain `if` or `switch` on task_type and status narrows `result` with no cast.
+ */
+export function parseMcpWebhookPayload(value: unknown): ValidationResult<McpWebhookEnvelope> {
+  return validateMcpWebhookPayload(value) as ValidationResult<McpWebhookEnvelope>;
 }
 
 /**
