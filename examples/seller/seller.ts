@@ -383,11 +383,16 @@ function updateMediaBuy(args: ToolArguments, context: types.ContextObject | unde
   };
 }
 
+/** creative/sync-creatives-response.json — `creatives[].creative_id`: "Creative ID from the request". */
 function syncCreatives(args: ToolArguments, context: types.ContextObject | undefined): Record<string, unknown> {
-  const creatives = Array.isArray(args['creatives']) ? args['creatives'] : [];
+  const creatives = Array.isArray(args['creatives']) ? (args['creatives'] as unknown[]) : [];
+  const idOf = (creative: unknown, index: number): string => {
+    const id = typeof creative === 'object' && creative !== null ? (creative as ToolArguments)['creative_id'] : undefined;
+    return typeof id === 'string' ? id : `cr_${index + 1}`;
+  };
   return {
     status: 'completed',
-    creatives: creatives.map((_, i) => ({ creative_id: `cr_${i + 1}`, action: 'created' })),
+    creatives: creatives.map((creative, i) => ({ creative_id: idOf(creative, i), action: 'created' })),
     ctx_metadata: { review_queue: 'internal' },
     ...(context === undefined ? {} : { context }),
   };

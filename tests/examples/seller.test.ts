@@ -234,6 +234,14 @@ describe('examples/seller', () => {
     expect(ajv.compile(schema.properties['webhook_signing']!)({ supported: true, algorithms: ['hs256'] })).toBe(false);
   });
 
+  it('sync_creatives echoes each creative_id from the request (creative/sync-creatives-response.json)', async () => {
+    const { seller } = await setUp(false);
+    const creatives = [{ creative_id: 'acme_banner_001', name: 'Banner' }, { creative_id: 'acme_banner_002', name: 'Banner 2' }];
+    const { isError, body } = await call(seller, 'sync_creatives', { idempotency_key: 'sync-creatives-echo-0001', creatives });
+    expect(isError).toBe(false);
+    expect(body['creatives']).toEqual([{ creative_id: 'acme_banner_001', action: 'created' }, { creative_id: 'acme_banner_002', action: 'created' }]);
+  });
+
   it('gate off (default): a synchronous update_media_buy sends no webhook, and its response keeps internal fields out', async () => {
     const { seller, receiver, wiring } = await setUp(false);
     const { isError, body } = await call(seller, 'update_media_buy', updateArgs(receiver));
