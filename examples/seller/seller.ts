@@ -4,8 +4,9 @@
 //   - GET  /.well-known/brand.json  brand.json naming this agent and its `jwks_uri`;
 //   - GET  /.well-known/jwks.json   the public signing key(s).
 // Tools:
-//   - get_adcp_capabilities        with the `webhook_signing` and `identity` blocks;
-//   - get_products                 a synchronous wholesale read (never a task, never a webhook);
+//   - get_adcp_capabilities        with the `webhook_signing`, `identity` and `wholesale_feed_webhooks` blocks;
+//   - get_products / get_signals   synchronous wholesale reads (never a task, never a webhook): the
+//     repair paths the wholesale feed webhook event types require;
 //   - create_media_buy runs as a task (the conformant path, always on): the buyer gets
 //     `{ task_id, status: 'submitted' }` at once, then the terminal `completed` task webhook (and,
 //     with `progressWebhooks`, a `working` one before it);
@@ -100,9 +101,22 @@ const MAX_CACHED_RESPONSES = 10_000;
 const REPLAY_TTL_SECONDS = 86_400;
 const ANY_OBJECT = { type: 'object', additionalProperties: true } as const;
 
+/**
+ * protocol/get_adcp_capabilities.mdx — wholesale_feed_webhooks: the event types subscribers may
+ * register through sync_accounts `notification_configs[]`. "Capability consistency": `product.*`
+ * needs wholesale get_products (`media_buy.buying_modes`), `signal.*` wholesale get_signals
+ * (`signals.discovery_modes`), `wholesale_feed.bulk_change` either; both are declared. Both feeds
+ * are empty and the same for every caller, so the per-principal scope predicate holds trivially.
+ */
+const WHOLESALE_FEED_WEBHOOKS = {
+  supported: true,
+  event_types: ['product.created', 'product.updated', 'product.priced', 'product.removed', 'signal.created', 'signal.updated', 'signal.priced', 'signal.removed', 'wholesale_feed.bulk_change'],
+} as const;
+
 const TOOLS: readonly Tool[] = [
   { name: 'get_adcp_capabilities', description: 'AdCP capabilities of this seller', inputSchema: ANY_OBJECT },
   { name: 'get_products', description: 'Products (synchronous, wholesale feed; this example sells nothing)', inputSchema: ANY_OBJECT },
+  { name: 'get_signals', description: 'Signals (synchronous, wholesale feed; this example has none)', inputSchema: ANY_OBJECT },
   { name: 'create_media_buy', description: 'Create a media buy (async task; webhooks to push_notification_config)', inputSchema: ANY_OBJECT },
   { name: 'update_media_buy', description: 'Update a media buy (synchronous)', inputSchema: ANY_OBJECT },
   { name: 'sync_creatives', description: 'Sync creatives (synchronous)', inputSchema: ANY_OBJECT },
@@ -196,6 +210,7 @@ class Seller implements McpTools {
   call(tool: string, args: ToolArguments): ToolAnswer | Promise<ToolAnswer> {
     if (tool === 'get_adcp_capabilities') return { body: this.#capabilities(contextOf(args)) };
     if (tool === 'get_products') return { body: getProducts(contextOf(args)) };
+    if (tool === 'get_signals') return { body: getSignals(contextOf(args)) };
     if (tool === 'list_accounts') return this.#accounts.list(args).then((body) => ({ body: withContext(body, args) }));
     const replayKey = typeof args['idempotency_key'] === 'string' ? `${tool}\u0000${args['idempotency_key']}` : undefined;
     const cached = replayKey === undefined ? undefined : this.#responses.get(replayKey);
@@ -229,10 +244,12 @@ class Seller implements McpTools {
   #capabilities(context: types.ContextObject | undefined): Record<string, unknown> {
     return {
       adcp: { major_versions: [3], supported_versions: ['3.0', '3.1'], idempotency: { supported: true, replay_ttl_seconds: REPLAY_TTL_SECONDS } },
-      supported_protocols: ['media_buy'],
+      supported_protocols: ['media_buy', 'signals'],
       media_buy: { buying_modes: ['wholesale'] },
+      signals: { discovery_modes: ['wholesale'] },
       webhook_signing: this.identity.webhookSigning,
       identity: this.identity.identity,
+      wholesale_feed_webhooks: WHOLESALE_FEED_WEBHOOKS,
       ...(context === undefined ? {} : { context }),
     };
   }
@@ -345,6 +362,14 @@ function getProducts(context: types.ContextObject | undefined): Record<string, u
   return { products: [], ...(context === undefined ? {} : { context }) };
 }
 
+/**
+ * A wholesale signals-feed read (signals/tasks/get_signals.mdx — `discovery_mode`: wholesale reads
+ * "MUST NOT route through the async/Submitted arm"). The example's signals feed is empty.
+ */
+function getSignals(context: types.ContextObject | undefined): Record<string, unknown> {
+  return { signals: [], ...(context === undefined ? {} : { context }) };
+}
+
 /** What the platform returns, internal bookkeeping included. */
 function updateMediaBuy(args: ToolArguments, context: types.ContextObject | undefined): Record<string, unknown> {
   return {
@@ -358,11 +383,16 @@ function updateMediaBuy(args: ToolArguments, context: types.ContextObject | unde
   };
 }
 
+/** creative/sync-creatives-response.json — `creatives[].creative_id`: "Creative ID from the request". */
 function syncCreatives(args: ToolArguments, context: types.ContextObject | undefined): Record<string, unknown> {
-  const creatives = Array.isArray(args['creatives']) ? args['creatives'] : [];
+  const creatives = Array.isArray(args['creatives']) ? (args['creatives'] as unknown[]) : [];
+  const idOf = (creative: unknown, index: number): string => {
+    const id = typeof creative === 'object' && creative !== null ? (creative as ToolArguments)['creative_id'] : undefined;
+    return typeof id === 'string' ? id : `cr_${index + 1}`;
+  };
   return {
     status: 'completed',
-    creatives: creatives.map((_, i) => ({ creative_id: `cr_${i + 1}`, action: 'created' })),
+    creatives: creatives.map((creative, i) => ({ creative_id: idOf(creative, i), action: 'created' })),
     ctx_metadata: { review_queue: 'internal' },
     ...(context === undefined ? {} : { context }),
   };

@@ -11,6 +11,8 @@ import { createRfc9421Signer, verifyRfc9421Webhook } from '../../src/runtime/sig
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  ACCOUNT_ANCHORED_TYPES,
+  MEDIA_BUY_ANCHORED_TYPES,
   createMemorySubscriberStore,
   createSubscriberRegistry,
   openPostgresSubscriberStore,
@@ -58,6 +60,17 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
+});
+
+// enums/notification-type.json: every notification type is either media-buy- or account-anchored;
+// the registry's lists come from the generated notification kinds table.
+describe('event types the registry knows', () => {
+  it('partition enums/notification-type.json: five media-buy-anchored, the rest account-anchored (wholesale feed types included)', () => {
+    const schema = JSON.parse(readFileSync(`${SCHEMAS}/enums/notification-type.json`, 'utf8')) as { enum: string[] };
+    expect(MEDIA_BUY_ANCHORED_TYPES).toEqual(['scheduled', 'final', 'delayed', 'adjusted', 'impairment']);
+    expect([...MEDIA_BUY_ANCHORED_TYPES, ...ACCOUNT_ANCHORED_TYPES]).toEqual(schema.enum);
+    expect(ACCOUNT_ANCHORED_TYPES).toEqual(expect.arrayContaining(['product.priced', 'signal.priced', 'wholesale_feed.bulk_change']));
+  });
 });
 
 const STORE_KIND = process.env['ADCP_SUBSCRIBER_STORE'];

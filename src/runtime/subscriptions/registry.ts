@@ -3,19 +3,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { checkTargetUrl, createGuardedConnector, resolveSsrfPolicy, systemResolver, type SsrfOptions, type SsrfPolicy } from '../ssrf/index.js';
+import { NOTIFICATION_KINDS, type NotificationKindInfo } from '../../generated/notifications.js';
 import type { WebhookSigner } from '../signing/webhook-signer.js';
 import { createMemorySubscriberStore, type SubscriberStore } from './subscriber-store.js';
 
-/** Media-buy-anchored types (enums/notification-type.json description): never allowed on `notification_configs[]`. */
-export const MEDIA_BUY_ANCHORED_TYPES: readonly string[] = Object.freeze(['scheduled', 'final', 'delayed', 'adjusted', 'impairment']);
+/** The notification types of this release with the given anchoring (enums/notification-type.json, as generated). */
+function typesAnchoredTo(anchoring: NotificationKindInfo['anchoring']): readonly string[] {
+  const kinds = Object.entries(NOTIFICATION_KINDS) as Array<[string, NotificationKindInfo]>;
+  return Object.freeze(kinds.filter(([, kind]) => kind.anchoring === anchoring).map(([name]) => name));
+}
 
-/** Account-anchored types of enums/notification-type.json (3.1.19): the only ones a subscriber may request. */
-export const ACCOUNT_ANCHORED_TYPES: readonly string[] = Object.freeze([
-  'creative.status_changed', 'creative.purged',
-  'product.created', 'product.updated', 'product.priced', 'product.removed',
-  'signal.created', 'signal.updated', 'signal.priced', 'signal.removed',
-  'wholesale_feed.bulk_change',
-]);
+/** Media-buy-anchored types (enums/notification-type.json description): never allowed on `notification_configs[]`. */
+export const MEDIA_BUY_ANCHORED_TYPES: readonly string[] = typesAnchoredTo('media-buy');
+
+/**
+ * Account-anchored types: the only ones a subscriber may request (sync_accounts.mdx — "Account-level
+ * webhook subscriptions", `event_types[]`): creative lifecycle and the wholesale feed types
+ * (`product.*`, `signal.*`, `wholesale_feed.bulk_change`).
+ */
+export const ACCOUNT_ANCHORED_TYPES: readonly string[] = typesAnchoredTo('account');
 
 /** One submitted `notification_configs[]` entry (account/sync-accounts-request.json). */
 export interface NotificationConfigInput {
