@@ -3,8 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { GeneratedFile } from '../../codegen/pipeline.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateFiles, type GeneratedFile } from '../../codegen/pipeline.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 import { sharedSchemasRoot } from '../helpers/shared.js';
@@ -84,4 +84,22 @@ export function runTsc(dir: string): Diagnostic[] {
 /** The runtime's binding entry as generated code written to `dir` (inside the repo) imports it. */
 export function bindingEntryFrom(dir: string): string {
   return path.relative(dir, path.join(repoRoot, 'src', 'runtime', 'binding', 'index.js')).split(path.sep).join('/');
+}
+
+/** The runtime surface of one release's generated output (the shape of src/generated/index.ts). */
+export type GeneratedApi = typeof import('../../src/generated/index.js');
+
+/**
+ * The bundled 3.1.19 output and every other release generated (by the real generator) into a temp
+ * dir named after `label`, each imported; `workDir` is removed by the caller.
+ */
+export async function generatedApis(label: string): Promise<{ readonly apis: Map<Version, GeneratedApi>; readonly workDir: string }> {
+  const workDir = makeTempDir(label);
+  const apis = new Map<Version, GeneratedApi>([['3.1.19', await import('../../src/generated/index.js')]]);
+  for (const version of VERSIONS.filter((v) => v !== '3.1.19')) {
+    const dir = path.join(workDir, `v${version}`);
+    writeFiles(dir, await generateFiles({ schemasDir: schemaDir(version), bindingEntry: bindingEntryFrom(dir) }));
+    apis.set(version, (await import(pathToFileURL(path.join(dir, 'index.ts')).href)) as GeneratedApi);
+  }
+  return { apis, workDir };
 }

@@ -3,26 +3,17 @@
 // results against the task response, interim ones against their async response schema, other
 // statuses any object; schemas are open; paths are JSON pointers. Generation is deterministic.
 import { rmSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFiles } from '../../codegen/pipeline.js';
-import { bindingEntryFrom, makeTempDir, schemaDir, VERSIONS, writeFiles, type Version } from './helpers.js';
+import { generatedApis, schemaDir, VERSIONS, type GeneratedApi, type Version } from './helpers.js';
 
-type GeneratedApi = typeof import('../../src/generated/index.js');
 type Validate = (taskType: string, status: string, value: unknown) => ReturnType<GeneratedApi['validateWebhookResult']>;
 
-const apis = new Map<Version, GeneratedApi>();
+let apis: Map<Version, GeneratedApi>;
 let workDir: string;
 
 beforeAll(async () => {
-  workDir = makeTempDir('result-validators');
-  apis.set('3.1.19', await import('../../src/generated/index.js'));
-  for (const version of VERSIONS.filter((v) => v !== '3.1.19')) {
-    const dir = path.join(workDir, `v${version}`);
-    writeFiles(dir, await generateFiles({ schemasDir: schemaDir(version), bindingEntry: bindingEntryFrom(dir) }));
-    apis.set(version, (await import(pathToFileURL(path.join(dir, 'index.ts')).href)) as GeneratedApi);
-  }
+  ({ apis, workDir } = await generatedApis('result-validators'));
 }, 300_000);
 
 afterAll(() => {
