@@ -13,8 +13,7 @@ import type { NotificationKind } from '../model/notification-kinds.js';
 import { DEFAULT_BINDING_ENTRY, type EmitContext, type EmittedModule } from './context.js';
 import { MODULES, NAMES } from './exported-names.js';
 import { importType, jsDoc, literal } from './ts-text.js';
-import { ANNOTATIONS, loadAjvStandalone, RUN_VALIDATOR_SOURCE, standaloneModule } from './validators.js';
-import { isAjvFormatName } from '../../src/runtime/binding/formats.js';
+import { ANNOTATIONS, compileStandalone, RUN_VALIDATOR_SOURCE, standaloneModule } from './validators.js';
 
 /**
  * Catalogue objects embedded in wholesale feed events (core/wholesale-feed-event.json) are validated
@@ -120,18 +119,13 @@ function absoluteRef(version: string, target: SchemaLocation): string {
   return schemaId(version, target.file) + fragment;
 }
 
+/** inlineRefs off: each referenced schema becomes one function, called from every site. */
+const KIND_AJV_OPTIONS = { strictTypes: false, strictTuples: false, strictRequired: false, inlineRefs: false };
+
 async function standaloneCode(ctx: EmitContext, schemas: readonly JsonObject[], formats: string[], exportNames: ReadonlyMap<string, string>): Promise<string> {
-  const { Ajv, addFormats, standalone } = await loadAjvStandalone();
-  const unsupported = formats.filter((format) => !isAjvFormatName(format));
-  if (unsupported.length > 0) {
-    throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display([...exportNames.keys()][0]!));
-  }
-  // inlineRefs off: each referenced schema becomes one function, called from every site.
-  const ajv = new Ajv({ strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allErrors: true, inlineRefs: false, code: { source: true, esm: true } });
-  addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
-  for (const schema of schemas) ajv.addSchema(schema);
+  const byId = Object.fromEntries(schemas.map((schema) => [String(schema['$id']), schema]));
   const exports = Object.fromEntries([...exportNames].map(([file, name]) => [name, schemaId(ctx.model.version, file)]));
-  return standalone(ajv, exports);
+  return compileStandalone(ctx, byId, exports, formats, KIND_AJV_OPTIONS, [...exportNames.keys()][0]);
 }
 
 /** ajv error objects carry a `schemaPath` string nothing reads (issues are instance pointers); about a tenth of the code. */

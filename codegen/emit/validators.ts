@@ -46,7 +46,7 @@ export async function emitValidators(ctx: EmitContext, kinds: readonly Notificat
 }
 
 /** ajv, ajv-formats' addFormats and ajv's standalone code generator, loaded lazily. */
-export async function loadAjvStandalone() {
+async function loadAjvStandalone() {
   // CommonJS modules: under NodeNext, `default` is module.exports, whose own `default` is the function.
   const [{ Ajv }, formatsModule, standaloneCodeModule] = await Promise.all([
     import('ajv'),
@@ -70,11 +70,12 @@ export async function compileStandalone(
   exports: Readonly<Record<string, string>>,
   formats: readonly string[],
   options: Readonly<Record<string, boolean>> = {},
+  sourceFile: string = ctx.model.envelope.payloadFile,
 ): Promise<string> {
   const { Ajv, addFormats, standalone } = await loadAjvStandalone();
   const unsupported = formats.filter((format) => !isAjvFormatName(format));
   if (unsupported.length > 0) {
-    throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(ctx.model.envelope.payloadFile));
+    throw new CodegenError(`format(s) ${unsupported.join(', ')} unknown to ajv-formats`, ctx.store.display(sourceFile));
   }
   const ajv = new Ajv({ strict: true, allErrors: true, code: { source: true, esm: true }, ...options });
   addFormats(ajv, { mode: 'full', formats: formats as never, keywords: false });
